@@ -1,0 +1,31 @@
+/* child.h: starting the command of `memlog run` with its output on a pseudo-terminal. */
+#ifndef MEMLOG_CHILD_H
+#define MEMLOG_CHILD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+typedef struct child {
+	pid_t pid;    /* also its process group and session */
+	int out_fd;   /* non-blocking master side of the pty that is its stdout */
+	int err_fd;   /* non-blocking read end of the pipe that is its stderr */
+} child;
+
+/* Starts argv[0] (searched in PATH) in a session of its own, stdin from
+ * /dev/null unless keep_stdin, stdout on a pty (so it line-buffers and lines
+ * are stamped as printed), stderr on a pipe. Returns 0 once the program is
+ * running. When it cannot be executed returns -1 with *exec_errno set and
+ * err saying why (like a shell: "foo: command not found"); other failures
+ * return -1 with *exec_errno 0. */
+int child_spawn(char *const argv[], bool keep_stdin, child *out, int *exec_errno,
+                char *err, size_t errlen);
+
+/* The exit status a shell would give for a wait status: the code, or 128+N
+ * for death by signal N. */
+int child_exit_code(int wait_status);
+
+/* Describes a wait status: "exited with status 3", "killed by signal 9 (Killed)". */
+void child_describe(int wait_status, char *buf, size_t buflen);
+
+#endif

@@ -1,0 +1,45 @@
+/* units.c: formatting sizes and times the way the person reading them expects. */
+#include "units.h"
+
+#include <stdio.h>
+
+void units_bytes(int64_t bytes, char *buf, size_t buflen)
+{
+	static const char *const names[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	double v = (double)bytes;
+	int u = 0;
+	if (bytes < 1024 && bytes > -1024) {
+		snprintf(buf, buflen, "%lld B", (long long)bytes);
+		return;
+	}
+	while ((v >= 1024.0 || v <= -1024.0) && u < 6) {
+		v /= 1024.0;
+		u++;
+	}
+	double mag = v < 0 ? -v : v;
+	/* Three significant digits, but never "1024 KiB": rounding may carry up. */
+	if (mag >= 999.5 && u < 6) {
+		v /= 1024.0;
+		u++;
+		mag = v < 0 ? -v : v;
+	}
+	if (mag >= 99.95)
+		snprintf(buf, buflen, "%.0f %s", v, names[u]);
+	else if (mag >= 9.995)
+		snprintf(buf, buflen, "%.1f %s", v, names[u]);
+	else
+		snprintf(buf, buflen, "%.2f %s", v, names[u]);
+}
+
+void units_elapsed(int64_t ns, char *buf, size_t buflen)
+{
+	if (ns < 0)
+		ns = 0;
+	int64_t s = ns / 1000000000;
+	if (s < 60)
+		snprintf(buf, buflen, s < 10 ? "%.2f s" : "%.1f s", (double)ns / 1e9);
+	else if (s < 3600)
+		snprintf(buf, buflen, "%lld min %02lld s", (long long)(s / 60), (long long)(s % 60));
+	else
+		snprintf(buf, buflen, "%lld h %02lld min", (long long)(s / 3600), (long long)(s / 60 % 60));
+}

@@ -1,0 +1,14 @@
+/* units.h: numbers for people: bytes in IEC units, seconds as durations. */
+#ifndef MEMLOG_UNITS_H
+#define MEMLOG_UNITS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* "0 B", "512 B", "1.5 KiB", "12.3 MiB", "2.00 GiB": three significant digits. */
+void units_bytes(int64_t bytes, char *buf, size_t buflen);
+
+/* "0.25 s", "12.3 s", "4 min 05 s", "2 h 03 min" for an elapsed time in ns. */
+void units_elapsed(int64_t ns, char *buf, size_t buflen);
+
+#endif

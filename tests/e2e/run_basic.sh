@@ -1,0 +1,56 @@
+# memlog run: memory of a real child, exit statuses, output passthrough.
+. "$(dirname "$0")/lib.sh"
+
+# A child that allocates 200 MiB: the recorded peak rss must show it within 5%.
+"$MEMLOG" run --headless -i 20ms -o "$T/hold.csv" -- "$WORKLOAD" hold 200M 1 >"$T/hold.out" 2>"$T/hold.err"
+rc=$?
+check "run exits with the command's status 0" [ $rc -eq 0 ]
+peak=$(csv_query "$T/hold.csv" 'max(num(r,"rss") for r in rows)')
+want=$((200 * 1024 * 1024))
+check "peak rss within 5% of the 200 MiB the child touched (got $peak)" \
+	"$PY" -c "import sys; sys.exit(not (abs($peak - $want) <= 0.05 * $want))"
+check "csv header is the schema, time first" \
+	[ "$(head -1 "$T/hold.csv")" = "time,elapsed_s,rss,anon,file,shmem,swap,pss,procs,sys_used,sys_avail,cgroup,marker" ]
+check "time is ISO 8601 UTC with milliseconds" \
+	grep -qE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z,[0-9]+\.[0-9]{6},' "$T/hold.csv"
+check "pss is empty without --pss, procs counted, machine measured" \
+	py_true "$T/hold.csv" 'all(r["pss"] == "" and num(r,"sys_avail") > 0 for r in rows) and max(num(r,"procs") for r in rows) == 1'
+check "the last row shows the drop at exit" py_true "$T/hold.csv" 'num(rows[-1],"rss") == 0 and num(rows[-1],"procs") == 0'
+check "child stdout passed through" grep -q '^allocated 209715200 bytes' "$T/hold.out"
+check "child stdout stamped into the .log" \
+	grep -qE '^[0-9-]{10}T[0-9:.]{12}Z out allocated 209715200 bytes$' "$T/hold.log"
+check "the .log notes the start and the exit" \
+	bash -c "grep -q ' memlog started: ' '$T/hold.log' && grep -q ' memlog command exited with status 0' '$T/hold.log'"
+
+# Exit statuses as a shell gives them.
+"$MEMLOG" run --headless -o "$T/exit.csv" -- "$WORKLOAD" exit 3 >/dev/null 2>&1
+check "run exits with the command's status 3" [ $? -eq 3 ]
+"$MEMLOG" run --headless -o "$T/sig.csv" -- "$WORKLOAD" signal 9 >/dev/null 2>&1
+check "a command killed by signal 9 gives 137" [ $? -eq 137 ]
+check "the .log says it was killed by signal 9" grep -q 'command killed by signal 9' "$T/sig.log"
+check "the CSV of a killed command is complete" py_true "$T/sig.csv" 'len(rows) >= 2 and all(len(r) == 13 and None not in r for r in rows)'
+
+# stderr stays stderr.
+"$MEMLOG" run --headless -o "$T/err.csv" -- sh -c 'echo to-out; echo to-err >&2' >"$T/err.out" 2>"$T/err.err"
+check "child stderr goes to memlog's stderr" bash -c "grep -q to-err '$T/err.err' && ! grep -q to-err '$T/err.out'"
+check "child stderr is stamped as err in the .log" grep -qE 'Z err to-err$' "$T/err.log"
+
+# A Python program printing a line every 0.2 s is stamped as it prints, not
+# at exit: a pseudo-terminal keeps it line-buffered.
+"$MEMLOG" run --headless -o "$T/py.csv" -- "$PY" -c 'import time
+for i in range(4):
+    print("tick", i); time.sleep(0.2)' >/dev/null 2>&1
+check "line-buffered output lines are stamped apart in time" "$PY" - "$T/py.log" <<'PYEOF'
+import sys, datetime
+ts = []
+for line in open(sys.argv[1]):
+    if ' out tick ' in line:
+        ts.append(datetime.datetime.strptime(line[:23], '%Y-%m-%dT%H:%M:%S.%f'))
+gaps = [(b - a).total_seconds() for a, b in zip(ts, ts[1:])]
+sys.exit(not (len(ts) == 4 and all(g > 0.1 for g in gaps)))
+PYEOF
+
+# The default output name.
+(cd "$T" && "$MEMLOG" run --headless -- true >/dev/null 2>&1)
+check "default output is memlog-YYYYmmdd-HHMMSS.csv with its .log" \
+	bash -c "ls '$T' | grep -qE '^memlog-[0-9]{8}-[0-9]{6}\.csv$' && ls '$T' | grep -qE '^memlog-[0-9]{8}-[0-9]{6}\.log$'"

@@ -1,0 +1,203 @@
+/* test_sampler.c: the sampling thread against the real /proc, its CSV read back. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "mtime.h"
+#include "probe.h"
+#include "reccsv.h"
+#include "sampler.h"
+#include "series.h"
+
+typedef struct rows {
+	probe_sample s[4096];
+	char marker[4096][64];
+	size_t n;
+} rows;
+
+/* Collects rows read back from the CSV. */
+static int collect(void *ctx, const probe_sample *s, const char *marker)
+{
+	rows *r = ctx;
+	if (r->n < 4096) {
+		r->s[r->n] = *s;
+		snprintf(r->marker[r->n], sizeof r->marker[0], "%s", marker ? marker : "");
+		r->n++;
+	}
+	return 0;
+}
+
+typedef struct rig {
+	char dir[64], path[96];
+	probe *pr;
+	series *ser;
+	reccsv_writer *csv;
+	int notify[2];
+	sampler_config cfg;
+} rig;
+
+/* Sets up a probe of the machine, a series, a CSV in a temp dir and a notify pipe. */
+static void rig_open(rig *r, enum probe_kind kind, pid_t pid, int64_t interval_ns, int64_t duration_ns)
+{
+	char err[512];
+	snprintf(r->dir, sizeof r->dir, "/tmp/memlog-sampler.XXXXXX");
+	assert_non_null(mkdtemp(r->dir));
+	snprintf(r->path, sizeof r->path, "%s/rec.csv", r->dir);
+	probe_config pc = { .proc_root = "/proc", .sys_root = "/sys", .kind = kind, .pid = pid,
+	                    .include_root = true, .children = true };
+	r->pr = probe_open(&pc, err, sizeof err);
+	assert_non_null(r->pr);
+	r->ser = series_new(1024);
+	assert_non_null(r->ser);
+	r->csv = reccsv_create(r->path, err, sizeof err);
+	assert_non_null(r->csv);
+	assert_int_equal(pipe(r->notify), 0);
+	r->cfg = (sampler_config){ .interval_ns = interval_ns, .duration_ns = duration_ns,
+	                           .start_mono_ns = mtime_mono_ns(), .probe = r->pr, .series = r->ser,
+	                           .csv = r->csv, .notify_fd = r->notify[1],
+	                           .stop_when_gone = kind == PROBE_KIND_TREE };
+}
+
+/* Closes the CSV and reads it back into out. */
+static void rig_close(rig *r, rows *out)
+{
+	char err[512];
+	reccsv_info info;
+	assert_int_equal(reccsv_close(r->csv, err, sizeof err), 0);
+	memset(out, 0, sizeof *out);
+	assert_int_equal(reccsv_read(r->path, false, collect, out, &info, err, sizeof err), 0);
+	assert_int_equal(info.rows, out->n);
+	probe_close(r->pr);
+	close(r->notify[0]);
+	close(r->notify[1]);
+	unlink(r->path);
+	rmdir(r->dir);
+}
+
+/* Waits (bounded) for the sampler's notify byte. */
+static int wait_notify(rig *r, int timeout_ms)
+{
+	struct pollfd p = { .fd = r->notify[0], .events = POLLIN };
+	return poll(&p, 1, timeout_ms);
+}
+
+/* A duration stops the thread by itself; every sample is one CSV row, in order. */
+static void test_duration_rows_match(void **state)
+{
+	(void)state;
+	rig r;
+	rows *got = malloc(sizeof *got);
+	char err[512];
+	sampler_stats st;
+	rig_open(&r, PROBE_KIND_SYSTEM, 0, 2 * INT64_C(1000000), 150 * INT64_C(1000000));
+	sampler *s = sampler_start(&r.cfg, err, sizeof err);
+	assert_non_null(s);
+	assert_int_equal(wait_notify(&r, 10000), 1);
+	assert_int_equal(sampler_state(s), SAMPLER_DURATION);
+	sampler_stop(s, &st);
+	rig_close(&r, got);
+	assert_int_equal(got->n, st.samples);
+	assert_int_equal(series_count(r.ser), st.samples);
+	assert_true(got->n >= 2);
+	for (size_t i = 1; i < got->n; i++) {
+		assert_true(got->s[i].elapsed_ns >= got->s[i - 1].elapsed_ns);
+		assert_true(got->s[i].v[PROBE_SYS_AVAIL] > 0);
+		assert_int_equal(got->s[i].v[PROBE_RSS], PROBE_NONE);
+	}
+	assert_true(got->s[got->n - 1].elapsed_ns >= 150 * INT64_C(1000000));
+	/* Skipped, not burst: never more ticks than the time allowed. */
+	int64_t span = got->s[got->n - 1].elapsed_ns;
+	assert_true(st.ticks_taken + st.ticks_missed <= (uint64_t)(span / r.cfg.interval_ns) + 2);
+	assert_true(st.ticks_taken >= 1);
+	series_free(r.ser);
+	free(got);
+}
+
+/* Markers are sampled at once, in the order asked, with their labels. */
+static void test_markers_in_order(void **state)
+{
+	(void)state;
+	rig r;
+	rows *got = malloc(sizeof *got);
+	char err[512];
+	sampler_stats st;
+	/* One tick an hour: every row but the first and last comes from a marker. */
+	rig_open(&r, PROBE_KIND_SYSTEM, 0, 3600 * INT64_C(1000000000), 0);
+	sampler *s = sampler_start(&r.cfg, err, sizeof err);
+	assert_non_null(s);
+	/* The first tick is due at once; wait for it (bounded) before marking. */
+	for (int i = 0; i < 5000 && series_count(r.ser) == 0; i++)
+		usleep(1000);
+	assert_int_equal(series_count(r.ser), 1);
+	sampler_mark(s, "first");
+	sampler_mark(s, "with, comma and \"quotes\"");
+	sampler_mark(s, "M3");
+	sampler_stop(s, &st);
+	rig_close(&r, got);
+	assert_int_equal(got->n, 5);
+	assert_int_equal(st.samples, 5);
+	assert_string_equal(got->marker[0], "");
+	assert_string_equal(got->marker[1], "first");
+	assert_string_equal(got->marker[2], "with, comma and \"quotes\"");
+	assert_string_equal(got->marker[3], "M3");
+	assert_string_equal(got->marker[4], "");
+	assert_int_equal(st.ticks_taken, 1);
+	series_free(r.ser);
+	free(got);
+}
+
+/* A watched process that exits ends the recording with TARGET_GONE. */
+static void test_target_gone(void **state)
+{
+	(void)state;
+	rig r;
+	rows *got = malloc(sizeof *got);
+	char err[512];
+	int fds[2];
+	assert_int_equal(pipe(fds), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		char c;
+		close(fds[1]);
+		/* Lives until the test closes the pipe. */
+		ssize_t n = read(fds[0], &c, 1);
+		_exit(n < 0);
+	}
+	close(fds[0]);
+	rig_open(&r, PROBE_KIND_TREE, pid, 5 * INT64_C(1000000), 0);
+	sampler *s = sampler_start(&r.cfg, err, sizeof err);
+	assert_non_null(s);
+	assert_int_equal(sampler_state(s), SAMPLER_RUNNING);
+	close(fds[1]);
+	assert_int_equal(waitpid(pid, NULL, 0), pid);
+	assert_int_equal(wait_notify(&r, 10000), 1);
+	assert_int_equal(sampler_state(s), SAMPLER_TARGET_GONE);
+	sampler_stop(s, NULL);
+	rig_close(&r, got);
+	assert_true(got->n >= 1);
+	assert_int_equal(got->s[got->n - 1].v[PROBE_PROCS], 0);
+	assert_true(got->s[0].v[PROBE_PROCS] == 1 || got->n == 1);
+	series_free(r.ser);
+	free(got);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_duration_rows_match),
+		cmocka_unit_test(test_markers_in_order),
+		cmocka_unit_test(test_target_gone),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,149 @@
+/*
+ * workload.c: programs with known memory behaviour for memlog's tests and
+ * demo. Each prints what it does, line by line, so a recording's log can be
+ * lined up with its curve.
+ *
+ *   workload hold SIZE SECONDS      allocate and touch SIZE (e.g. 200M), hold, exit
+ *   workload exit CODE              exit with CODE at once
+ *   workload signal SIG             kill itself with signal SIG after 0.2 s
+ *   workload orphan SIZE SECONDS    fork a child that forks a grandchild and
+ *                                   exits; the orphaned grandchild holds SIZE
+ *   workload demo [SCALE]           the story: a fast rise while loading the
+ *                                   data set, slow growth while processing,
+ *                                   a drop at exit (SCALE shortens it, default 1)
+ *   workload lines N PERIOD         print N lines, one every PERIOD seconds
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Parses "200M", "1G", "512K", "1000" into bytes. */
+static size_t parse_size(const char *s)
+{
+	char *end;
+	double v = strtod(s, &end);
+	switch (*end) {
+	case 'K': case 'k': v *= 1024; break;
+	case 'M': case 'm': v *= 1024 * 1024; break;
+	case 'G': case 'g': v *= 1024.0 * 1024 * 1024; break;
+	default: break;
+	}
+	return (size_t)v;
+}
+
+/* Sleeps for seconds (fractions allowed), resuming after signals. */
+static void pause_s(double seconds)
+{
+	struct timespec ts = { .tv_sec = (time_t)seconds, .tv_nsec = (long)((seconds - (double)(time_t)seconds) * 1e9) };
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* Allocates n bytes and touches every page so they count in RSS. */
+static char *touch(size_t n)
+{
+	char *p = malloc(n ? n : 1);
+	if (!p) {
+		fprintf(stderr, "workload: out of memory for %zu bytes\n", n);
+		exit(1);
+	}
+	for (size_t i = 0; i < n; i += 4096)
+		p[i] = (char)(i >> 12 | 1);
+	return p;
+}
+
+static int cmd_hold(size_t bytes, double seconds)
+{
+	char *p = touch(bytes);
+	printf("allocated %zu bytes\n", bytes);
+	fflush(stdout);
+	pause_s(seconds);
+	printf("releasing\n");
+	free(p);
+	return 0;
+}
+
+static int cmd_orphan(size_t bytes, double seconds)
+{
+	printf("parent %d starting\n", (int)getpid());
+	pid_t child = fork();
+	if (child == 0) {
+		pid_t grandchild = fork();
+		if (grandchild == 0) {
+			char *p = touch(bytes);
+			pause_s(0.3); /* let the parents leave first */
+			printf("grandchild %d orphaned, ppid now %d, holding %zu bytes\n", (int)getpid(), (int)getppid(), bytes);
+			fflush(stdout);
+			pause_s(seconds);
+			printf("grandchild done\n");
+			free(p);
+			_exit(0);
+		}
+		_exit(0);
+	}
+	waitpid(child, NULL, 0);
+	printf("parent exiting, grandchild left behind\n");
+	return 0;
+}
+
+static int cmd_demo(double scale)
+{
+	enum { MiB = 1024 * 1024 };
+	char *blocks[64];
+	int nblocks = 0;
+	printf("job starting\n");
+	fflush(stdout);
+	pause_s(1.0 * scale);
+	printf("loading the data set...\n");
+	for (int i = 0; i < 8; i++) {
+		blocks[nblocks++] = touch(48 * MiB);
+		pause_s(0.05 * scale);
+	}
+	printf("data set loaded: 384 MiB in memory\n");
+	for (int batch = 1; batch <= 20; batch++) {
+		blocks[nblocks++] = touch(5 * MiB);
+		printf("processing batch %d/20\n", batch);
+		fflush(stdout);
+		pause_s(1.0 * scale);
+	}
+	printf("writing results\n");
+	fflush(stdout);
+	pause_s(1.0 * scale);
+	for (int i = 0; i < nblocks; i++)
+		free(blocks[i]);
+	printf("done\n");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 4 && strcmp(argv[1], "hold") == 0)
+		return cmd_hold(parse_size(argv[2]), atof(argv[3]));
+	if (argc >= 3 && strcmp(argv[1], "exit") == 0)
+		return atoi(argv[2]);
+	if (argc >= 3 && strcmp(argv[1], "signal") == 0) {
+		pause_s(0.2);
+		raise(atoi(argv[2]));
+		return 0;
+	}
+	if (argc >= 4 && strcmp(argv[1], "orphan") == 0)
+		return cmd_orphan(parse_size(argv[2]), atof(argv[3]));
+	if (argc >= 2 && strcmp(argv[1], "demo") == 0)
+		return cmd_demo(argc >= 3 ? atof(argv[2]) : 1.0);
+	if (argc >= 4 && strcmp(argv[1], "lines") == 0) {
+		int n = atoi(argv[2]);
+		for (int i = 1; i <= n; i++) {
+			printf("line %d\n", i);
+			pause_s(atof(argv[3]));
+		}
+		return 0;
+	}
+	fprintf(stderr, "usage: workload hold SIZE SECONDS | exit CODE | signal SIG | orphan SIZE SECONDS | demo [SCALE] | lines N PERIOD\n");
+	return 2;
+}
