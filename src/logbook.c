@@ -154,6 +154,44 @@ size_t logbook_dropped(logbook *lb)
 	return n;
 }
 
+void logbook_range(logbook *lb, uint64_t *first, uint64_t *end)
+{
+	pthread_mutex_lock(&lb->lock);
+	*first = lb->dropped;
+	*end = lb->dropped + lb->count;
+	pthread_mutex_unlock(&lb->lock);
+}
+
+int logbook_get(logbook *lb, uint64_t seq, logbook_entry *out)
+{
+	int rc = -1;
+	pthread_mutex_lock(&lb->lock);
+	if (seq >= lb->dropped && seq < lb->dropped + lb->count) {
+		const logbook_line *l = &lb->ring[(lb->head + (seq - lb->dropped)) % lb->cap];
+		*out = (logbook_entry){ .seq = seq, .wall_ns = l->wall_ns, .source = l->source,
+		                        .text = l->text ? l->text : "", .len = l->len };
+		rc = 0;
+	}
+	pthread_mutex_unlock(&lb->lock);
+	return rc;
+}
+
+int logbook_nsources(logbook *lb)
+{
+	pthread_mutex_lock(&lb->lock);
+	int n = lb->nsources;
+	pthread_mutex_unlock(&lb->lock);
+	return n;
+}
+
+const char *logbook_source_name(logbook *lb, int source)
+{
+	pthread_mutex_lock(&lb->lock);
+	const char *name = source >= 0 && source < lb->nsources ? lb->sources[source] : "?";
+	pthread_mutex_unlock(&lb->lock);
+	return name;
+}
+
 void logbook_close(logbook *lb)
 {
 	if (!lb)

@@ -29,6 +29,25 @@ int logbook_flush(logbook *lb, char *err, size_t errlen);
 size_t logbook_count(logbook *lb);   /* lines held in memory now */
 size_t logbook_dropped(logbook *lb); /* lines dropped from memory (the file has them) */
 
+/* One line held in memory. text stays valid until the next logbook_add. */
+typedef struct logbook_entry {
+	uint64_t seq;    /* 0 for the first line ever added */
+	int64_t wall_ns; /* arrival time */
+	int source;
+	const char *text; /* untrusted bytes: show only through logtext */
+	size_t len;
+} logbook_entry;
+
+/* Sequence numbers of the oldest line still in memory and one past the newest. */
+void logbook_range(logbook *lb, uint64_t *first, uint64_t *end);
+
+/* The line numbered seq; returns 0, or -1 when it is not in memory. */
+int logbook_get(logbook *lb, uint64_t seq, logbook_entry *out);
+
+/* The number of sources and the name of one ("memlog" is always 0). */
+int logbook_nsources(logbook *lb);
+const char *logbook_source_name(logbook *lb, int source);
+
 /* Flushes, closes the file and frees everything. */
 void logbook_close(logbook *lb);
 

@@ -17,6 +17,8 @@
 
 /* Longer lines are cut into pieces of this size so memory stays bounded. */
 #define LOGSRC_LINE_MAX (1024 * 1024)
+/* At most this many 64 KiB reads per source each time round the loop. */
+#define LOGSRC_READS_PER_PUMP 16
 
 struct logsrc {
 	logbook *lb;
@@ -156,11 +158,13 @@ static void logsrc_echo(int fd, const char *buf, size_t n)
 	}
 }
 
-/* Reads fd until it would block or ends; returns true at the end of input. */
+/* Reads fd until it would block or ends, or up to a budget per call so a
+ * flood of output cannot starve the view and the other sources (the rest
+ * waits in the pipe for the next turn); returns true at the end of input. */
 static bool logsrc_drain(logsrc *src, int64_t wall_ns)
 {
 	char buf[65536];
-	for (;;) {
+	for (int reads = 0; reads < LOGSRC_READS_PER_PUMP; reads++) {
 		ssize_t r = src->is_tail ? pread(src->fd, buf, sizeof buf, src->offset)
 		                         : read(src->fd, buf, sizeof buf);
 		if (r < 0 && errno == EINTR)
@@ -175,6 +179,7 @@ static bool logsrc_drain(logsrc *src, int64_t wall_ns)
 			logsrc_echo(src->echo_fd, buf, (size_t)r);
 		logsrc_feed(src, buf, (size_t)r, wall_ns);
 	}
+	return false;
 }
 
 /* One look at a tailed file: new lines, truncation, rotation, appearance. */
@@ -237,8 +242,10 @@ void logsrc_free(logsrc *src, int64_t wall_ns)
 {
 	if (!src)
 		return;
-	if (!src->ended && src->fd >= 0)
-		logsrc_drain(src, wall_ns);
+	/* What is still buffered in the pipe or pty (a few budgets at most). */
+	for (int i = 0; i < 8 && !src->ended && src->fd >= 0; i++)
+		if (logsrc_drain(src, wall_ns))
+			break;
 	if (src->len > 0)
 		logsrc_emit(src);
 	if (src->fd >= 0)

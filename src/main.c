@@ -29,6 +29,7 @@
 #include "reccsv.h"
 #include "sampler.h"
 #include "series.h"
+#include "ui.h"
 #include "units.h"
 
 #define MEMLOG_VERSION "0.1.0"
@@ -265,7 +266,7 @@ static int install_signals(void)
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
 	sa.sa_flags = SA_RESTART;
-	int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGUSR1, SIGCHLD };
+	int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGUSR1, SIGCHLD, SIGWINCH };
 	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
 		sigaction(sigs[i], &sa, NULL);
 	/* A reader of our stdout going away must not kill the recording. */
@@ -291,6 +292,19 @@ typedef struct session {
 	int64_t term_sent_mono_ns;
 	bool kill_sent;
 	char reason[640];     /* why the recording ended, for the .log and the summary */
+	ui *view;             /* the live view, NULL when headless */
+	markers *marks;
+	enum ui_action asked; /* what the person asked for in the view */
+	bool kill_asked;      /* stop once the command, sent SIGTERM, has gone */
+	bool detached;        /* this process carries on a recording after `d` */
+	probe *pr;
+	reccsv_writer *csv;
+	probe_config pc;
+	int notify_fd;
+	int64_t start_mono_ns;
+	const char *csv_path, *log_path;
+	bool recording_done;
+	sampler_stats final_stats;
 } session;
 
 /* Reaps every child that has ended: the command itself and any orphans
@@ -335,9 +349,19 @@ static void handle_signals(session *s)
 			int sig = sigs[i];
 			if (sig == SIGCHLD) {
 				reap_children(s);
+			} else if (sig == SIGWINCH) {
+				if (s->view)
+					ui_resize(s->view);
 			} else if (sig == SIGUSR1) {
+				if (!s->smp)
+					continue;
 				sampler_mark(s->smp, "SIGUSR1");
 				logbook_note(s->lb, "marker SIGUSR1");
+			} else if (sig == SIGHUP && s->view) {
+				/* The terminal went away (an SSH drop): the recording must not. */
+				ui_close(s->view, true);
+				s->view = NULL;
+				logbook_note(s->lb, "terminal hung up (SIGHUP); recording goes on headless");
 			} else {
 				s->stop_signals++;
 				s->last_signal = sig;
@@ -353,9 +377,25 @@ static void handle_signals(session *s)
 	}
 }
 
+static void finish_recording(session *s);
+
+/* The recording is over by itself: headless, memlog ends; with the view,
+ * the CSV is closed and the view stays until the person quits. */
+static void recording_over(session *s)
+{
+	if (!s->view) {
+		s->stop = true;
+		return;
+	}
+	finish_recording(s);
+	ui_recording_ended(s->view, s->reason);
+}
+
 /* Checks whether the sampler ended by itself and what that means. */
 static void check_sampler(session *s)
 {
+	if (!s->smp)
+		return;
 	enum sampler_end end = sampler_state(s->smp);
 	char err[512];
 	char d[32];
@@ -365,8 +405,9 @@ static void check_sampler(session *s)
 		return;
 	case SAMPLER_TARGET_GONE:
 		if (!s->reason[0])
-			snprintf(s->reason, sizeof s->reason, "process %d and its descendants are gone", (int)s->opt->pid);
-		s->stop = true;
+			snprintf(s->reason, sizeof s->reason, s->detached ? "the command and its descendants are gone"
+			         : "process %d and its descendants are gone", (int)s->opt->pid);
+		recording_over(s);
 		return;
 	case SAMPLER_DURATION:
 		duration_format(s->opt->duration_ns, d, sizeof d);
@@ -379,12 +420,14 @@ static void check_sampler(session *s)
 				s->term_sent_mono_ns = mtime_mono_ns();
 			}
 		} else {
-			s->stop = true;
+			recording_over(s);
 		}
 		return;
 	case SAMPLER_ERROR:
 		sampler_error(s->smp, err, sizeof err);
-		if (!s->failed) {
+		if (!s->failed && s->view) {
+			ui_status(s->view, "recording stopped: %.200s", err);
+		} else if (!s->failed) {
 			fprintf(stderr, "memlog: recording stopped: %s\n", err);
 			if (s->running_child && !s->child_done)
 				fprintf(stderr, "memlog: the command keeps running; waiting for it to exit\n");
@@ -393,27 +436,79 @@ static void check_sampler(session *s)
 		}
 		s->failed = true;
 		if (!s->running_child || s->child_done)
-			s->stop = true;
+			recording_over(s);
 		return;
 	}
 }
 
-/* The main loop: signals, the child's output, tailed logs, the sampler. */
+/* The view's hook: a marker the person asked for. */
+static void hook_mark(void *ctx, const char *label)
+{
+	session *s = ctx;
+	if (!s->smp) {
+		ui_status(s->view, "the recording has ended; no more markers");
+		return;
+	}
+	sampler_mark(s->smp, label);
+	logbook_note(s->lb, "marker %s", label);
+}
+
+/* The view's hook: whether quitting would leave a command behind. */
+static bool hook_child_running(void *ctx)
+{
+	session *s = ctx;
+	return s->running_child && !s->child_done;
+}
+
+static void detach(session *s);
+
+/* Carries out what the person asked for in the view. */
+static void act_on_view(session *s, enum ui_action act)
+{
+	switch (act) {
+	case UI_NONE:
+		return;
+	case UI_QUIT:
+		snprintf(s->reason, sizeof s->reason, "stopped from the view");
+		s->stop = true;
+		return;
+	case UI_QUIT_KILL:
+		ui_close(s->view, false);
+		s->view = NULL;
+		logbook_note(s->lb, "quit from the view: sending SIGTERM to the command");
+		fprintf(stderr, "memlog: sent SIGTERM to the command; recording until it exits\n");
+		signal_child(s, SIGTERM);
+		s->term_sent_mono_ns = mtime_mono_ns();
+		return;
+	case UI_DETACH:
+		detach(s);
+		return;
+	}
+}
+
+/* The main loop: signals, keys, the child's output, tailed logs, the sampler. */
 static void session_loop(session *s)
 {
 	while (!s->stop) {
-		struct pollfd pfd[4];
-		int n = 0;
+		struct pollfd pfd[5];
+		int n = 0, timeout = 100; /* how often tailed files are looked at */
 		pfd[n++] = (struct pollfd){ .fd = signal_pipe[0], .events = POLLIN };
 		if (s->out_src && logsrc_fd(s->out_src) >= 0)
 			pfd[n++] = (struct pollfd){ .fd = logsrc_fd(s->out_src), .events = POLLIN };
 		if (s->err_src && logsrc_fd(s->err_src) >= 0)
 			pfd[n++] = (struct pollfd){ .fd = logsrc_fd(s->err_src), .events = POLLIN };
-		/* 100 ms: how often tailed files are looked at and checks are made. */
-		if (poll(pfd, (nfds_t)n, 100) < 0 && errno != EINTR)
+		if (s->view) {
+			pfd[n++] = (struct pollfd){ .fd = ui_input_fd(s->view), .events = POLLIN };
+			int t = ui_tick(s->view);
+			if (t < timeout)
+				timeout = t;
+		}
+		if (poll(pfd, (nfds_t)n, timeout) < 0 && errno != EINTR)
 			break;
 		int64_t now = mtime_wall_ns();
 		handle_signals(s);
+		if (s->view)
+			act_on_view(s, ui_input(s->view));
 		if (s->out_src)
 			logsrc_pump(s->out_src, now);
 		if (s->err_src)
@@ -423,10 +518,17 @@ static void session_loop(session *s)
 		if (s->running_child)
 			reap_children(s);
 		check_sampler(s);
-		if (s->running_child && s->child_done && s->tree_empty) {
+		if (s->running_child && s->child_done && s->tree_empty && !s->view) {
 			if (!s->reason[0])
 				snprintf(s->reason, sizeof s->reason, "the command and all its processes ended");
 			s->stop = true;
+		}
+		if (s->view && s->running_child && s->child_done && s->tree_empty && !s->recording_done) {
+			/* Live view: the recording ends with the job, the view stays
+			 * for the person to read the end of the run until q. */
+			snprintf(s->reason, sizeof s->reason, "the command and all its processes ended");
+			finish_recording(s);
+			ui_recording_ended(s->view, "the command has ended");
 		}
 		if (s->term_sent_mono_ns && !s->kill_sent && !s->child_done &&
 		    mtime_mono_ns() - s->term_sent_mono_ns > TERM_GRACE_NS) {
@@ -435,7 +537,7 @@ static void session_loop(session *s)
 			s->kill_sent = true;
 		}
 		char err[512];
-		if (logbook_flush(s->lb, err, sizeof err) < 0)
+		if (logbook_flush(s->lb, err, sizeof err) < 0 && !s->view)
 			fprintf(stderr, "memlog: %s (the CSV goes on)\n", err);
 	}
 }
@@ -471,6 +573,127 @@ static void print_summary(session *s, const char *csv_path, const char *log_path
 	fprintf(stderr, "\nmemlog: wrote %s and %s\n", csv_path, log_path);
 }
 
+/* Ends the recording: the last sample, the rest of the output, the CSV
+ * closed. The view may stay open afterwards. Safe to call twice. */
+static void finish_recording(session *s)
+{
+	char err[512];
+	if (s->recording_done)
+		return;
+	s->recording_done = true;
+	if (s->smp) {
+		sampler_stop(s->smp, &s->final_stats);
+		s->smp = NULL;
+	}
+	int64_t now = mtime_wall_ns();
+	logsrc_free(s->out_src, now);
+	logsrc_free(s->err_src, now);
+	s->out_src = s->err_src = NULL;
+	logbook_note(s->lb, "recording ended: %s; %llu samples", s->reason[0] ? s->reason : "stopped",
+	             (unsigned long long)s->final_stats.samples);
+	if (logbook_flush(s->lb, err, sizeof err) < 0)
+		fprintf(stderr, "memlog: %s\n", err);
+	if (s->csv && reccsv_close(s->csv, err, sizeof err) < 0) {
+		fprintf(stderr, "memlog: -o %s\n", err);
+		s->failed = true;
+	}
+	s->csv = NULL;
+	if (s->pr)
+		probe_close(s->pr);
+	s->pr = NULL;
+}
+
+/* The header's words for what is recorded. */
+static void describe_target(const options *o, char *buf, size_t n)
+{
+	size_t used = 0;
+	if (o->cmd == CMD_RUN) {
+		used = (size_t)snprintf(buf, n, "run:");
+		for (char **a = o->argv; *a && used < n - 1; a++)
+			used += (size_t)snprintf(buf + used, n - used, " %s", *a);
+	} else if (o->pid) {
+		snprintf(buf, n, "pid %d%s", (int)o->pid, o->no_children ? "" : " + children");
+	} else if (o->cgroup) {
+		snprintf(buf, n, "cgroup %s", o->cgroup);
+	} else {
+		snprintf(buf, n, "the machine");
+	}
+}
+
+/* `d` in the quit prompt: the command keeps running and the recording goes
+ * on headless in a new background process, so the shell gets its terminal
+ * back. That process is not the command's parent: it follows the command by
+ * its pid, cannot learn its exit status, and orphans the command leaves from
+ * now on go to init instead of being counted (all noted in the .log). */
+static void detach(session *s)
+{
+	char err[512];
+	sampler_stats st;
+	ui_close(s->view, false);
+	s->view = NULL;
+	/* One thread only across fork: stop the sampler (it flushes the CSV). */
+	sampler_stop(s->smp, &st);
+	s->smp = NULL;
+	logbook_note(s->lb, "detached from the terminal: recording goes on in the background");
+	logbook_flush(s->lb, err, sizeof err);
+	fflush(stdout);
+	fflush(stderr);
+	pid_t pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "memlog: cannot detach (%s); recording goes on here, headless\n", strerror(errno));
+		goto restart;
+	}
+	if (pid > 0) {
+		fprintf(stderr, "memlog: recording goes on in the background (memlog pid %d) into %s and %s\n"
+		        "memlog: the command keeps running (pid %d); stop both with: kill %d\n",
+		        (int)pid, s->csv_path, s->log_path, (int)s->ch.pid, (int)pid);
+		/* Everything open belongs to the background process now. */
+		_exit(0);
+	}
+	setsid();
+	int null_fd = open("/dev/null", O_RDWR);
+	if (null_fd >= 0) {
+		dup2(null_fd, 0);
+		dup2(null_fd, 1);
+		dup2(null_fd, 2);
+		if (null_fd > 2)
+			close(null_fd);
+	}
+	s->detached = true;
+	s->running_child = false;
+	probe_close(s->pr);
+	s->pc.kind = PROBE_KIND_TREE;
+	s->pc.pid = s->ch.pid;
+	s->pc.include_root = true;
+	s->pr = probe_open(&s->pc, err, sizeof err);
+	if (!s->pr) {
+		logbook_note(s->lb, "cannot follow the command after detaching: %s", err);
+		snprintf(s->reason, sizeof s->reason, "the command could not be followed after detaching");
+		s->stop = true;
+		return;
+	}
+	logbook_note(s->lb, "following the command by its pid %d; its exit status will not be known", (int)s->ch.pid);
+restart:;
+	sampler_config sc = {
+		.interval_ns = s->opt->interval_ns,
+		.duration_ns = s->opt->duration_ns,
+		.start_mono_ns = s->start_mono_ns,
+		.stop_when_gone = s->detached,
+		.probe = s->pr,
+		.series = s->ser,
+		.csv = s->csv,
+		.marks = s->marks,
+		.notify_fd = s->notify_fd,
+	};
+	s->smp = sampler_start(&sc, err, sizeof err);
+	if (!s->smp) {
+		logbook_note(s->lb, "cannot restart sampling: %s", err);
+		snprintf(s->reason, sizeof s->reason, "sampling could not restart: %s", err);
+		s->failed = true;
+		s->stop = true;
+	}
+}
+
 /* Runs `memlog run` or `memlog watch`; returns the exit status. */
 static int record(const options *o)
 {
@@ -482,6 +705,8 @@ static int record(const options *o)
 	probe *pr = NULL;
 	reccsv_writer *csv = NULL;
 	char *log_path = NULL;
+	/* The live view needs a terminal both ways; anything else records headless. */
+	bool interactive = !o->headless && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO);
 
 	if (!csv_path) {
 		time_t t = time(NULL);
@@ -563,8 +788,9 @@ static int record(const options *o)
 			rc = 1;
 			goto out;
 		}
-		s.out_src = logsrc_stream(s.ch.out_fd, "out", STDOUT_FILENO, s.lb);
-		s.err_src = logsrc_stream(s.ch.err_fd, "err", STDERR_FILENO, s.lb);
+		/* The live view shows the output in its pane; headless, it passes through. */
+		s.out_src = logsrc_stream(s.ch.out_fd, "out", interactive ? -1 : STDOUT_FILENO, s.lb);
+		s.err_src = logsrc_stream(s.ch.err_fd, "err", interactive ? -1 : STDERR_FILENO, s.lb);
 	}
 
 	{
@@ -584,52 +810,64 @@ static int record(const options *o)
 		} else {
 			logbook_note(s.lb, "watching the machine, sampling every %s into %s", iv, csv_path);
 		}
-		if (!o->headless && isatty(STDOUT_FILENO))
-			fprintf(stderr, "memlog: the live view is not in this version yet; recording headless\n");
-		fprintf(stderr, "memlog: recording every %s to %s (log lines in %s)\n", iv, csv_path, log_path);
+		if (!interactive)
+			fprintf(stderr, "memlog: recording every %s to %s (log lines in %s)\n", iv, csv_path, log_path);
 	}
 	for (int i = 0; i < o->nlogs; i++)
 		s.tails[i] = logsrc_tail(o->logs[i], s.lb);
 
 	s.ser = series_new(SERIES_RECENT);
+	s.marks = markers_new();
+	s.pr = pr;
+	s.csv = csv;
+	s.pc = pc;
+	s.notify_fd = notify[1];
+	s.start_mono_ns = mtime_mono_ns();
+	s.csv_path = csv_path;
+	s.log_path = log_path;
 	sampler_config sc = {
 		.interval_ns = o->interval_ns,
 		.duration_ns = o->duration_ns,
-		.start_mono_ns = mtime_mono_ns(),
+		.start_mono_ns = s.start_mono_ns,
 		.stop_when_gone = o->cmd == CMD_WATCH && o->pid,
 		.probe = pr,
 		.series = s.ser,
 		.csv = csv,
+		.marks = s.marks,
 		.notify_fd = notify[1],
 	};
-	s.smp = s.ser ? sampler_start(&sc, err, sizeof err) : NULL;
+	s.smp = s.ser && s.marks ? sampler_start(&sc, err, sizeof err) : NULL;
 	if (!s.smp) {
-		fprintf(stderr, "memlog: %s\n", s.ser ? err : "out of memory");
+		fprintf(stderr, "memlog: %s\n", s.ser && s.marks ? err : "out of memory");
 		if (s.running_child)
 			kill(-s.ch.pid, SIGTERM);
 		rc = 1;
 		goto out;
 	}
 
+	if (interactive) {
+		char target[1100];
+		describe_target(o, target, sizeof target);
+		ui_info info = { .target = target, .csv_path = csv_path, .interval_ns = o->interval_ns };
+		ui_hooks hooks = { .ctx = &s, .mark = hook_mark, .child_running = hook_child_running };
+		s.view = ui_open(&info, s.ser, s.marks, s.lb, &hooks, err, sizeof err);
+		if (!s.view)
+			fprintf(stderr, "memlog: %s; recording headless\n", err);
+	}
+
 	session_loop(&s);
 
-	sampler_stats st;
-	sampler_stop(s.smp, &st);
-	s.smp = NULL;
-	int64_t now = mtime_wall_ns();
-	logsrc_free(s.out_src, now);
-	logsrc_free(s.err_src, now);
-	s.out_src = s.err_src = NULL;
-	logbook_note(s.lb, "recording ended: %s; %llu samples", s.reason[0] ? s.reason : "stopped",
-	             (unsigned long long)st.samples);
-	if (reccsv_close(csv, err, sizeof err) < 0) {
-		fprintf(stderr, "memlog: -o %s\n", err);
-		s.failed = true;
+	if (s.view) {
+		ui_close(s.view, false);
+		s.view = NULL;
 	}
+	finish_recording(&s);
 	csv = NULL;
+	pr = NULL;
 	if (!s.reason[0])
 		snprintf(s.reason, sizeof s.reason, "stopped");
-	print_summary(&s, csv_path, log_path, &st);
+	if (!s.detached)
+		print_summary(&s, csv_path, log_path, &s.final_stats);
 
 	if (s.running_child && s.child_done)
 		rc = child_exit_code(s.child_status);
@@ -650,6 +888,7 @@ out:
 		logbook_close(s.lb);
 	if (s.ser)
 		series_free(s.ser);
+	markers_free(s.marks);
 	if (pr)
 		probe_close(pr);
 	free(log_path);

@@ -49,6 +49,8 @@ static int sampler_take(sampler *s, const char *marker)
 	smp.elapsed_ns = now_ns - s->cfg.start_mono_ns;
 	smp.wall_ns = mtime_wall_ns();
 	series_append(s->cfg.series, &smp);
+	if (marker && s->cfg.marks)
+		markers_add(s->cfg.marks, smp.elapsed_ns, marker);
 	if (reccsv_write(s->cfg.csv, &smp, marker, err, sizeof err) < 0)
 		goto fail;
 	pthread_mutex_lock(&s->lock);

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "markers.h"
 #include "probe.h"
 #include "reccsv.h"
 #include "series.h"
@@ -19,6 +20,7 @@ typedef struct sampler_config {
 	probe *probe;            /* owned by the caller, used only by the thread */
 	series *series;          /* shared with readers */
 	reccsv_writer *csv;      /* owned by the caller, written only by the thread */
+	markers *marks;          /* labelled samples are added here too (may be NULL) */
 	int notify_fd;           /* a byte is written here when the sampler stops by itself */
 } sampler_config;
 

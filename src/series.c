@@ -384,8 +384,9 @@ static void series_query_visit(const struct series_query *q, int lvl, uint64_t i
 	}
 	/* Only this bucket is left of these samples (live mode, old data): it
 	 * goes whole to the slice of its first sample (slice 0 if it began before
-	 * t0). Its extremes may so land up to one bucket early, but are never
-	 * lost. */
+	 * t0). Its extremes may so show up to one bucket early, and one crossing
+	 * t0 or t1 brings values from just outside the window, but no value in
+	 * the window is ever lost. */
 	size_t i = b->first_ns >= q->t0_ns ? series_query_slice(q, b->first_ns) : 0;
 	series_query_add(q, i, b->min[col], b->max[col]);
 }

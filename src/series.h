@@ -20,7 +20,8 @@ typedef struct series series;
 series *series_new(size_t recent_capacity);
 void series_free(series *s);
 
-/* Appends one sample; elapsed_ns must not go backwards. Thread-safe. */
+/* Appends one sample; elapsed_ns must not go backwards (one that does is
+ * stored at the previous sample's elapsed_ns). Thread-safe. */
 void series_append(series *s, const probe_sample *smp);
 
 /* Samples appended so far (all of them, including ones dropped from memory). */

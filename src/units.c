@@ -43,3 +43,37 @@ void units_elapsed(int64_t ns, char *buf, size_t buflen)
 	else
 		snprintf(buf, buflen, "%lld h %02lld min", (long long)(s / 3600), (long long)(s / 60 % 60));
 }
+
+void units_bytes_compact(int64_t bytes, char *buf, size_t buflen)
+{
+	static const char *const names[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	/* Unsigned magnitude: -INT64_MIN does not fit an int64_t. */
+	uint64_t mag = bytes < 0 ? (uint64_t)0 - (uint64_t)bytes : (uint64_t)bytes;
+	int u = 0;
+	while (u < 6 && mag >> (10 * (u + 1)) != 0)
+		u++;
+	uint64_t unit = UINT64_C(1) << (10 * u);
+	uint64_t whole = mag / unit;
+	/* Hundredths, rounded half up; in EiB both sides drop 10 bits first so
+	 * that rem * 100 cannot overflow (the bits dropped are far below 0.01). */
+	int drop = u == 6 ? 10 : 0;
+	uint64_t rem = (mag % unit) >> drop, unit_d = unit >> drop;
+	uint64_t hundredths = unit == 1 ? 0 : (rem * 100 + unit_d / 2) / unit_d;
+	if (hundredths == 100) {
+		whole++;
+		hundredths = 0;
+	}
+	if (whole == 1024 && u < 6) {
+		whole = 1;
+		u++;
+	}
+	const char *sign = bytes < 0 ? "-" : "";
+	if (hundredths == 0)
+		snprintf(buf, buflen, "%s%llu %s", sign, (unsigned long long)whole, names[u]);
+	else if (hundredths % 10 == 0)
+		snprintf(buf, buflen, "%s%llu.%llu %s", sign, (unsigned long long)whole,
+		         (unsigned long long)(hundredths / 10), names[u]);
+	else
+		snprintf(buf, buflen, "%s%llu.%02llu %s", sign, (unsigned long long)whole,
+		         (unsigned long long)hundredths, names[u]);
+}

@@ -8,6 +8,11 @@
 /* "0 B", "512 B", "1.5 KiB", "12.3 MiB", "2.00 GiB": three significant digits. */
 void units_bytes(int64_t bytes, char *buf, size_t buflen);
 
+/* "0 B", "768 MiB", "1.5 GiB", "1.25 GiB": the largest IEC unit the value
+ * reaches, at most two decimals, trailing zeros dropped; for axis labels,
+ * where round numbers must read as round. */
+void units_bytes_compact(int64_t bytes, char *buf, size_t buflen);
+
 /* "0.25 s", "12.3 s", "4 min 05 s", "2 h 03 min" for an elapsed time in ns. */
 void units_elapsed(int64_t ns, char *buf, size_t buflen);
 

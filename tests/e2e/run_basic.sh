@@ -54,3 +54,20 @@ PYEOF
 (cd "$T" && "$MEMLOG" run --headless -- true >/dev/null 2>&1)
 check "default output is memlog-YYYYmmdd-HHMMSS.csv with its .log" \
 	bash -c "ls '$T' | grep -qE '^memlog-[0-9]{8}-[0-9]{6}\.csv$' && ls '$T' | grep -qE '^memlog-[0-9]{8}-[0-9]{6}\.log$'"
+
+# Lines are stamped when printed: Python prints its own time with each line;
+# the .log's stamp must follow it closely (the pty keeps it line-buffered;
+# through a pipe the lines would all arrive at exit). The bound here is loose
+# on purpose; bench/ measures the real latency.
+"$MEMLOG" run --headless -o "$T/lat.csv" -- "$PY" -c 'import time
+for i in range(5):
+    print("printed-at %.3f" % time.time()); time.sleep(0.3)' >/dev/null 2>&1
+check "each line is stamped within 250 ms of when Python printed it" "$PY" - "$T/lat.log" <<'PYEOF'
+import sys, datetime
+lags = []
+for line in open(sys.argv[1]):
+    if ' out printed-at ' in line:
+        stamp = datetime.datetime.strptime(line[:23], '%Y-%m-%dT%H:%M:%S.%f').replace(tzinfo=datetime.timezone.utc).timestamp()
+        lags.append(stamp - float(line.split()[-1]))
+sys.exit(not (len(lags) == 5 and all(-0.01 <= l < 0.25 for l in lags)))
+PYEOF

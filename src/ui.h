@@ -1,0 +1,63 @@
+/* ui.h: the live (and, later, replay) terminal view: the only module that calls curses. */
+#ifndef MEMLOG_UI_H
+#define MEMLOG_UI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "logbook.h"
+#include "markers.h"
+#include "series.h"
+
+typedef struct ui_info {
+	const char *target;    /* what is watched: "run: python3 train.py", "pid 1234", ... */
+	const char *csv_path;  /* the recording being written */
+	int64_t interval_ns;   /* the sampling interval */
+} ui_info;
+
+/* What the view asks of the rest of memlog. */
+typedef struct ui_hooks {
+	void *ctx;
+	void (*mark)(void *ctx, const char *label); /* take a labelled sample now */
+	bool (*child_running)(void *ctx);          /* run mode, and the command still runs */
+} ui_hooks;
+
+/* What the person asked for, for the main loop to carry out. */
+enum ui_action {
+	UI_NONE,
+	UI_QUIT,      /* stop recording and leave (nothing left running) */
+	UI_QUIT_KILL, /* kill the command, record its end, leave */
+	UI_DETACH     /* leave the command running and keep recording headless */
+};
+
+typedef struct ui ui;
+
+/* Takes over the terminal (curses). NULL with err filled when it cannot. */
+ui *ui_open(const ui_info *info, series *s, markers *m, logbook *lb, const ui_hooks *hooks,
+            char *err, size_t errlen);
+
+/* The fd to poll for keys. */
+int ui_input_fd(const ui *u);
+
+/* Reads and acts on every key waiting; returns what the person asked for. */
+enum ui_action ui_input(ui *u);
+
+/* The terminal changed size (SIGWINCH): lay out again at once. */
+void ui_resize(ui *u);
+
+/* Redraws when something changed and the last frame is at least 100 ms old.
+ * Returns how many ms until it wants to be called again. */
+int ui_tick(ui *u);
+
+/* Shows a short message in the footer for a few seconds. */
+void ui_status(ui *u, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The recording has ended (why, in a few words): the footer says so until quit. */
+void ui_recording_ended(ui *u, const char *why);
+
+/* Gives the terminal back. terminal_gone: the terminal hung up, do not
+ * write to it. */
+void ui_close(ui *u, bool terminal_gone);
+
+#endif
