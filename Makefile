@@ -97,7 +97,10 @@ test: test-deps
 	  SAN="-fsanitize=thread" build/tsan/test_series build/tsan/test_sampler
 	@bash tests/run.sh
 
-bench: deps all
+# The benchmarks build their own copy in build/bench; the comparisons need
+# pidstat (sysstat), mprof (python3-memory-profiler) and GNU time.
+bench:
+	$(call install_missing,$(BUILD_PKGS) sysstat python3-memory-profiler time procps)
 	bash bench/run.sh
 
 install: all
@@ -105,3 +108,66 @@ install: all
 
 clean:
 	rm -rf build memlog
+
+# Fuzzing (libFuzzer, Debian's clang), never part of `make test`:
+#   make fuzz                        build build/fuzz/fuzz_NAME for every tests/fuzz/fuzz_NAME.c
+#   make fuzz-run FUZZ_SECONDS=600   run each for that long, niced, on a copy of
+#                                    tests/fuzz/corpus_NAME/ in build/fuzz/ (FUZZERS=NAME for some)
+#   make fuzz-merge                  add the new inputs that reach new code to tests/fuzz/corpus_NAME/
+# The fuzzers link every src/*.c but main.c, built with the same sanitizers.
+FUZZ_PKGS    = clang libclang-rt-14-dev $(BUILD_PKGS)
+FUZZ_CC      = clang
+FUZZ_DIR     = build/fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_NICE    ?= nice -n 19
+FUZZ_SAN     = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS  = -std=gnu11 -O1 -g $(WARN) $(FUZZ_SAN) -pthread -D_GNU_SOURCE $(NCURSES_CFLAGS) -Isrc
+FUZZ_LIBS    = -pthread -lcsv $(NCURSES_LIBS) -lutil
+FUZZ_SRCS   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_NAMES  := $(patsubst tests/fuzz/fuzz_%.c,%,$(FUZZ_SRCS))
+FUZZERS     ?= $(FUZZ_NAMES)
+FUZZ_BINS   := $(patsubst %,$(FUZZ_DIR)/fuzz_%,$(FUZZ_NAMES))
+FUZZ_OBJS   := $(patsubst src/%.c,$(FUZZ_DIR)/obj/%.o,$(LIB_SRCS))
+
+.PHONY: fuzz fuzz-deps fuzz-run fuzz-merge
+.SECONDARY: $(FUZZ_OBJS)
+
+fuzz-deps:
+	$(call install_missing,$(FUZZ_PKGS))
+
+fuzz: fuzz-deps
+	$(MAKE) --no-print-directory $(FUZZ_BINS)
+
+# Library code gets coverage instrumentation but not libFuzzer's main.
+$(FUZZ_DIR)/obj/%.o: src/%.c $(wildcard src/*.h) | $(FUZZ_DIR)/obj
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_DIR)/obj:
+	mkdir -p $@
+
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) $(FUZZ_LIBS)
+
+# Runs each fuzzer in turn; new inputs go to build/fuzz/corpus_NAME, crashes
+# to build/fuzz/crash_NAME/, the log to build/fuzz/NAME.log. Fails if any crashed.
+fuzz-run: fuzz
+	@status=0; for n in $(FUZZERS); do \
+	  work=$(FUZZ_DIR)/corpus_$$n; crashes=$(FUZZ_DIR)/crash_$$n; log=$(FUZZ_DIR)/$$n.log; \
+	  mkdir -p $$work $$crashes; \
+	  if [ -d tests/fuzz/corpus_$$n ]; then cp -n tests/fuzz/corpus_$$n/* $$work/ 2>/dev/null || true; fi; \
+	  echo "fuzz_$$n: $(FUZZ_SECONDS) s on $$work, log in $$log"; \
+	  if $(FUZZ_NICE) $(FUZZ_DIR)/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	       -artifact_prefix=$$crashes/ $$work >$$log 2>&1; then \
+	    echo "  ok: $$(grep -m1 -o 'stat::number_of_executed_units: *[0-9]*' $$log | grep -o '[0-9]*$$') runs," \
+	         "$$(ls $$work | wc -l) inputs in the corpus"; \
+	  else \
+	    status=1; echo "  FAILED:"; grep -E -m5 'ERROR|SUMMARY|fuzz_[a-z]+:|runtime error' $$log | sed 's/^/    /'; \
+	    ls $$crashes | sed "s|^|    $$crashes/|"; \
+	  fi; \
+	done; exit $$status
+
+fuzz-merge: fuzz
+	@for n in $(FUZZERS); do \
+	  mkdir -p tests/fuzz/corpus_$$n; \
+	  $(FUZZ_DIR)/fuzz_$$n -merge=1 tests/fuzz/corpus_$$n $(FUZZ_DIR)/corpus_$$n 2>&1 | grep -E 'MERGE-OUTER: [0-9]+ new files' || true; \
+	done

@@ -95,6 +95,12 @@ logsrc *logsrc_tail(const char *path, logbook *lb)
 	return src;
 }
 
+void logsrc_set_echo(logsrc *src, int fd)
+{
+	if (src)
+		src->echo_fd = fd;
+}
+
 int logsrc_fd(const logsrc *src)
 {
 	return src->is_tail || src->ended ? -1 : src->fd;

@@ -19,6 +19,9 @@ logsrc *logsrc_stream(int fd, const char *name, int echo_fd, logbook *lb);
  * truncation. Lines go to lb under "file:BASENAME". */
 logsrc *logsrc_tail(const char *path, logbook *lb);
 
+/* Starts (fd >= 0) or stops (-1) copying the raw bytes to fd. */
+void logsrc_set_echo(logsrc *src, int fd);
+
 /* The fd to poll for input, or -1 (tailed files are polled by time). */
 int logsrc_fd(const logsrc *src);
 

@@ -25,6 +25,9 @@
  * short one does. logtext_width must see every byte and is O(len). */
 #include "logtext.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 #include <wchar.h>
 #include <wctype.h>
 
@@ -285,4 +288,21 @@ long logtext_find(const char *text, size_t len, const char *needle)
 			return (long)i;
 	}
 	return -1;
+}
+
+char *logtext_plain(const char *text, size_t len, int maxw, bool utf8)
+{
+	/* Drawing through a one-row canvas keeps a single definition of safe. */
+	canvas *cv = canvas_new(maxw > 0 ? maxw : 1, 1);
+	if (!cv)
+		return NULL;
+	logtext_draw(cv, 0, 0, maxw, 0, text, len, utf8, CANVAS_DEFAULT, 0);
+	char *out = canvas_dump(cv);
+	canvas_free(cv);
+	if (!out)
+		return NULL;
+	size_t n = strlen(out);
+	while (n > 0 && (out[n - 1] == '\n' || out[n - 1] == ' '))
+		out[--n] = '\0';
+	return out;
 }

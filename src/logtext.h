@@ -22,6 +22,12 @@ int logtext_draw(canvas *cv, int x, int y, int maxw, int skip, const char *text,
 /* The display width the text would take (as logtext_draw draws it). */
 size_t logtext_width(const char *text, size_t len, bool utf8);
 
+/* The text as it would be drawn in at most maxw columns, as a UTF-8 (or,
+ * in ASCII mode, ASCII) string safe to print to a terminal or a file: for
+ * report lines. Returns a malloc'ed string without trailing spaces (the
+ * caller frees it), or NULL when out of memory. */
+char *logtext_plain(const char *text, size_t len, int maxw, bool utf8);
+
 /* Finds needle (plain bytes, case-insensitive for ASCII) in text; returns the
  * byte offset or -1. */
 long logtext_find(const char *text, size_t len, const char *needle);

@@ -27,6 +27,8 @@
 #include "mtime.h"
 #include "probe.h"
 #include "reccsv.h"
+#include "replay.h"
+#include "report.h"
 #include "sampler.h"
 #include "series.h"
 #include "ui.h"
@@ -70,6 +72,9 @@ static void on_signal(int sig)
 static const char usage_text[] =
 	"usage: memlog run    [OPTIONS] [--] COMMAND [ARG...]\n"
 	"       memlog watch  [OPTIONS] [--pid PID | --cgroup DIR | --system]\n"
+	"       memlog replay [OPTIONS] REC.csv [OTHER.csv]\n"
+	"       memlog report [OPTIONS] REC.csv\n"
+	"       memlog plot   [OPTIONS] REC.csv [OTHER.csv] [-o REC.svg]\n"
 	"       memlog --help | --version\n"
 	"\n"
 	"Watch the memory of a job over time and record every sample to CSV.\n"
@@ -80,6 +85,11 @@ static const char usage_text[] =
 	"  watch   record something already running: a process and its\n"
 	"          descendants (--pid), a cgroup (--cgroup), or the machine\n"
 	"          (--system, the default)\n"
+	"  replay  browse a recording with its logs lined up against the curve\n"
+	"  report  the phases of the curve, what the logs said in each, and\n"
+	"          which phase to look at first\n"
+	"  plot    the recording as an SVG picture\n"
+	"  (memlog COMMAND --help tells more about each)\n"
 	"\n"
 	"Options of run and watch:\n"
 	"  -o, --output FILE     CSV to write (default memlog-YYYYmmdd-HHMMSS.csv);\n"
@@ -297,6 +307,7 @@ typedef struct session {
 	enum ui_action asked; /* what the person asked for in the view */
 	bool kill_asked;      /* stop once the command, sent SIGTERM, has gone */
 	bool detached;        /* this process carries on a recording after `d` */
+	bool hung_up;         /* the view's terminal hung up; later SIGHUPs are ignored */
 	probe *pr;
 	reccsv_writer *csv;
 	probe_config pc;
@@ -317,6 +328,12 @@ static void reap_children(session *s)
 		if (pid > 0) {
 			if (s->running_child && pid == s->ch.pid) {
 				char how[128];
+				/* Its last words are in the pty already: log them before its end. */
+				int64_t now = mtime_wall_ns();
+				if (s->out_src)
+					logsrc_pump(s->out_src, now);
+				if (s->err_src)
+					logsrc_pump(s->err_src, now);
 				child_describe(status, how, sizeof how);
 				s->child_done = true;
 				s->child_status = status;
@@ -357,10 +374,15 @@ static void handle_signals(session *s)
 					continue;
 				sampler_mark(s->smp, "SIGUSR1");
 				logbook_note(s->lb, "marker SIGUSR1");
-			} else if (sig == SIGHUP && s->view) {
-				/* The terminal went away (an SSH drop): the recording must not. */
+			} else if (sig == SIGHUP && (s->view || s->hung_up)) {
+				/* The terminal went away (an SSH drop): the recording must
+				 * not, and more hang-ups (the shell passes one on as it
+				 * exits) are not for the command either. */
+				if (!s->view)
+					continue;
 				ui_close(s->view, true);
 				s->view = NULL;
+				s->hung_up = true;
 				logbook_note(s->lb, "terminal hung up (SIGHUP); recording goes on headless");
 			} else {
 				s->stop_signals++;
@@ -442,9 +464,10 @@ static void check_sampler(session *s)
 }
 
 /* The view's hook: a marker the person asked for. */
-static void hook_mark(void *ctx, const char *label)
+static void hook_mark(void *ctx, const char *label, int64_t at_ns)
 {
 	session *s = ctx;
+	(void)at_ns; /* live: the sample is taken now */
 	if (!s->smp) {
 		ui_status(s->view, "the recording has ended; no more markers");
 		return;
@@ -475,6 +498,9 @@ static void act_on_view(session *s, enum ui_action act)
 	case UI_QUIT_KILL:
 		ui_close(s->view, false);
 		s->view = NULL;
+		/* The terminal is ours again: the command's last words show there. */
+		logsrc_set_echo(s->out_src, STDOUT_FILENO);
+		logsrc_set_echo(s->err_src, STDERR_FILENO);
 		logbook_note(s->lb, "quit from the view: sending SIGTERM to the command");
 		fprintf(stderr, "memlog: sent SIGTERM to the command; recording until it exits\n");
 		signal_child(s, SIGTERM);
@@ -536,6 +562,9 @@ static void session_loop(session *s)
 			signal_child(s, SIGKILL);
 			s->kill_sent = true;
 		}
+		/* The view was the only thing left (it closed on a hang-up, say). */
+		if (!s->view && s->recording_done)
+			s->stop = true;
 		char err[512];
 		if (logbook_flush(s->lb, err, sizeof err) < 0 && !s->view)
 			fprintf(stderr, "memlog: %s (the CSV goes on)\n", err);
@@ -851,8 +880,11 @@ static int record(const options *o)
 		ui_info info = { .target = target, .csv_path = csv_path, .interval_ns = o->interval_ns };
 		ui_hooks hooks = { .ctx = &s, .mark = hook_mark, .child_running = hook_child_running };
 		s.view = ui_open(&info, s.ser, s.marks, s.lb, &hooks, err, sizeof err);
-		if (!s.view)
-			fprintf(stderr, "memlog: %s; recording headless\n", err);
+		if (!s.view) {
+			fprintf(stderr, "memlog: %s; recording headless to %s (log lines in %s)\n", err, csv_path, log_path);
+			logsrc_set_echo(s.out_src, STDOUT_FILENO);
+			logsrc_set_echo(s.err_src, STDERR_FILENO);
+		}
 	}
 
 	session_loop(&s);
@@ -900,7 +932,7 @@ int main(int argc, char **argv)
 	options o;
 	memset(&o, 0, sizeof o);
 	if (argc < 2)
-		usage_error("expected a command: run or watch");
+		usage_error("expected a command: run, watch, replay, report or plot");
 	const char *cmd = argv[1];
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0)
 		usage_exit();
@@ -912,11 +944,14 @@ int main(int argc, char **argv)
 		o.cmd = CMD_RUN;
 	else if (strcmp(cmd, "watch") == 0)
 		o.cmd = CMD_WATCH;
-	else if (strcmp(cmd, "replay") == 0 || strcmp(cmd, "report") == 0) {
-		fprintf(stderr, "memlog: '%s' is not in this version yet; the CSV can be read by any CSV tool meanwhile\n", cmd);
-		return 2;
-	} else
-		usage_error("unknown command '%s'; expected run or watch", cmd);
+	else if (strcmp(cmd, "replay") == 0)
+		return replay_main(argc - 1, argv + 1);
+	else if (strcmp(cmd, "report") == 0)
+		return report_main(argc - 1, argv + 1);
+	else if (strcmp(cmd, "plot") == 0)
+		return plot_main(argc - 1, argv + 1);
+	else
+		usage_error("unknown command '%s'; expected run, watch, replay, report or plot", cmd);
 	parse_options(argc - 1, argv + 1, &o);
 	return record(&o);
 }

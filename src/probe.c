@@ -77,6 +77,7 @@ struct probe {
 	size_t scan_cap;
 
 	bool scanned;
+	proctree_cache tree_cache; /* processes known to be outside the tree */
 	bool vanished; /* a counted process left since the last scan */
 	int64_t extra_window_ns; /* start of the second the extra rescans are counted in */
 	int extra_scans;
@@ -306,7 +307,7 @@ static long probe_list_pids(probe *p)
 	}
 	long n = 0;
 	if (p->children) {
-		n = proctree_descendants(p->proc_root, p->pid, &p->scan, &p->scan_cap);
+		n = proctree_descendants_cached(p->proc_root, p->pid, &p->tree_cache, &p->scan, &p->scan_cap);
 		if (n < 0)
 			return -1;
 	}
@@ -748,6 +749,7 @@ void probe_close(probe *p)
 {
 	if (!p)
 		return;
+	proctree_cache_free(&p->tree_cache);
 	for (size_t i = 0; i < p->nprocs; i++)
 		probe_proc_close(&p->procs[i]);
 	if (p->meminfo_fd >= 0)

@@ -128,7 +128,38 @@ static size_t proctree_lower_bound(const struct proctree_link *links, size_t n, 
 	return lo;
 }
 
+/* Every this many scans the cache is dropped, so a reused pid is seen. */
+#define PROCTREE_FULL_SCAN_EVERY 8
+
+/* Whether pid is in the sorted cache of processes outside the tree. */
+static bool proctree_known_outside(const proctree_cache *c, pid_t pid)
+{
+	size_t lo = 0, hi = c ? c->n : 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (c->outside[mid] < pid)
+			lo = mid + 1;
+		else if (c->outside[mid] > pid)
+			hi = mid;
+		else
+			return true;
+	}
+	return false;
+}
+
 long proctree_descendants(const char *proc_root, pid_t root, pid_t **pids, size_t *cap)
+{
+	return proctree_descendants_cached(proc_root, root, NULL, pids, cap);
+}
+
+void proctree_cache_free(proctree_cache *cache)
+{
+	free(cache->outside);
+	memset(cache, 0, sizeof *cache);
+}
+
+long proctree_descendants_cached(const char *proc_root, pid_t root, proctree_cache *cache,
+                                 pid_t **pids, size_t *cap)
 {
 	DIR *dir = opendir(proc_root);
 	if (!dir)
@@ -138,9 +169,22 @@ long proctree_descendants(const char *proc_root, pid_t root, pid_t **pids, size_
 	size_t nlinks = 0, linkcap = 0;
 	long result = -1;
 	struct dirent *de;
+	pid_t *seen = NULL; /* every pid listed, for the next cache */
+	size_t nseen = 0, seencap = 0;
+	if (cache && ++cache->scans >= PROCTREE_FULL_SCAN_EVERY) {
+		cache->scans = 0;
+		cache->n = 0;
+	}
 	while ((de = readdir(dir)) != NULL) {
 		pid_t pid = proctree_name_pid(de->d_name);
 		if (pid <= 0)
+			continue;
+		if (cache) {
+			if (proctree_reserve(&seen, &seencap, nseen + 1) < 0)
+				goto out;
+			seen[nseen++] = pid;
+		}
+		if (proctree_known_outside(cache, pid))
 			continue;
 		pid_t ppid = proctree_read_ppid(dfd, de->d_name);
 		if (ppid < 0)
@@ -183,7 +227,24 @@ long proctree_descendants(const char *proc_root, pid_t root, pid_t **pids, size_
 	if (count)
 		qsort(*pids, count, sizeof **pids, proctree_cmp_pid);
 	result = (long)count;
+	if (cache) {
+		/* Everything listed that is not in the tree is outside it. */
+		qsort(seen, nseen, sizeof *seen, proctree_cmp_pid);
+		size_t k = 0;
+		for (size_t i = 0, j = 0; i < nseen; i++) {
+			while (j < count && (*pids)[j] < seen[i])
+				j++;
+			if (!(j < count && (*pids)[j] == seen[i]))
+				seen[k++] = seen[i];
+		}
+		free(cache->outside);
+		cache->outside = seen;
+		cache->n = k;
+		cache->cap = seencap;
+		seen = NULL;
+	}
 out:
+	free(seen);
 	free(links);
 	closedir(dir);
 	return result;

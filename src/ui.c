@@ -54,11 +54,17 @@ typedef struct ui_pane {
 	int sources[8]; /* logbook sources shown (memlog's own events are in every pane) */
 	int nsources;
 	long scroll;    /* lines up from the newest (live), or from the cursor's line */
+	/* The logbook seqs of the pane's lines, oldest first, from start on
+	 * (lines before start were dropped from memory): finding the line at a
+	 * time is a binary search, moving through the pane is O(1). */
+	uint64_t *idx;
+	size_t start, n, cap;
 } ui_pane;
 
 struct ui {
 	ui_info info;
 	SCREEN *screen;
+	char *name1, *name2;
 	char *target, *csv_path;
 	series *ser;
 	markers *marks;
@@ -81,13 +87,15 @@ struct ui {
 	int pane, npanes;
 	ui_pane panes[UI_MAX_PANES];
 	int nsources_seen;
+	uint64_t indexed_end;
 
 	enum ui_prompt prompt;
 	char input[UI_INPUT_MAX + 1];
 	size_t input_len;
 	char search[UI_INPUT_MAX + 1];
 	bool search_active;
-	uint64_t search_seq;
+	long search_pos;
+	char log_note[128]; /* e.g. lines of an app log that could not be placed */
 
 	char status[256];
 	int64_t status_until_ns;
@@ -159,6 +167,10 @@ static void ui_sync_panes(ui *u)
 		ui_add_pane(u, "events", &none, 0);
 	}
 	u->nsources_seen = n;
+	/* The panes changed: index every line again. */
+	for (int i = 0; i < u->npanes; i++)
+		u->panes[i].start = u->panes[i].n = 0;
+	u->indexed_end = 0;
 }
 
 /* Whether a line of source src belongs in pane p. */
@@ -170,6 +182,61 @@ static bool ui_pane_shows(const ui_pane *p, int src)
 		if (p->sources[i] == src)
 			return true;
 	return false;
+}
+
+static long ui_pos_at(ui *u, const ui_pane *p, int64_t wall_ns);
+
+/* Adds the lines that arrived since the last call to the panes' indexes,
+ * and forgets those the logbook dropped. */
+static void ui_index_sync(ui *u)
+{
+	uint64_t first, end;
+	logbook_entry e;
+	logbook_range(u->lb, &first, &end);
+	if (u->indexed_end < first)
+		u->indexed_end = first;
+	for (uint64_t seq = u->indexed_end; seq < end; seq++) {
+		if (logbook_get(u->lb, seq, &e) < 0)
+			continue;
+		for (int i = 0; i < u->npanes; i++) {
+			ui_pane *p = &u->panes[i];
+			if (!ui_pane_shows(p, e.source))
+				continue;
+			if (p->n == p->cap) {
+				/* Compact away dropped lines before growing. */
+				if (p->start > 0) {
+					memmove(p->idx, p->idx + p->start, (p->n - p->start) * sizeof *p->idx);
+					p->n -= p->start;
+					p->start = 0;
+				}
+				if (p->n == p->cap) {
+					size_t cap = p->cap ? p->cap * 2 : 1024;
+					uint64_t *grown = realloc(p->idx, cap * sizeof *grown);
+					if (!grown)
+						continue;
+					p->idx = grown;
+					p->cap = cap;
+				}
+			}
+			/* Keep the pane in time order: lines from several files (or
+			 * memlog's own events) interleave by time, not by arrival. */
+			size_t at = p->n;
+			logbook_entry prev;
+			if (at > p->start && logbook_get(u->lb, p->idx[at - 1], &prev) == 0 && prev.wall_ns > e.wall_ns) {
+				long hit = ui_pos_at(u, p, e.wall_ns);
+				at = hit < 0 ? p->start : (size_t)hit + 1;
+				memmove(p->idx + at + 1, p->idx + at, (p->n - at) * sizeof *p->idx);
+			}
+			p->idx[at] = seq;
+			p->n++;
+		}
+	}
+	u->indexed_end = end;
+	for (int i = 0; i < u->npanes; i++) {
+		ui_pane *p = &u->panes[i];
+		while (p->start < p->n && p->idx[p->start] < first)
+			p->start++;
+	}
 }
 
 /* Sets up colour pairs, one per canvas colour. */
@@ -287,9 +354,17 @@ ui *ui_open(const ui_info *info, series *s, markers *m, logbook *lb, const ui_ho
 	u->marks = m;
 	u->lb = lb;
 	u->hooks = *hooks;
-	u->follow = true;
+	u->follow = !info->replay || info->following;
 	u->span_idx = UI_NSPANS - 1;
 	u->cursor_ns = -1;
+	if (!u->follow) {
+		int64_t first, last;
+		u->cursor_ns = series_span(s, &first, &last) == 0 ? first : 0;
+	}
+	u->name1 = strdup(info->name1 ? info->name1 : "");
+	u->name2 = strdup(info->name2 ? info->name2 : "");
+	if (info->log_note)
+		snprintf(u->log_note, sizeof u->log_note, "%s", info->log_note);
 	u->col = PROBE_RSS;
 	u->dirty = true;
 	u->full_redraw = true;
@@ -299,6 +374,17 @@ ui *ui_open(const ui_info *info, series *s, markers *m, logbook *lb, const ui_ho
 	u->screen = newterm(NULL, stdout, stdin);
 	if (!u->screen) {
 		snprintf(err, errlen, "cannot start the terminal view (TERM=%s)", getenv("TERM") ? getenv("TERM") : "");
+		free(u->target);
+		free(u->csv_path);
+		free(u);
+		return NULL;
+	}
+	/* A terminal that cannot move the cursor (TERM=dumb) cannot show a view. */
+	char *cup = tigetstr("cup");
+	if (cup == NULL || cup == (char *)-1) {
+		endwin();
+		delscreen(u->screen);
+		snprintf(err, errlen, "the terminal (TERM=%s) cannot place the cursor", getenv("TERM") ? getenv("TERM") : "");
 		free(u->target);
 		free(u->csv_path);
 		free(u);
@@ -389,7 +475,14 @@ static void ui_window(ui *u, int64_t *t0, int64_t *t1)
 	int64_t span = ui_spans_s[u->span_idx] * NS_PER_S;
 	if (span == 0) {
 		*t0 = 0;
-		*t1 = ui_nice_extent(last);
+		/* A finished recording fits the screen exactly; a growing one grows
+		 * into nice steps so most frames only add to the right. */
+		*t1 = u->info.replay && !u->info.following ? last + last / 50 + 1 : ui_nice_extent(last);
+		if (u->info.other) {
+			int64_t f2, l2;
+			if (series_span(u->info.other, &f2, &l2) == 0 && l2 + l2 / 50 + 1 > *t1)
+				*t1 = l2 + l2 / 50 + 1;
+		}
 		return;
 	}
 	if (u->follow) {
@@ -488,18 +581,30 @@ static void ui_draw_header(ui *u)
 			units_bytes(now.v[col], a, sizeof a);
 			used = ui_append(stats, used, sizeof stats, "%s %s %s ", sep, probe_col_names[col], a);
 		}
-		int64_t peak, at;
+		int64_t peak, at, peak2, at2;
 		if (series_peak(u->ser, col, &peak, &at) == 0) {
 			units_bytes(peak, a, sizeof a);
 			ui_fmt_elapsed(at, b, sizeof b);
 			used = ui_append(stats, used, sizeof stats, "%s peak %s at %s ", sep, a, b);
+		}
+		if (u->info.other && series_peak(u->info.other, col, &peak2, &at2) == 0) {
+			/* Two recordings: what the change did to the peak. */
+			units_bytes(peak2, a, sizeof a);
+			used = ui_append(stats, used, sizeof stats, "%s %s peak %s ", sep, u->name2, a);
+			if (series_peak(u->ser, col, &peak, &at) == 0 && peak > 0)
+				used = ui_append(stats, used, sizeof stats, "(%+.0f%%) ",
+				                 100.0 * ((double)peak2 - (double)peak) / (double)peak);
 		}
 		if (now.v[PROBE_SYS_USED] >= 0 && col != PROBE_SYS_USED) {
 			units_bytes(now.v[PROBE_SYS_USED], a, sizeof a);
 			used = ui_append(stats, used, sizeof stats, "%s machine %s ", sep, a);
 		}
 		/* Whole seconds, so the header changes once a second, not every sample. */
-		ui_fmt_elapsed(now.elapsed_ns / NS_PER_S * NS_PER_S, b, sizeof b);
+		int64_t secs = now.elapsed_ns / NS_PER_S;
+		if (secs < 60)
+			snprintf(b, sizeof b, "%llds", (long long)secs);
+		else
+			ui_fmt_elapsed(secs * NS_PER_S, b, sizeof b);
 		used = ui_append(stats, used, sizeof stats, "%s %s ", sep, b);
 	}
 	if (u->info.interval_ns > 0) {
@@ -548,19 +653,27 @@ static void ui_draw_chart(ui *u, int y, int h, int64_t t0, int64_t t1)
 		return;
 	series_window(u->ser, u->col, t0, t1, n, u->min, u->max);
 	ui_hold(u->min, u->max, n);
-	bool two = u->overlay && u->col != PROBE_SYS_USED;
-	if (two) {
+	bool two = u->info.other || (u->overlay && u->col != PROBE_SYS_USED);
+	if (u->info.other) {
+		/* Two recordings, aligned at elapsed 0: the second as a line. */
+		series_window(u->info.other, u->col, t0, t1, n, u->min2, u->max2);
+		ui_hold(u->min2, u->max2, n);
+	} else if (two) {
 		series_window(u->ser, PROBE_SYS_USED, t0, t1, n, u->min2, u->max2);
 		ui_hold(u->min2, u->max2, n);
 	}
 	size_t nm = markers_copy(u->marks, list, UI_MAX_MARKERS);
 	for (size_t i = 0; i < nm; i++)
 		cm[i] = (chart_marker){ .t_ns = list[i].t_ns, .label = list[i].label };
+	char legend1[96], legend2[96];
+	snprintf(legend1, sizeof legend1, "%s %.60s", probe_col_names[u->col], u->name1);
+	snprintf(legend2, sizeof legend2, "%s %.60s", probe_col_names[u->col], u->name2);
 	chart_input in = {
 		.t0_ns = t0, .t1_ns = t1, .nslices = n,
 		.min = u->min, .max = u->max,
 		.min2 = two ? u->min2 : NULL, .max2 = two ? u->max2 : NULL,
-		.name = probe_col_names[u->col], .name2 = two ? probe_col_names[PROBE_SYS_USED] : NULL,
+		.name = u->info.other ? legend1 : probe_col_names[u->col],
+		.name2 = u->info.other ? legend2 : two ? probe_col_names[PROBE_SYS_USED] : NULL,
 		.markers = cm, .nmarkers = nm,
 		.cursor_ns = u->follow ? -1 : u->cursor_ns,
 		.utf8 = u->utf8,
@@ -625,56 +738,53 @@ static void ui_draw_readout(ui *u, int y, int64_t t0, int64_t t1)
 	canvas_text(u->cv, 1, y, u->w - 1, line, CANVAS_CURSOR, CANVAS_BOLD);
 }
 
-/* The seq of the newest line of pane p at or before wall_ns (or the newest
- * line of all when wall_ns < 0); false when there is none. */
-static bool ui_anchor(ui *u, const ui_pane *p, int64_t wall_ns, uint64_t *out)
+/* The position in pane p of its newest line at or before wall_ns, or -1. */
+static long ui_pos_at(ui *u, const ui_pane *p, int64_t wall_ns)
 {
-	uint64_t first, end;
+	size_t lo = p->start, hi = p->n;
 	logbook_entry e;
-	logbook_range(u->lb, &first, &end);
-	for (uint64_t s = end; s > first; s--) {
-		if (logbook_get(u->lb, s - 1, &e) < 0 || !ui_pane_shows(p, e.source))
-			continue;
-		if (wall_ns < 0 || e.wall_ns <= wall_ns) {
-			*out = s - 1;
-			return true;
-		}
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (logbook_get(u->lb, p->idx[mid], &e) == 0 && e.wall_ns <= wall_ns)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return false;
+	return lo > p->start ? (long)lo - 1 : -1;
 }
 
-/* Moves from seq by delta lines of the pane (negative: older); stops at the ends. */
-static uint64_t ui_step(ui *u, const ui_pane *p, uint64_t seq, long delta)
+/* The pane's selected line: the one the pane is anchored at after
+ * scrolling, and whether the person is looking at it (highlighted). */
+static long ui_selected(ui *u, const ui_pane *p, bool *highlight)
 {
-	uint64_t first, end;
-	logbook_entry e;
-	logbook_range(u->lb, &first, &end);
-	while (delta != 0) {
-		uint64_t s = seq;
-		bool found = false;
-		while (delta < 0 ? s > first : s + 1 < end) {
-			s = delta < 0 ? s - 1 : s + 1;
-			if (logbook_get(u->lb, s, &e) == 0 && ui_pane_shows(p, e.source)) {
-				found = true;
-				break;
-			}
-		}
-		if (!found)
-			break;
-		seq = s;
-		delta += delta < 0 ? 1 : -1;
+	long anchor;
+	*highlight = true;
+	if (p->n == p->start)
+		return -1;
+	if (u->search_active && u->search_pos >= (long)p->start && u->search_pos < (long)p->n) {
+		anchor = u->search_pos;
+	} else if (!u->follow) {
+		anchor = ui_pos_at(u, p, ui_wall_at_zero(u) + u->cursor_ns);
+		if (anchor < 0)
+			anchor = (long)p->start;
+	} else {
+		anchor = (long)p->n - 1;
+		*highlight = p->scroll > 0;
 	}
-	return seq;
+	anchor -= p->scroll;
+	if (anchor < (long)p->start)
+		anchor = (long)p->start;
+	if (anchor >= (long)p->n)
+		anchor = (long)p->n - 1;
+	return anchor;
 }
 
 /* The tab row and the log lines of the current pane, rows y .. y+h-1. */
 static void ui_draw_log(ui *u, int y, int h)
 {
 	ui_pane *p = &u->panes[u->pane];
-	uint64_t first, end;
 	char tab[96], buf[256];
 	int x = 0;
-	logbook_range(u->lb, &first, &end);
 
 	canvas_fill(u->cv, 0, y, u->w, 1, u->utf8 ? 0x2500 : '-', CANVAS_AXIS, 0);
 	for (int i = 0; i < u->npanes; i++) {
@@ -685,85 +795,66 @@ static void ui_draw_log(ui *u, int y, int h)
 	size_t dropped = logbook_dropped(u->lb);
 	if (u->search_active)
 		snprintf(buf, sizeof buf, " search: %.60s (n/N, Esc ends) ", u->search);
+	else if (u->log_note[0])
+		snprintf(buf, sizeof buf, " %s ", u->log_note);
 	else if (dropped)
 		snprintf(buf, sizeof buf, " %zu older lines only in the .log ", dropped);
 	else
 		buf[0] = '\0';
-	int bw = (int)strlen(buf);
+	int bw = canvas_text_width(buf);
 	if (bw && bw < u->w - x - 2)
 		canvas_text(u->cv, u->w - bw - 1, y, bw, buf, CANVAS_DIM, 0);
 
 	int rows = h - 1;
 	if (rows <= 0)
 		return;
-	/* The line the pane is anchored at: the newest (live), the one at the
-	 * cursor's time (looking back), or a search hit. */
-	uint64_t anchor;
-	int anchor_row;
-	bool highlight = false;
-	int64_t wall0 = ui_wall_at_zero(u);
-	if (u->search_active && u->search_seq >= first && u->search_seq < end) {
-		anchor = u->search_seq;
-		anchor_row = rows / 2;
-		highlight = true;
-	} else if (!u->follow) {
-		if (!ui_anchor(u, p, wall0 + u->cursor_ns, &anchor)) {
-			canvas_text(u->cv, 1, y + 1, u->w - 1, "(no log lines before the cursor)", CANVAS_DIM, 0);
-			return;
-		}
-		anchor_row = rows / 2;
-		highlight = true;
-	} else {
-		if (!ui_anchor(u, p, -1, &anchor)) {
-			canvas_text(u->cv, 1, y + 1, u->w - 1, "(no log lines yet)", CANVAS_DIM, 0);
-			return;
-		}
-		anchor_row = rows - 1;
+	bool highlight;
+	long anchor = ui_selected(u, p, &highlight);
+	if (anchor < 0) {
+		canvas_text(u->cv, 1, y + 1, u->w - 1, "(no log lines yet)", CANVAS_DIM, 0);
+		return;
 	}
-	anchor = ui_step(u, p, anchor, -p->scroll);
-	/* Fill from the anchor upwards, then downwards. */
-	uint64_t top = ui_step(u, p, anchor, -(long)anchor_row);
-	uint64_t seq = top;
-	for (int r = 0; r < rows; r++) {
+	/* Live: the newest line at the bottom; looking back: the line at the
+	 * cursor in the middle. */
+	int anchor_row = u->follow && !u->search_active ? rows - 1 : rows / 2;
+	long top = anchor - anchor_row;
+	if (top < (long)p->start)
+		top = (long)p->start;
+	int64_t wall0 = ui_wall_at_zero(u);
+	for (int r = 0; r < rows && top + r < (long)p->n; r++) {
 		logbook_entry e;
-		if (logbook_get(u->lb, seq, &e) < 0)
-			break;
-		if (!ui_pane_shows(p, e.source)) {
-			r--;
-		} else {
-			char stamp[32];
-			int row = y + 1 + r;
-			uint8_t color = e.source == 0 ? CANVAS_MARKER : CANVAS_DEFAULT;
-			uint8_t attr = highlight && seq == anchor ? CANVAS_REVERSE : 0;
-			if (u->wall_clock || !wall0)
-				ui_fmt_clock(e.wall_ns, stamp, sizeof stamp, true);
-			else
-				ui_fmt_elapsed(e.wall_ns - wall0, stamp, sizeof stamp);
-			int sx = canvas_text(u->cv, 0, row, u->w, stamp, CANVAS_DIM, attr);
-			sx += canvas_text(u->cv, sx, row, u->w - sx, " ", CANVAS_DIM, attr);
-			const char *name = logbook_source_name(u->lb, e.source);
-			if (strcmp(name, "err") == 0)
-				sx += canvas_text(u->cv, sx, row, u->w - sx, "err ", CANVAS_WARN, attr);
-			else if (e.source == 0)
-				sx += canvas_text(u->cv, sx, row, u->w - sx, "memlog ", CANVAS_MARKER, attr);
-			logtext_draw(u->cv, sx, row, u->w - sx, 0, e.text, e.len, u->utf8, color, attr);
-			if (u->search_active && u->search[0]) {
-				long at = logtext_find(e.text, e.len, u->search);
-				if (at >= 0) {
-					/* Mark the hit where it falls in the drawn text. */
-					size_t wx = logtext_width(e.text, (size_t)at, u->utf8);
-					size_t ww = logtext_width(e.text + at, strlen(u->search), u->utf8);
-					for (size_t k = 0; k < ww && sx + (int)(wx + k) < u->w; k++) {
-						const canvas_cell *cc = canvas_at(u->cv, sx + (int)(wx + k), row);
-						if (cc)
-							canvas_put(u->cv, sx + (int)(wx + k), row, cc->ch, CANVAS_MATCH, 0);
-					}
+		long pos = top + r;
+		if (logbook_get(u->lb, p->idx[pos], &e) < 0)
+			continue;
+		char stamp[32];
+		int row = y + 1 + r;
+		uint8_t color = e.source == 0 ? CANVAS_MARKER : CANVAS_DEFAULT;
+		uint8_t attr = highlight && pos == anchor ? CANVAS_REVERSE : 0;
+		if (u->wall_clock || !wall0)
+			ui_fmt_clock(e.wall_ns, stamp, sizeof stamp, true);
+		else
+			ui_fmt_elapsed(e.wall_ns - wall0, stamp, sizeof stamp);
+		int sx = canvas_text(u->cv, 0, row, u->w, stamp, CANVAS_DIM, attr);
+		sx += canvas_text(u->cv, sx, row, u->w - sx, " ", CANVAS_DIM, attr);
+		const char *name = logbook_source_name(u->lb, e.source);
+		if (strcmp(name, "err") == 0)
+			sx += canvas_text(u->cv, sx, row, u->w - sx, "err ", CANVAS_WARN, attr);
+		else if (e.source == 0)
+			sx += canvas_text(u->cv, sx, row, u->w - sx, "memlog ", CANVAS_MARKER, attr);
+		logtext_draw(u->cv, sx, row, u->w - sx, 0, e.text, e.len, u->utf8, color, attr);
+		if (u->search_active && u->search[0]) {
+			long at = logtext_find(e.text, e.len, u->search);
+			if (at >= 0) {
+				/* Mark the hit where it falls in the drawn text. */
+				size_t wx = logtext_width(e.text, (size_t)at, u->utf8);
+				size_t ww = logtext_width(e.text + at, strlen(u->search), u->utf8);
+				for (size_t k = 0; k < ww && sx + (int)(wx + k) < u->w; k++) {
+					const canvas_cell *cc = canvas_at(u->cv, sx + (int)(wx + k), row);
+					if (cc)
+						canvas_put(u->cv, sx + (int)(wx + k), row, cc->ch, CANVAS_MATCH, 0);
 				}
 			}
 		}
-		if (seq + 1 >= end)
-			break;
-		seq++;
 	}
 }
 
@@ -773,7 +864,7 @@ static const char *const ui_help_lines[] = {
 	"m          marker now (M1, M2, ...)",
 	"a          marker with a label you type",
 	"space      pause (look back) / follow the live edge",
-	"<- ->      move the cursor in time (pauses)",
+	"Left Right move the cursor in time (pauses)",
 	"+ -        zoom in / out around the cursor",
 	"Home End   start of the recording / live edge",
 	"n N        next / previous marker (search hit while searching)",
@@ -781,7 +872,7 @@ static const char *const ui_help_lines[] = {
 	"o          overlay the machine's used memory as a line",
 	"t          time labels: elapsed / wall clock",
 	"Tab        next log pane",
-	"Up Down    scroll the log      PgUp PgDn  a page",
+	"Up Down    scroll the log      PgUp PgDn  a page   Enter: go to the line",
 	"/          search the log (Esc ends the search)",
 	"?          this help           q  quit",
 	"",
@@ -854,6 +945,7 @@ static void ui_render(ui *u)
 		return;
 	}
 	ui_sync_panes(u);
+	ui_index_sync(u);
 	if (!u->col_chosen && series_count(u->ser) > 0) {
 		/* Start on the first series this target measures (the machine's,
 		 * for watch --system). */
@@ -956,38 +1048,57 @@ static void ui_jump_marker(ui *u, int dir)
 	markers_release(list, n);
 }
 
-/* Finds the next (dir 1) or previous (dir -1) line of the pane matching the search. */
+/* Finds the next (dir 1) or previous (dir -1) line of the pane matching the
+ * search and moves the cursor to its time. */
 static void ui_search_step(ui *u, int dir)
 {
 	ui_pane *p = &u->panes[u->pane];
-	uint64_t first, end;
 	logbook_entry e;
-	logbook_range(u->lb, &first, &end);
-	if (first == end)
+	if (p->n == p->start)
 		return;
-	uint64_t s = u->search_seq;
-	if (s < first || s >= end)
-		s = dir > 0 ? first - (first > 0) : end;
-	for (uint64_t tries = 0; tries < end - first; tries++) {
-		if (dir > 0) {
-			if (s + 1 >= end)
-				break;
-			s++;
-		} else {
-			if (s <= first)
-				break;
-			s--;
-		}
-		if (logbook_get(u->lb, s, &e) == 0 && ui_pane_shows(p, e.source) &&
-		    logtext_find(e.text, e.len, u->search) >= 0) {
-			u->search_seq = s;
+	long pos = u->search_pos;
+	if (pos < (long)p->start || pos >= (long)p->n)
+		pos = dir > 0 ? (long)p->start - 1 : (long)p->n;
+	for (;;) {
+		pos += dir;
+		if (pos < (long)p->start || pos >= (long)p->n)
+			break;
+		if (logbook_get(u->lb, p->idx[pos], &e) == 0 && logtext_find(e.text, e.len, u->search) >= 0) {
+			u->search_pos = pos;
+			p->scroll = 0;
 			int64_t wall0 = ui_wall_at_zero(u);
-			if (wall0)
+			if (wall0) {
 				ui_set_cursor(u, e.wall_ns - wall0);
+				p->scroll = 0;
+			}
 			return;
 		}
 	}
 	ui_status(u, "no %s match for \"%.40s\"", dir > 0 ? "later" : "earlier", u->search);
+}
+
+/* Enter on a log line: the cursor goes to the time the line was written. */
+static void ui_goto_selected(ui *u)
+{
+	ui_pane *p = &u->panes[u->pane];
+	bool highlight;
+	long pos = ui_selected(u, p, &highlight);
+	logbook_entry e;
+	int64_t wall0 = ui_wall_at_zero(u);
+	if (pos < 0 || !wall0 || logbook_get(u->lb, p->idx[pos], &e) < 0)
+		return;
+	u->search_active = false;
+	ui_set_cursor(u, e.wall_ns - wall0);
+	/* The cursor now sits at this line: the pane is anchored on it again. */
+	p->scroll = ui_pos_at(u, p, e.wall_ns) - pos;
+	if (p->scroll < 0)
+		p->scroll = 0;
+}
+
+/* Where a marker made in replay goes: the cursor, or the end when following. */
+static int64_t ui_mark_time(ui *u)
+{
+	return u->follow ? ui_last_ns(u) : u->cursor_ns;
 }
 
 /* Appends a typed character (UTF-8) to the prompt's input. */
@@ -1045,13 +1156,13 @@ static enum ui_action ui_prompt_key(ui *u, int kind, wint_t ch)
 				snprintf(label, sizeof label, "%s", u->input);
 			else
 				snprintf(label, sizeof label, "M%d", ++u->ui_marks);
-			u->hooks.mark(u->hooks.ctx, label);
+			u->hooks.mark(u->hooks.ctx, label, u->info.replay ? ui_mark_time(u) : -1);
 			ui_status(u, "marker \"%.60s\" recorded", label);
 		} else if (u->input_len) {
 			snprintf(u->search, sizeof u->search, "%s", u->input);
 			u->search_active = true;
-			u->search_seq = UINT64_MAX;
-			ui_search_step(u, -1);
+			u->search_pos = -1;
+			ui_search_step(u, 1);
 		}
 		u->prompt = PROMPT_NONE;
 		return UI_NONE;
@@ -1095,6 +1206,9 @@ static enum ui_action ui_key(ui *u, int kind, wint_t ch)
 		case KEY_DOWN: if (p->scroll > 0) p->scroll--; break;
 		case KEY_PPAGE: p->scroll += page; break;
 		case KEY_NPAGE: p->scroll = p->scroll > page ? p->scroll - page : 0; break;
+		case KEY_ENTER:
+			ui_goto_selected(u);
+			break;
 		case KEY_RESIZE:
 			/* curses has the new size already (resizeterm queued this key). */
 			getmaxyx(stdscr, u->h, u->w);
@@ -1116,7 +1230,7 @@ static enum ui_action ui_key(ui *u, int kind, wint_t ch)
 	case 'm': {
 		char label[32];
 		snprintf(label, sizeof label, "M%d", ++u->ui_marks);
-		u->hooks.mark(u->hooks.ctx, label);
+		u->hooks.mark(u->hooks.ctx, label, u->info.replay ? ui_mark_time(u) : -1);
 		ui_status(u, "marker %s recorded", label);
 		break;
 	}
@@ -1198,6 +1312,10 @@ static enum ui_action ui_key(ui *u, int kind, wint_t ch)
 	case 'h':
 		u->help = true;
 		break;
+	case '\r':
+	case '\n':
+		ui_goto_selected(u);
+		break;
 	case 12: /* Ctrl-L */
 		u->full_redraw = true;
 		break;
@@ -1239,6 +1357,8 @@ void ui_close(ui *u, bool terminal_gone)
 	(void)terminal_gone;
 	endwin();
 	delscreen(u->screen);
+	for (int i = 0; i < u->npanes; i++)
+		free(u->panes[i].idx);
 	canvas_free(u->cv);
 	canvas_free(u->shown);
 	free(u->min);
@@ -1247,5 +1367,7 @@ void ui_close(ui *u, bool terminal_gone)
 	free(u->max2);
 	free(u->target);
 	free(u->csv_path);
+	free(u->name1);
+	free(u->name2);
 	free(u);
 }

@@ -12,14 +12,21 @@
 
 typedef struct ui_info {
 	const char *target;    /* what is watched: "run: python3 train.py", "pid 1234", ... */
-	const char *csv_path;  /* the recording being written */
-	int64_t interval_ns;   /* the sampling interval */
+	const char *csv_path;  /* the recording being written (or replayed) */
+	int64_t interval_ns;   /* the sampling interval (0 when unknown) */
+	bool replay;           /* a recording, not a live target: starts looking at all of it */
+	bool following;        /* replay --follow: the recording still grows */
+	series *other;         /* replay of two recordings: the second, overlaid (or NULL) */
+	const char *name1, *name2; /* legend names of the two recordings */
+	const char *log_note;  /* shown on the log pane's tab row (e.g. unplaced lines) */
 } ui_info;
 
 /* What the view asks of the rest of memlog. */
 typedef struct ui_hooks {
 	void *ctx;
-	void (*mark)(void *ctx, const char *label); /* take a labelled sample now */
+	/* Mark a moment: live, at_ns is -1 (a labelled sample is taken now);
+	 * in replay, at_ns is the cursor's elapsed time. */
+	void (*mark)(void *ctx, const char *label, int64_t at_ns);
 	bool (*child_running)(void *ctx);          /* run mode, and the command still runs */
 } ui_hooks;
 

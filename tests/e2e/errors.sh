@@ -32,7 +32,7 @@ expect_error "a command that cannot be executed exits 126" 126 "noexec.sh: canno
 	"$MEMLOG" run --headless -o ne.csv -- ./noexec.sh
 expect_error "run without a command" 2 "run: expected a command" "$MEMLOG" run --headless
 expect_error "an unknown option" 2 "unknown option '--frobnicate'" "$MEMLOG" run --frobnicate -- true
-expect_error "an unknown command" 2 "unknown command 'frob'; expected run or watch" "$MEMLOG" frob
+expect_error "an unknown command" 2 "unknown command 'frob'; expected run, watch, replay, report or plot" "$MEMLOG" frob
 expect_error "watch with two targets" 2 "choose one of --pid, --cgroup and --system" "$MEMLOG" watch --pid 1 --system
 expect_error "--pid abc" 2 "--pid: 'abc' is not a process ID" "$MEMLOG" watch --pid abc
 expect_error "--pid of no process" 1 "--pid 999999999: no such process" "$MEMLOG" watch --headless --pid 999999999 -o p.csv

@@ -259,11 +259,22 @@ static void test_new_child_on_rescan(void **state)
 	assert_int_equal(read_ok(p, 0, &s), 2);
 	assert_int_equal(s.v[PROBE_RSS], (300 + 700) * KB);
 
-	/* 300 is re-parented under 201 (as the stat says), seen after 250 ms. */
-	sh("sed -i 's/^300 (v1 job) S 1 /300 (v1 job) S 201 /' '%s/proc/300/stat'", dir);
+	/* A new child of 201 (a new pid, like 300's files), seen at the next scan. */
+	sh("cp -r '%s/proc/300' '%s/proc/301' && sed -i 's/^300 (v1 job) S 1 /301 (v1 job) S 201 /' '%s/proc/301/stat'",
+	   dir, dir, dir);
 	assert_int_equal(read_ok(p, 249 * MS, &s), 2);
 	assert_int_equal(read_ok(p, 250 * MS, &s), 3);
 	assert_int_equal(s.v[PROBE_RSS], (300 + 700 + 1500) * KB);
+
+	/* 300 was outside the tree, so scans skip it; were its pid reused by a
+	 * new child of 201, the periodic full scan (every 8th) finds it. */
+	sh("sed -i 's/^300 (v1 job) S 1 /300 (v1 job) S 201 /' '%s/proc/300/stat'", dir);
+	int found_at = -1;
+	for (int k = 2; k <= 9 && found_at < 0; k++)
+		if (read_ok(p, k * 250 * MS, &s) == 4)
+			found_at = k;
+	assert_true(found_at >= 2 && found_at <= 9);
+	assert_int_equal(s.v[PROBE_RSS], (300 + 700 + 1500 + 1500) * KB);
 	probe_close(p);
 	sh("rm -rf '%s'", dir);
 }

@@ -578,6 +578,460 @@ static void test_callback_stops(void **state)
 	rows_free(&rows);
 }
 
+/* ---- incremental reading ---- */
+
+/* Appends text to path as a writer would (one write). */
+static void append_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "ab");
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
+	assert_int_equal(fclose(f), 0);
+}
+
+/* A data row of the full schema with rss = v and elapsed = v ms. */
+static void row_text(char *buf, size_t len, int v, const char *marker)
+{
+	snprintf(buf, len, "2026-11-24T10:00:%02d.%03dZ,%d.%03d000,%d,,,,,,,,,,%s\n", v / 1000 % 60, v % 1000,
+	         v / 1000, v % 1000, v, marker != NULL ? marker : "");
+}
+
+static void test_poll_appended_rows(void **state)
+{
+	(void)state;
+	char path[64], err[512], row[256];
+	temp_path(path, sizeof path);
+	append_text(path, HEADER);
+	row_text(row, sizeof row, 10, NULL);
+	append_text(path, row);
+	row_text(row, sizeof row, 20, "\"a, \"\"b\"\"\"");
+	append_text(path, row);
+
+	reccsv_reader *r = reccsv_reader_open(path, false, err, sizeof err);
+	assert_non_null(r);
+	assert_true(reccsv_reader_info(r)->has_marker);
+	struct rows rows = {0};
+	assert_int_equal(reccsv_reader_poll(r, collect, &rows, err, sizeof err), 2);
+	assert_int_equal(reccsv_reader_poll(r, collect, &rows, err, sizeof err), 0);
+
+	for (int v = 30; v <= 50; v += 10) {
+		row_text(row, sizeof row, v, NULL);
+		append_text(path, row);
+	}
+	assert_int_equal(reccsv_reader_poll(r, collect, &rows, err, sizeof err), 3);
+
+	/* A row written in two halves, cut inside a number: nothing until its newline. */
+	row_text(row, sizeof row, 61234, NULL);
+	char *cut = strstr(row, "61234,") + 3;
+	char second[256];
+	snprintf(second, sizeof second, "%s", cut);
+	*cut = '\0';
+	append_text(path, row);
+	assert_int_equal(reccsv_reader_poll(r, collect, &rows, err, sizeof err), 0);
+	append_text(path, second);
+	assert_int_equal(reccsv_reader_poll(r, collect, &rows, err, sizeof err), 1);
+
+	/* A quoted marker with a newline, written up to just after that newline. */
+	append_text(path, "2026-11-24T10:01:02.000Z,62.000000,62,,,,,,,,,,\"two\n");
+	assert_int_equal(reccsv_reader_poll(r, collect, &rows, err, sizeof err), 0);
+	append_text(path, "lines\"\n");
+	assert_int_equal(reccsv_reader_poll(r, collect, &rows, err, sizeof err), 1);
+
+	assert_int_equal(rows.n, 7);
+	assert_int_equal(reccsv_reader_info(r)->rows, 7);
+	const int64_t want[] = {10, 20, 30, 40, 50, 61234, 62};
+	for (size_t i = 0; i < 7; i++)
+		assert_int_equal(rows.s[i].v[PROBE_RSS], want[i]);
+	assert_int_equal(rows.s[5].elapsed_ns, INT64_C(61234) * NS_PER_MS);
+	assert_string_equal(rows.marker[1], "a, \"b\"");
+	assert_string_equal(rows.marker[6], "two\nlines");
+	assert_false(reccsv_reader_info(r)->truncated_last);
+	reccsv_reader_close(r);
+	rows_free(&rows);
+	unlink(path);
+}
+
+static void test_poll_line_numbers(void **state)
+{
+	(void)state;
+	char path[64], err[512], want[512], row[256];
+	temp_path(path, sizeof path);
+	append_text(path, HEADER);
+	reccsv_reader *r = reccsv_reader_open(path, false, err, sizeof err);
+	assert_non_null(r);
+	struct rows rows = {0};
+	assert_int_equal(reccsv_reader_poll(r, collect, &rows, err, sizeof err), 0);
+	row_text(row, sizeof row, 1, "\"spans\nthree\nlines\""); /* lines 2-4 */
+	append_text(path, row);
+	assert_int_equal(reccsv_reader_poll(r, collect, &rows, err, sizeof err), 1);
+	row_text(row, sizeof row, 2, NULL); /* line 5 */
+	append_text(path, row);
+	append_text(path, "\n");            /* line 6, blank */
+	assert_int_equal(reccsv_reader_poll(r, collect, &rows, err, sizeof err), 1);
+	append_text(path, "2026-11-24T10:00:00.003Z,0.003000,x3,,,,,,,,,,\n"); /* line 7 */
+	assert_int_equal(reccsv_reader_poll(r, collect, &rows, err, sizeof err), -1);
+	snprintf(want, sizeof want, "%s:7: column rss: 'x3' is not a whole number of bytes", path);
+	assert_string_equal(err, want);
+	/* The reader stays stopped, with the same error. */
+	row_text(row, sizeof row, 4, NULL);
+	append_text(path, row);
+	err[0] = '\0';
+	assert_int_equal(reccsv_reader_poll(r, collect, &rows, err, sizeof err), -1);
+	assert_string_equal(err, want);
+	assert_int_equal(rows.n, 2);
+	reccsv_reader_close(r);
+	rows_free(&rows);
+
+	/* Lenient: the bad row is skipped and counted, the next one read. */
+	r = reccsv_reader_open(path, true, err, sizeof err);
+	assert_non_null(r);
+	assert_int_equal(reccsv_reader_poll(r, collect, &rows, err, sizeof err), 3);
+	assert_int_equal(reccsv_reader_info(r)->skipped, 1);
+	append_text(path, "2026-11-24T10:00:00.005Z,0.001000,5,,,,,,,,,,\n"); /* backwards */
+	assert_int_equal(reccsv_reader_poll(r, collect, &rows, err, sizeof err), 0);
+	assert_int_equal(reccsv_reader_info(r)->skipped, 2);
+	reccsv_reader_close(r);
+	rows_free(&rows);
+	unlink(path);
+}
+
+static void test_poll_shrink(void **state)
+{
+	(void)state;
+	char path[64], other[64], err[512], want[512], row[256];
+	temp_path(path, sizeof path);
+	append_text(path, HEADER);
+	row_text(row, sizeof row, 1, NULL);
+	append_text(path, row);
+	reccsv_reader *r = reccsv_reader_open(path, false, err, sizeof err);
+	assert_non_null(r);
+	struct rows rows = {0};
+	assert_int_equal(reccsv_reader_poll(r, collect, &rows, err, sizeof err), 1);
+	assert_int_equal(truncate(path, 10), 0);
+	assert_int_equal(reccsv_reader_poll(r, collect, &rows, err, sizeof err), -1);
+	snprintf(want, sizeof want, "%s: the recording got shorter; it was replaced or truncated", path);
+	assert_string_equal(err, want);
+	reccsv_reader_close(r);
+
+	/* Replaced by a rename: a new, shorter file under the same name. */
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(HEADER, f);
+	fputs(row, f);
+	fputs(row, f);
+	fclose(f);
+	r = reccsv_reader_open(path, false, err, sizeof err);
+	assert_non_null(r);
+	assert_int_equal(reccsv_reader_poll(r, collect, &rows, err, sizeof err), 2);
+	temp_path(other, sizeof other);
+	append_text(other, HEADER);
+	assert_int_equal(rename(other, path), 0);
+	assert_int_equal(reccsv_reader_poll(r, collect, &rows, err, sizeof err), -1);
+	assert_string_equal(err, want);
+	reccsv_reader_close(r);
+
+	/* Replaced by a longer file: still not the recording being followed. */
+	r = reccsv_reader_open(path, false, err, sizeof err);
+	assert_non_null(r);
+	temp_path(other, sizeof other);
+	append_text(other, HEADER);
+	for (int i = 0; i < 5; i++)
+		append_text(other, row);
+	assert_int_equal(rename(other, path), 0);
+	assert_int_equal(reccsv_reader_poll(r, collect, &rows, err, sizeof err), -1);
+	snprintf(want, sizeof want, "%s: the recording was replaced by another file", path);
+	assert_string_equal(err, want);
+	reccsv_reader_close(r);
+	rows_free(&rows);
+	unlink(path);
+}
+
+static void test_poll_pause_and_finish(void **state)
+{
+	(void)state;
+	char path[64], err[512], row[256];
+	temp_path(path, sizeof path);
+	append_text(path, HEADER);
+	for (int v = 1; v <= 5; v++) {
+		row_text(row, sizeof row, v, NULL);
+		append_text(path, row);
+	}
+	/* The callback stops after 2 rows: the next poll carries on from the third. */
+	reccsv_reader *r = reccsv_reader_open(path, false, err, sizeof err);
+	assert_non_null(r);
+	struct rows rows = {.stop_after = 2};
+	assert_int_equal(reccsv_reader_poll(r, collect, &rows, err, sizeof err), 2);
+	rows.stop_after = 0;
+	assert_int_equal(reccsv_reader_poll(r, collect, &rows, err, sizeof err), 3);
+	for (size_t i = 0; i < 5; i++)
+		assert_int_equal(rows.s[i].v[PROBE_RSS], (int64_t)i + 1);
+
+	/* A complete last row without its newline: held by poll, taken by finish. */
+	append_text(path, "2026-11-24T10:00:00.006Z,0.006000,6,,,,,,,,,,\"end\"");
+	assert_int_equal(reccsv_reader_poll(r, collect, &rows, err, sizeof err), 0);
+	assert_int_equal(reccsv_reader_finish(r, collect, &rows, err, sizeof err), 1);
+	assert_string_equal(rows.marker[5], "end");
+	assert_false(reccsv_reader_info(r)->truncated_last);
+	assert_int_equal(reccsv_reader_poll(r, collect, &rows, err, sizeof err), 0);
+	reccsv_reader_close(r);
+	rows_free(&rows);
+
+	/* A cut one: dropped and noted. */
+	append_text(path, "\n2026-11-24T10:00:00.007Z,0.00");
+	r = reccsv_reader_open(path, false, err, sizeof err);
+	assert_non_null(r);
+	assert_int_equal(reccsv_reader_poll(r, collect, &rows, err, sizeof err), 6);
+	assert_false(reccsv_reader_info(r)->truncated_last);
+	assert_int_equal(reccsv_reader_finish(r, collect, &rows, err, sizeof err), 0);
+	assert_true(reccsv_reader_info(r)->truncated_last);
+	reccsv_reader_close(r);
+	rows_free(&rows);
+	unlink(path);
+}
+
+static void test_open_errors(void **state)
+{
+	(void)state;
+	char err[512], want[4200];
+	assert_null(reccsv_reader_open("/nonexistent-memlog-dir/rec.csv", false, err, sizeof err));
+	assert_string_equal(err, "/nonexistent-memlog-dir/rec.csv: cannot open: No such file or directory");
+	assert_null(reccsv_reader_open(fixture("empty.csv"), false, err, sizeof err));
+	snprintf(want, sizeof want, "%s: empty file, expected a memlog CSV header", fixture("empty.csv"));
+	assert_string_equal(err, want);
+	assert_null(reccsv_reader_open(fixture("no_time.csv"), true, err, sizeof err));
+	snprintf(want, sizeof want, "%s:1: header has neither time nor elapsed_s, expected at least one",
+	         fixture("no_time.csv"));
+	assert_string_equal(err, want);
+}
+
+/* Reads name with the fast path on or off; the outcome as one comparable text. */
+static char *read_outcome(const char *path, bool lenient, bool fast)
+{
+	struct rows rows = {0};
+	reccsv_info info;
+	char err[512] = "";
+	reccsv_set_fast_path(fast);
+	int rc = reccsv_read(path, lenient, collect, &rows, &info, err, sizeof err);
+	reccsv_set_fast_path(true);
+	size_t cap = 1024 + rows.n * 256, n = 0;
+	char *out = malloc(cap);
+	assert_non_null(out);
+	n += (size_t)snprintf(out + n, cap - n, "rc %d err %s rows %zu skipped %zu trunc %d first %lld\n", rc,
+	                      err, info.rows, info.skipped, info.truncated_last, (long long)info.first_wall_ns);
+	for (size_t i = 0; i < rows.n; i++) {
+		n += (size_t)snprintf(out + n, cap - n, "%lld %lld", (long long)rows.s[i].elapsed_ns,
+		                      (long long)rows.s[i].wall_ns);
+		for (int c = 0; c < PROBE_NCOLS; c++)
+			n += (size_t)snprintf(out + n, cap - n, " %lld", (long long)rows.s[i].v[c]);
+		n += (size_t)snprintf(out + n, cap - n, " [%s]\n", rows.marker[i] ? rows.marker[i] : "(null)");
+	}
+	rows_free(&rows);
+	return out;
+}
+
+static void test_fast_path_matches_libcsv(void **state)
+{
+	(void)state;
+	static const char *const names[] = {
+		"odd_lines.csv", "lenient.csv", "crlf.csv", "bom.csv", "multiline_marker.csv",
+		"truncated.csv", "truncated_quote.csv", "no_newline.csv", "reordered.csv",
+		"time_only.csv", "elapsed_only.csv", "backwards.csv", "bad_fields.csv", "not_number.csv",
+	};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		for (int lenient = 0; lenient < 2; lenient++) {
+			char *fast = read_outcome(fixture(names[i]), lenient, true);
+			char *slow = read_outcome(fixture(names[i]), lenient, false);
+			assert_string_equal(fast, slow);
+			free(fast);
+			free(slow);
+		}
+	}
+	/* And what the odd lines are read as. */
+	struct rows rows = {0};
+	reccsv_info info;
+	read_fails("odd_lines.csv", false, ":11: 2 fields, expected 6 as in the header");
+	read_ok("odd_lines.csv", true, &rows, &info);
+	const int64_t want_rss[] = {100, 110, 120, 130, 140, 150, 160, 170, 180, 190};
+	assert_int_equal(rows.n, 10);
+	assert_int_equal(info.skipped, 1);
+	for (size_t i = 0; i < 10; i++)
+		assert_int_equal(rows.s[i].v[PROBE_RSS], want_rss[i]);
+	assert_int_equal(rows.s[1].elapsed_ns, 100 * NS_PER_MS); /* " 0.100000 " trimmed */
+	assert_string_equal(rows.marker[2], "plain marker");
+	assert_string_equal(rows.marker[3], "q");
+	assert_string_equal(rows.marker[5], "in\"side");
+	assert_null(rows.marker[7]);
+	assert_string_equal(rows.marker[8], "two\nlines");
+	rows_free(&rows);
+}
+
+static void test_count_rows(void **state)
+{
+	(void)state;
+	char path[64], err[256];
+	assert_int_equal(reccsv_count_rows(fixture("empty.csv")), 0);
+	assert_int_equal(reccsv_count_rows(fixture("header_only.csv")), 0);
+	assert_int_equal(reccsv_count_rows(fixture("no_newline.csv")), 2);
+	assert_int_equal(reccsv_count_rows(fixture("crlf.csv")), 3 + 1); /* a marker's line break counts */
+	assert_int_equal(reccsv_count_rows("/nonexistent-memlog-dir/rec.csv"), -1);
+
+	/* Past several read chunks: exact for rows without line breaks. */
+	temp_path(path, sizeof path);
+	reccsv_writer *w = reccsv_create(path, err, sizeof err);
+	assert_non_null(w);
+	const size_t n = 40000;
+	for (size_t i = 0; i < n; i++) {
+		probe_sample s;
+		make_sample(&s, i, 0);
+		assert_int_equal(reccsv_write(w, &s, i % 3 ? NULL : "m, \"q\"", err, sizeof err), 0);
+	}
+	assert_int_equal(reccsv_close(w, err, sizeof err), 0);
+	assert_true(file_size(path) > (off_t)(3 << 20));
+	assert_int_equal(reccsv_count_rows(path), (long)n);
+	struct rows rows = {0};
+	reccsv_info info;
+	assert_int_equal(reccsv_read(path, false, collect, &rows, &info, err, sizeof err), 0);
+	assert_int_equal(rows.n, n);
+	rows_free(&rows);
+	unlink(path);
+}
+
+/* ---- markers ---- */
+
+/* Markers read back, kept whole. */
+struct marks {
+	size_t n;
+	int64_t wall_ns[32], elapsed_ns[32];
+	char *label[32];
+};
+
+/* reccsv_marker_fn that copies each marker into a struct marks. */
+static int collect_mark(void *ctx, int64_t wall_ns, int64_t elapsed_ns, const char *label)
+{
+	struct marks *m = ctx;
+	assert_true(m->n < 32);
+	assert_non_null(label);
+	m->wall_ns[m->n] = wall_ns;
+	m->elapsed_ns[m->n] = elapsed_ns;
+	m->label[m->n] = strdup(label);
+	m->n++;
+	return 0;
+}
+
+static void marks_free(struct marks *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		free(m->label[i]);
+	m->n = 0;
+}
+
+static void test_markers_round_trip(void **state)
+{
+	(void)state;
+	static const char *const labels[] = {
+		"plain", "with, comma", "with \"quotes\"", "\"", "multi\nline", "crlf\r\ninside",
+		"  spaces  ", "\xc3\xbc" "n\xc3\xaf" "c\xc3\xb8" "d\xc3\xa9 \xe2\x9c\x93", "", "a,\"b\"\n,c", NULL,
+	};
+	const size_t n = sizeof labels / sizeof labels[0];
+	const int64_t wall0_ns = INT64_C(1795514400) * NS_PER_S + 250 * NS_PER_MS;
+	char dir[64], path[128], err[512];
+	snprintf(dir, sizeof dir, "/tmp/test_reccsv.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/rec.markers.csv", dir);
+
+	for (size_t i = 0; i < n; i++) {
+		/* Out of order, as a cursor moves; some with nanoseconds, one without a wall clock. */
+		int64_t elapsed_ns = (int64_t)((i * 7) % n) * 1500 * NS_PER_MS + (i % 2 ? 123 : 0);
+		int64_t wall_ns = i == 3 ? 0 : wall0_ns + elapsed_ns;
+		assert_int_equal(reccsv_marker_append(path, wall_ns, elapsed_ns, labels[i], err, sizeof err), 0);
+	}
+	/* One header, at the top. */
+	char *text = slurp(path, NULL);
+	assert_memory_equal(text, "time,elapsed_s,marker\n", 22);
+	assert_null(strstr(text + 1, "time,elapsed_s,marker"));
+	/* No wall clock: time empty; nanoseconds kept; the quote doubled and quoted. */
+	assert_non_null(strstr(text, "\n,15.000000123,\"\"\"\"\n"));
+	free(text);
+
+	struct marks m = {0};
+	assert_int_equal(reccsv_read_markers(path, collect_mark, &m, err, sizeof err), 0);
+	assert_int_equal(m.n, n);
+	for (size_t i = 0; i < n; i++) {
+		int64_t elapsed_ns = (int64_t)((i * 7) % n) * 1500 * NS_PER_MS + (i % 2 ? 123 : 0);
+		assert_int_equal(m.elapsed_ns[i], elapsed_ns);
+		assert_int_equal(m.wall_ns[i], i == 3 ? 0 : (wall0_ns + elapsed_ns) / NS_PER_MS * NS_PER_MS);
+		assert_string_equal(m.label[i], labels[i] != NULL ? labels[i] : "");
+	}
+	marks_free(&m);
+
+	/* An empty file (created, never written) gets the header too. */
+	unlink(path);
+	append_text(path, "");
+	assert_int_equal(reccsv_read_markers(path, collect_mark, &m, err, sizeof err), 0);
+	assert_int_equal(m.n, 0);
+	assert_int_equal(reccsv_marker_append(path, wall0_ns, NS_PER_S, "x", err, sizeof err), 0);
+	text = slurp(path, NULL);
+	assert_string_equal(text, "time,elapsed_s,marker\n2026-11-24T10:00:00.250Z,1.000000,\"x\"\n");
+	free(text);
+	unlink(path);
+
+	snprintf(path, sizeof path, "%s/no-such-dir/rec.markers.csv", dir);
+	assert_int_equal(reccsv_marker_append(path, wall0_ns, NS_PER_S, "x", err, sizeof err), -1);
+	char want[512];
+	snprintf(want, sizeof want, "%s: cannot open: No such file or directory", path);
+	assert_string_equal(err, want);
+	rmdir(dir);
+}
+
+static void test_markers_missing(void **state)
+{
+	(void)state;
+	struct marks m = {0};
+	char err[256] = "untouched";
+	assert_int_equal(reccsv_read_markers("/nonexistent-memlog-dir/rec.markers.csv", collect_mark, &m,
+	                                     err, sizeof err), 0);
+	assert_int_equal(m.n, 0);
+	assert_string_equal(err, "untouched");
+	assert_int_equal(reccsv_read_markers(fixture("empty.csv"), collect_mark, &m, err, sizeof err), 0);
+	assert_int_equal(m.n, 0);
+}
+
+/* Reads markers fixture name, expecting failure with exactly "PATH<suffix>". */
+static void markers_fail(const char *name, const char *suffix)
+{
+	struct marks m = {0};
+	char err[512] = "", want[4096];
+	snprintf(want, sizeof want, "%s%s", fixture(name), suffix);
+	assert_int_equal(reccsv_read_markers(fixture(name), collect_mark, &m, err, sizeof err), -1);
+	assert_string_equal(err, want);
+	marks_free(&m);
+}
+
+static void test_markers_bad(void **state)
+{
+	(void)state;
+	markers_fail("markers_fields.csv", ":3: 2 fields, expected 3 as in the header");
+	markers_fail("markers_elapsed.csv", ":5: column elapsed_s: '3s' is not a number of seconds like 12.345678");
+	markers_fail("markers_time.csv", ":2: column time: '2026-11-24 10:00:01.000Z' "
+	             "is not a time like 2026-11-24T10:00:00.123Z");
+	markers_fail("markers_header.csv", ":1: header lacks elapsed_s or marker, expected time,elapsed_s,marker");
+	markers_fail("markers_dup.csv", ":1: column marker appears twice in the header");
+	markers_fail("binary.bin", ":1: binary data where a markers header was expected (time,elapsed_s,marker)");
+
+	/* BOM, CRLF, an extra column, no time, and a cut last row (dropped). */
+	struct marks m = {0};
+	char err[512];
+	assert_int_equal(reccsv_read_markers(fixture("markers_ok.csv"), collect_mark, &m, err, sizeof err), 0);
+	assert_int_equal(m.n, 2);
+	assert_int_equal(m.wall_ns[0], INT64_C(1795514401) * NS_PER_S);
+	assert_int_equal(m.elapsed_ns[0], NS_PER_S);
+	assert_string_equal(m.label[0], "crlf, bom");
+	assert_int_equal(m.wall_ns[1], 0);
+	assert_int_equal(m.elapsed_ns[1], 500 * NS_PER_MS);
+	assert_string_equal(m.label[1], "plain");
+	marks_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -604,6 +1058,16 @@ int main(void)
 		cmocka_unit_test(test_each_lenient_error),
 		cmocka_unit_test(test_runaway_quote),
 		cmocka_unit_test(test_callback_stops),
+		cmocka_unit_test(test_poll_appended_rows),
+		cmocka_unit_test(test_poll_line_numbers),
+		cmocka_unit_test(test_poll_shrink),
+		cmocka_unit_test(test_poll_pause_and_finish),
+		cmocka_unit_test(test_open_errors),
+		cmocka_unit_test(test_fast_path_matches_libcsv),
+		cmocka_unit_test(test_count_rows),
+		cmocka_unit_test(test_markers_round_trip),
+		cmocka_unit_test(test_markers_missing),
+		cmocka_unit_test(test_markers_bad),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

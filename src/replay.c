@@ -1,0 +1,584 @@
+/*
+ * replay.c: `memlog replay`. It fills the same series, markers and logbook
+ * the live view reads, from a recording instead of a sampler, so the view
+ * never knows which of the two it is showing. Application logs are lined up
+ * by the timestamps logtime recognises; a line without one (a traceback, a
+ * continuation) belongs to the line before it.
+ */
+#include "replay.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mtime.h"
+#include "reccsv.h"
+#include "ui.h"
+
+#define REPLAY_CHUNK ((size_t)1 << 20)
+/* Lines held in memory beyond those loaded, for a recording that grows. */
+#define REPLAY_FOLLOW_LINES 100000
+
+/* path with its ".csv" (if any) replaced by suffix; the caller frees it. */
+static char *replay_sibling(const char *csv_path, const char *suffix)
+{
+	size_t n = strlen(csv_path), k = strlen(suffix);
+	char *p = malloc(n + k + 1);
+	if (!p)
+		return NULL;
+	memcpy(p, csv_path, n + 1);
+	if (n > 4 && strcmp(p + n - 4, ".csv") == 0)
+		n -= 4;
+	memcpy(p + n, suffix, k + 1);
+	return p;
+}
+
+typedef struct load_ctx {
+	series *s;
+	markers *m;
+	size_t rows;
+} load_ctx;
+
+/* One row of the recording: into the series, its marker into the markers. */
+static int replay_on_row(void *ctx, const probe_sample *smp, const char *marker)
+{
+	load_ctx *c = ctx;
+	series_append(c->s, smp);
+	if (marker && *marker && c->m)
+		markers_add(c->m, smp->elapsed_ns, marker);
+	c->rows++;
+	return 0;
+}
+
+/* One marker of REC.markers.csv. */
+static int replay_on_marker(void *ctx, int64_t wall_ns, int64_t elapsed_ns, const char *label)
+{
+	(void)wall_ns;
+	markers_add(ctx, elapsed_ns, label);
+	return 0;
+}
+
+int replay_load_csv(const char *csv_path, bool lenient, series *s, markers *m, replay_counts *c,
+                    char *err, size_t errlen)
+{
+	load_ctx ctx = { .s = s, .m = m };
+	reccsv_info info;
+	if (reccsv_read(csv_path, lenient, replay_on_row, &ctx, &info, err, errlen) < 0)
+		return -1;
+	c->rows = ctx.rows;
+	c->skipped = info.skipped;
+	c->truncated_last = info.truncated_last;
+	if (ctx.rows == 0) {
+		snprintf(err, errlen, "%s: no samples (only a header); nothing to replay", csv_path);
+		return -1;
+	}
+	if (m) {
+		char *mpath = replay_sibling(csv_path, ".markers.csv");
+		int rc = mpath ? reccsv_read_markers(mpath, replay_on_marker, m, err, errlen) : 0;
+		free(mpath);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+bool replay_parse_rec_line(const char *line, size_t len, int64_t *wall_ns, const char **src,
+                           size_t *src_len, const char **text, size_t *text_len)
+{
+	if (len < MTIME_ISO_LEN + 2 || line[MTIME_ISO_LEN] != ' ' ||
+	    mtime_parse_iso(line, MTIME_ISO_LEN, wall_ns) < 0)
+		return false;
+	const char *p = line + MTIME_ISO_LEN + 1, *end = line + len;
+	const char *sp = memchr(p, ' ', (size_t)(end - p));
+	*src = p;
+	*src_len = sp ? (size_t)(sp - p) : (size_t)(end - p);
+	*text = sp ? sp + 1 : end;
+	*text_len = (size_t)(end - *text);
+	return *src_len > 0 && *src_len < 200;
+}
+
+/* Calls fn for every line of the file at path (without its newline, a
+ * last unterminated line included). Returns 0, or -1 with errno set. */
+static int replay_each_line(const char *path, void (*fn)(void *ctx, const char *line, size_t len), void *ctx)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	char *buf = malloc(REPLAY_CHUNK);
+	size_t have = 0, cap = REPLAY_CHUNK;
+	if (!buf) {
+		close(fd);
+		errno = ENOMEM;
+		return -1;
+	}
+	for (;;) {
+		if (have == cap) {
+			/* A line longer than the buffer: grow rather than cut it. */
+			char *grown = realloc(buf, cap * 2);
+			if (!grown) {
+				free(buf);
+				close(fd);
+				errno = ENOMEM;
+				return -1;
+			}
+			buf = grown;
+			cap *= 2;
+		}
+		ssize_t r = read(fd, buf + have, cap - have);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = errno;
+			free(buf);
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		if (r == 0)
+			break;
+		have += (size_t)r;
+		size_t start = 0;
+		for (;;) {
+			char *nl = memchr(buf + start, '\n', have - start);
+			if (!nl)
+				break;
+			size_t len = (size_t)(nl - (buf + start));
+			if (len > 0 && buf[start + len - 1] == '\r')
+				len--;
+			fn(ctx, buf + start, len);
+			start = (size_t)(nl - buf) + 1;
+		}
+		memmove(buf, buf + start, have - start);
+		have -= start;
+	}
+	if (have > 0)
+		fn(ctx, buf, have);
+	free(buf);
+	close(fd);
+	return 0;
+}
+
+typedef struct log_ctx {
+	logbook *lb;
+	int source;
+	const logtime_opts *opts;
+	int64_t last_ns;   /* time of the last placed line (app logs) */
+	bool have_time;
+	size_t placed, unplaced;
+} log_ctx;
+
+/* A line of the recording's own .log. */
+static void replay_rec_line(void *ctx, const char *line, size_t len)
+{
+	log_ctx *c = ctx;
+	int64_t wall;
+	const char *src, *text;
+	size_t src_len, text_len;
+	char name[256];
+	if (!replay_parse_rec_line(line, len, &wall, &src, &src_len, &text, &text_len)) {
+		/* Not memlog's format: it still belongs to the line before. */
+		if (!c->have_time) {
+			c->unplaced++;
+			return;
+		}
+		logbook_add(c->lb, c->last_ns, 0, line, len);
+		c->placed++;
+		return;
+	}
+	memcpy(name, src, src_len);
+	name[src_len] = '\0';
+	logbook_add(c->lb, wall, logbook_source(c->lb, name), text, text_len);
+	c->last_ns = wall;
+	c->have_time = true;
+	c->placed++;
+}
+
+/* A line of an application log: placed at its own time or its predecessor's. */
+static void replay_app_line(void *ctx, const char *line, size_t len)
+{
+	log_ctx *c = ctx;
+	int64_t wall;
+	if (logtime_parse(line, len, c->opts, &wall, NULL)) {
+		c->last_ns = wall;
+		c->have_time = true;
+	} else if (!c->have_time) {
+		c->unplaced++;
+		return;
+	}
+	logbook_add(c->lb, c->last_ns, c->source, line, len);
+	c->placed++;
+}
+
+int replay_load_logs(const char *rec_log_path, const replay_logs *logs, logbook *lb, replay_counts *c,
+                     char *err, size_t errlen)
+{
+	if (rec_log_path && access(rec_log_path, F_OK) == 0) {
+		log_ctx lc = { .lb = lb };
+		if (replay_each_line(rec_log_path, replay_rec_line, &lc) < 0) {
+			snprintf(err, errlen, "%s: cannot read: %s", rec_log_path, strerror(errno));
+			return -1;
+		}
+		c->log_lines += lc.placed;
+	}
+	for (int i = 0; i < logs->n; i++) {
+		const char *path = logs->paths[i];
+		const char *base = strrchr(path, '/');
+		char name[300];
+		snprintf(name, sizeof name, "file:%s", base && base[1] ? base + 1 : path);
+		for (char *q = name + 5; *q; q++)
+			if ((unsigned char)*q <= ' ')
+				*q = '_';
+		log_ctx lc = { .lb = lb, .source = logbook_source(lb, name), .opts = &logs->opts };
+		if (replay_each_line(path, replay_app_line, &lc) < 0) {
+			snprintf(err, errlen, "--log %s: cannot read: %s", path, strerror(errno));
+			return -1;
+		}
+		c->log_lines += lc.placed;
+		c->unplaced += lc.unplaced;
+	}
+	return 0;
+}
+
+size_t replay_count_lines(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	char *buf = malloc(REPLAY_CHUNK);
+	size_t n = 0;
+	ssize_t r;
+	while (buf && (r = read(fd, buf, REPLAY_CHUNK)) > 0)
+		for (char *p = buf; (p = memchr(p, '\n', (size_t)(buf + r - p))) != NULL; p++)
+			n++;
+	free(buf);
+	close(fd);
+	return n + 1;
+}
+
+static const char replay_usage[] =
+	"usage: memlog replay [OPTIONS] REC.csv [OTHER.csv]\n"
+	"\n"
+	"Browse a recording in the same view as the live one, with its log lines\n"
+	"(REC.log beside it, and any application log) lined up against the curve.\n"
+	"With OTHER.csv, the two recordings are overlaid, aligned at elapsed 0, to\n"
+	"see what a change did to the memory.\n"
+	"\n"
+	"  -l, --log FILE        an application log to line up (repeatable); the time\n"
+	"                        at the start of each line is recognised: ISO 8601,\n"
+	"                        syslog, Apache/nginx, Go, glog, epoch seconds\n"
+	"      --log-tz TZ       zone of log times that carry none: UTC, +02:00, -0530\n"
+	"                        (default: local time)\n"
+	"      --log-format FMT  a strptime(3) format for any other timestamp\n"
+	"  -f, --follow          keep reading a recording that is still being written\n"
+	"      --lenient         skip bad rows (and say how many) instead of stopping\n"
+	"  -h, --help            this help\n"
+	"\n"
+	"Keys as in the live view; Enter on a log line moves the cursor to its time;\n"
+	"m and a add markers at the cursor, saved in REC.markers.csv (the recording\n"
+	"itself is never rewritten).\n";
+
+typedef struct replay_state {
+	const char *csv_path;
+	char *markers_path;
+	series *s;
+	markers *m;
+	logbook *lb;
+	ui *view;
+} replay_state;
+
+/* The view's hook in replay: a marker at the cursor, saved beside the recording. */
+static void replay_mark(void *ctx, const char *label, int64_t at_ns)
+{
+	replay_state *st = ctx;
+	probe_sample last;
+	char err[512];
+	int64_t wall0 = series_last(st->s, &last) == 0 && last.wall_ns ? last.wall_ns - last.elapsed_ns : 0;
+	markers_add(st->m, at_ns, label);
+	if (reccsv_marker_append(st->markers_path, wall0 ? wall0 + at_ns : 0, at_ns, label, err, sizeof err) < 0)
+		ui_status(st->view, "marker not saved: %.200s", err);
+}
+
+/* The view's hook in replay: there is no command to leave running. */
+static bool replay_no_child(void *ctx)
+{
+	(void)ctx;
+	return false;
+}
+
+static volatile sig_atomic_t replay_winch, replay_stop;
+
+/* Signal handler: only sets a flag (poll is interrupted by the signal). */
+static void replay_on_signal(int sig)
+{
+	if (sig == SIGWINCH)
+		replay_winch = 1;
+	else
+		replay_stop = sig;
+}
+
+typedef struct follow_state {
+	reccsv_reader *csv;
+	load_ctx rows;
+	int log_fd;
+	off_t log_off;
+	char *log_buf;
+	size_t log_have;
+	log_ctx lc;
+} follow_state;
+
+/* Reads what was appended to the recording and its .log since last time. */
+static int replay_follow(follow_state *f, char *err, size_t errlen)
+{
+	if (reccsv_reader_poll(f->csv, replay_on_row, &f->rows, err, errlen) < 0)
+		return -1;
+	if (f->log_fd < 0)
+		return 0;
+	for (;;) {
+		if (f->log_have == REPLAY_CHUNK)
+			f->log_have = 0; /* a monstrous line: drop it rather than stall */
+		ssize_t r = pread(f->log_fd, f->log_buf + f->log_have, REPLAY_CHUNK - f->log_have, f->log_off);
+		if (r <= 0)
+			break;
+		f->log_off += r;
+		f->log_have += (size_t)r;
+		size_t start = 0;
+		char *nl;
+		while ((nl = memchr(f->log_buf + start, '\n', f->log_have - start)) != NULL) {
+			replay_rec_line(&f->lc, f->log_buf + start, (size_t)(nl - (f->log_buf + start)));
+			start = (size_t)(nl - f->log_buf) + 1;
+		}
+		memmove(f->log_buf, f->log_buf + start, f->log_have - start);
+		f->log_have -= start;
+	}
+	return 0;
+}
+
+int replay_main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "log", required_argument, NULL, 'l' },
+		{ "log-tz", required_argument, NULL, 'z' },
+		{ "log-format", required_argument, NULL, 'F' },
+		{ "follow", no_argument, NULL, 'f' },
+		{ "lenient", no_argument, NULL, 'L' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	replay_logs logs;
+	bool follow = false, lenient = false, tz_given = false;
+	int c, rc = 1;
+	char err[1024];
+
+	memset(&logs, 0, sizeof logs);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "l:fh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			if (logs.n == REPLAY_MAX_LOGS) {
+				fprintf(stderr, "memlog: --log: at most %d log files\n", REPLAY_MAX_LOGS);
+				return 2;
+			}
+			logs.paths[logs.n++] = optarg;
+			break;
+		case 'z':
+			if (logtime_parse_tz(optarg, &logs.opts.default_utc_offset_s) < 0) {
+				fprintf(stderr, "memlog: --log-tz: '%s' is not a zone; expected UTC, Z or an offset such as +02:00 or -0530\n", optarg);
+				return 2;
+			}
+			tz_given = true;
+			break;
+		case 'F':
+			logs.opts.format = optarg;
+			break;
+		case 'f': follow = true; break;
+		case 'L': lenient = true; break;
+		case 'h': fputs(replay_usage, stdout); return 0;
+		case ':':
+			fprintf(stderr, "memlog: replay: option '%s' needs a value\nTry 'memlog replay --help'.\n", argv[optind - 1]);
+			return 2;
+		default:
+			fprintf(stderr, "memlog: replay: unknown option '%s'\nTry 'memlog replay --help'.\n", argv[optind - 1]);
+			return 2;
+		}
+	}
+	int nfiles = argc - optind;
+	if (nfiles < 1 || nfiles > 2) {
+		fprintf(stderr, "memlog: replay: expected one recording (REC.csv), or two to compare; got %d\n"
+		        "Try 'memlog replay --help'.\n", nfiles);
+		return 2;
+	}
+	if (follow && nfiles == 2) {
+		fprintf(stderr, "memlog: replay: --follow takes one recording, not two\n");
+		return 2;
+	}
+	if (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO)) {
+		fprintf(stderr, "memlog: replay needs a terminal; for a summary without one, use 'memlog report'\n");
+		return 2;
+	}
+	const char *csv_path = argv[optind];
+	const char *other_path = nfiles == 2 ? argv[optind + 1] : NULL;
+	logs.opts.offset_from_tz = !tz_given;
+
+	replay_state st = { .csv_path = csv_path };
+	replay_counts counts = { 0 };
+	series *other = NULL;
+	follow_state fw = { .log_fd = -1 };
+	char *log_path = replay_sibling(csv_path, ".log");
+	st.markers_path = replay_sibling(csv_path, ".markers.csv");
+	st.s = series_new(0);
+	st.m = markers_new();
+	if (!log_path || !st.markers_path || !st.s || !st.m) {
+		fprintf(stderr, "memlog: out of memory\n");
+		goto out;
+	}
+
+	if (follow) {
+		fw.csv = reccsv_reader_open(csv_path, lenient, err, sizeof err);
+		if (!fw.csv) {
+			fprintf(stderr, "memlog: %s\n", err);
+			goto out;
+		}
+		fw.rows = (load_ctx){ .s = st.s, .m = st.m };
+		if (reccsv_reader_poll(fw.csv, replay_on_row, &fw.rows, err, sizeof err) < 0) {
+			fprintf(stderr, "memlog: %s\n", err);
+			goto out;
+		}
+		counts.rows = fw.rows.rows;
+		char *mpath = st.markers_path;
+		if (reccsv_read_markers(mpath, replay_on_marker, st.m, err, sizeof err) < 0) {
+			fprintf(stderr, "memlog: %s\n", err);
+			goto out;
+		}
+	} else if (replay_load_csv(csv_path, lenient, st.s, st.m, &counts, err, sizeof err) < 0) {
+		fprintf(stderr, "memlog: %s\n", err);
+		goto out;
+	}
+	if (other_path) {
+		replay_counts c2 = { 0 };
+		other = series_new(0);
+		if (!other || replay_load_csv(other_path, lenient, other, NULL, &c2, err, sizeof err) < 0) {
+			fprintf(stderr, "memlog: %s\n", other ? err : "out of memory");
+			goto out;
+		}
+	}
+
+	/* Times without a zone in app logs: the recording's year and local zone. */
+	probe_sample last;
+	if (series_last(st.s, &last) == 0 && last.wall_ns) {
+		time_t t = (time_t)(last.wall_ns / 1000000000);
+		struct tm tm;
+		localtime_r(&t, &tm);
+		logs.opts.default_year = tm.tm_year + 1900;
+	} else {
+		logs.opts.default_year = 1970;
+	}
+	size_t cap = replay_count_lines(log_path) + 1000;
+	for (int i = 0; i < logs.n; i++)
+		cap += replay_count_lines(logs.paths[i]);
+	if (follow)
+		cap += REPLAY_FOLLOW_LINES;
+	st.lb = logbook_open(NULL, cap, err, sizeof err);
+	if (!st.lb) {
+		fprintf(stderr, "memlog: %s\n", err);
+		goto out;
+	}
+	if (follow) {
+		/* The .log is followed line by line with the CSV: read it all here. */
+		fw.log_fd = open(log_path, O_RDONLY | O_CLOEXEC);
+		fw.log_buf = malloc(REPLAY_CHUNK);
+		fw.lc = (log_ctx){ .lb = st.lb };
+		if (replay_load_logs(NULL, &logs, st.lb, &counts, err, sizeof err) < 0) {
+			fprintf(stderr, "memlog: %s\n", err);
+			goto out;
+		}
+		if (fw.log_buf && replay_follow(&fw, err, sizeof err) < 0) {
+			fprintf(stderr, "memlog: %s\n", err);
+			goto out;
+		}
+	} else if (replay_load_logs(log_path, &logs, st.lb, &counts, err, sizeof err) < 0) {
+		fprintf(stderr, "memlog: %s\n", err);
+		goto out;
+	}
+
+	char note[128] = "";
+	if (counts.unplaced)
+		snprintf(note, sizeof note, "%zu log lines before any time could not be placed", counts.unplaced);
+	else if (counts.skipped)
+		snprintf(note, sizeof note, "%zu bad rows skipped (--lenient)", counts.skipped);
+	else if (counts.truncated_last)
+		snprintf(note, sizeof note, "the last row was cut short (recorder killed?) and dropped");
+
+	char target[512];
+	const char *b1 = strrchr(csv_path, '/'), *b2 = other_path ? strrchr(other_path, '/') : NULL;
+	b1 = b1 ? b1 + 1 : csv_path;
+	b2 = other_path ? (b2 ? b2 + 1 : other_path) : NULL;
+	if (other_path)
+		snprintf(target, sizeof target, "replay: %s vs %s", b1, b2);
+	else
+		snprintf(target, sizeof target, "replay: %s", b1);
+	ui_info info = { .target = target, .csv_path = csv_path, .replay = true, .following = follow,
+	                 .other = other, .name1 = b1, .name2 = b2, .log_note = note };
+	int64_t f0, l0;
+	if (series_count(st.s) >= 2 && series_span(st.s, &f0, &l0) == 0)
+		info.interval_ns = (l0 - f0) / (int64_t)(series_count(st.s) - 1);
+	ui_hooks hooks = { .ctx = &st, .mark = replay_mark, .child_running = replay_no_child };
+
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = replay_on_signal;
+	sigaction(SIGWINCH, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+
+	st.view = ui_open(&info, st.s, st.m, st.lb, &hooks, err, sizeof err);
+	if (!st.view) {
+		fprintf(stderr, "memlog: %s\n", err);
+		goto out;
+	}
+	rc = 0;
+	while (!replay_stop) {
+		struct pollfd pfd = { .fd = ui_input_fd(st.view), .events = POLLIN };
+		int timeout = ui_tick(st.view);
+		if (follow && timeout > 200)
+			timeout = 200;
+		poll(&pfd, 1, timeout);
+		if (replay_winch) {
+			replay_winch = 0;
+			ui_resize(st.view);
+		}
+		if (ui_input(st.view) != UI_NONE)
+			break;
+		if (follow && replay_follow(&fw, err, sizeof err) < 0) {
+			ui_status(st.view, "%.200s", err);
+			follow = false;
+		}
+	}
+	ui_close(st.view, replay_stop == SIGHUP);
+	st.view = NULL;
+	if (counts.skipped)
+		fprintf(stderr, "memlog: %s: %zu bad rows were skipped (--lenient)\n", csv_path, counts.skipped);
+out:
+	if (fw.csv)
+		reccsv_reader_close(fw.csv);
+	if (fw.log_fd >= 0)
+		close(fw.log_fd);
+	free(fw.log_buf);
+	logbook_close(st.lb);
+	markers_free(st.m);
+	if (st.s)
+		series_free(st.s);
+	if (other)
+		series_free(other);
+	free(log_path);
+	free(st.markers_path);
+	return rc;
+}

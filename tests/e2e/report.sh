@@ -1,0 +1,71 @@
+# memlog report and memlog plot on real recordings of real workloads.
+. "$(dirname "$0")/lib.sh"
+
+# A Python job that loads its data set fast, then grows slowly: the report
+# must say to look first at the phase where its own log says it loads.
+"$MEMLOG" run --headless -i 50ms -o "$T/py.csv" -- "$PY" "$ROOT/tests/workloads/loader.py" 1 >/dev/null 2>&1
+"$MEMLOG" report "$T/py.csv" >"$T/py.txt" 2>"$T/py.err"
+check "report exits 0 on a real recording" [ $? -eq 0 ]
+check "report names the peak with units" grep -qE '^peak +rss [0-9.]+ MiB at ' "$T/py.txt"
+check "the dominant phase is the loading, as the job's log says" "$PY" - "$T/py.txt" <<'PYEOF'
+import re, sys
+text = open(sys.argv[1]).read()
+m = re.search(r'^Look first at phase (\d+) \((\w+),', text, re.M)
+row = m and re.search(r'^ +%s +.*$' % m.group(1), text, re.M)
+sys.exit(not (m and m.group(2) == 'rise' and row and 'loading the data set' in row.group(0)))
+PYEOF
+check "a slow growth follows the rise" grep -qE '^ +[0-9]+ .* growth ' "$T/py.txt"
+"$MEMLOG" report --csv "$T/py.csv" >"$T/py.csv.txt"
+check "report --csv is CSV a script can read, one row a phase" "$PY" - "$T/py.csv.txt" <<'PYEOF'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline='')))
+kinds = [r['kind'] for r in rows]
+best = max(rows, key=lambda r: float(r['share_of_peak']))
+sys.exit(not (rows and 'rise' in kinds and best['kind'] == 'rise' and float(best['share_of_peak']) > 0.5
+              and all(r['phase'].isdigit() for r in rows)))
+PYEOF
+
+# The same job's own log given as an application log (Python logging times).
+grep -E ' out [0-9]{4}-' "$T/py.log" | sed -E 's/^[^ ]+ out //' >"$T/app.log"
+mv "$T/py.log" "$T/py.log.hidden"
+"$MEMLOG" report --log "$T/app.log" "$T/py.csv" >"$T/app.txt"
+check "an application log is lined up by its own timestamps" \
+	bash -c "grep -E '^ +[0-9]+ .* rise .*loading the data set' '$T/app.txt' >/dev/null"
+mv "$T/py.log.hidden" "$T/py.log"
+
+# sort of a large generated file: it reads all its input into memory first.
+seq 1 3000000 | sed 's/$/ some padding to make lines longer/' >"$T/big.txt"
+"$MEMLOG" run --headless -i 20ms -o "$T/sort.csv" -- sh -c 'echo "sort: reading input"; sort -S 1G "$0" >/dev/null; echo "sort: done"' "$T/big.txt" >/dev/null 2>&1
+"$MEMLOG" report "$T/sort.csv" >"$T/sort.txt"
+check "sort: the phase to look at first is a rise after 'reading input'" "$PY" - "$T/sort.txt" <<'PYEOF'
+import re, sys
+text = open(sys.argv[1]).read()
+m = re.search(r'^Look first at phase (\d+) \((\w+),', text, re.M)
+sys.exit(not (m and m.group(2) == 'rise'))
+PYEOF
+
+# Too short to segment: says so instead of inventing phases.
+"$MEMLOG" watch --headless -d 20ms -i 10ms -o "$T/short.csv" >/dev/null 2>&1
+head -3 "$T/short.csv" >"$T/short2.csv"
+"$MEMLOG" report "$T/short2.csv" >"$T/short.txt"
+check "a recording too short to segment says so" grep -q 'too short to segment' "$T/short.txt"
+
+# Bad input: FILE:LINE and what was expected.
+printf 'time,elapsed_s,rss\n2026-01-01T00:00:00.000Z,0.000000,100\n2026-01-01T00:00:01.000Z,1.000000,abc\n' >"$T/bad.csv"
+"$MEMLOG" report "$T/bad.csv" >/dev/null 2>"$T/bad.err"
+rc=$?
+check "report of a bad CSV fails with FILE:LINE" bash -c "[ $rc -eq 1 ] && grep -q '$T/bad.csv:3: ' '$T/bad.err'"
+"$MEMLOG" report --series bogus "$T/py.csv" >/dev/null 2>"$T/series.err"
+check "--series bogus names what was expected" grep -q "expected rss, pss, anon, cgroup or sys_used" "$T/series.err"
+
+# plot: valid SVG, texts from the recording escaped.
+kill_marker() { :; }
+"$MEMLOG" run --headless -i 20ms -o "$T/m.csv" -- sh -c 'sleep 0.3; kill -USR1 $PPID; sleep 0.3' >/dev/null 2>&1
+printf 'time,elapsed_s,marker\n2026-01-01T00:00:00.000Z,0.100000,"<script>&""x""</script>"\n' >"$T/m.markers.csv"
+"$MEMLOG" plot "$T/py.csv" -o "$T/py.svg" 2>/dev/null
+check "plot writes an SVG that xmllint accepts" xmllint --noout "$T/py.svg"
+check "plot shades and numbers the phases" bash -c "grep -q '<title>phase 1: ' '$T/py.svg' && grep -q 'rise' '$T/py.svg'"
+"$MEMLOG" plot "$T/m.csv" -o "$T/m.svg" 2>/dev/null
+check "marker labels are escaped in the SVG" bash -c "xmllint --noout '$T/m.svg' && grep -q '&lt;script&gt;&amp;&quot;x&quot;' '$T/m.svg' && ! grep -q '<script>' '$T/m.svg'"
+"$MEMLOG" plot "$T/py.csv" "$T/sort.csv" -o "$T/two.svg" 2>/dev/null
+check "plot of two recordings overlays the second as a line" bash -c "xmllint --noout '$T/two.svg' && [ \$(grep -c '<path' '$T/two.svg') -eq 2 ]"
