@@ -31,7 +31,7 @@ UNIT_BINS:= $(patsubst tests/unit/%.c,$(BUILD)/%,$(UNIT_SRCS))
 
 # Debian packages: to build, and in addition to test.
 BUILD_PKGS = gcc make pkg-config libc6-dev libncurses-dev libcsv-dev
-TEST_PKGS  = $(BUILD_PKGS) libcmocka-dev tmux python3 procps util-linux
+TEST_PKGS  = $(BUILD_PKGS) libcmocka-dev tmux python3 procps util-linux libxml2-utils coreutils
 
 .PHONY: all unit deps test-deps demo test test-unit test-e2e bench clean install
 .DELETE_ON_ERROR:
@@ -100,7 +100,7 @@ test: test-deps
 # The benchmarks build their own copy in build/bench; the comparisons need
 # pidstat (sysstat), mprof (python3-memory-profiler) and GNU time.
 bench:
-	$(call install_missing,$(BUILD_PKGS) sysstat python3-memory-profiler time procps)
+	$(call install_missing,$(BUILD_PKGS) sysstat python3-memory-profiler python3-pandas time procps tmux)
 	bash bench/run.sh
 
 install: all

@@ -9,24 +9,27 @@
 UI_COLS=${UI_COLS:-120}
 UI_ROWS=${UI_ROWS:-40}
 UI_TERM=${UI_TERM:-xterm-256color}
-UI_SOCKS=""
+UI_SOCK_DIR="${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)"
 
-# Kills the tmux servers this script started (and only those).
+# Kills the tmux servers this script started (and only those: every socket
+# name of a benchmark holds the script's pid) and removes their sockets.
 ui_cleanup() {
-	local s
-	for s in $UI_SOCKS; do
-		tmux -L "$s" kill-server 2>/dev/null || true
+	local f
+	for f in "$UI_SOCK_DIR"/memlog-ui*-"$$" "$UI_SOCK_DIR"/memlog-ui*-"$$"-*; do
+		[ -e "$f" ] || continue
+		tmux -L "${f##*/}" kill-server 2>/dev/null || true
+		rm -f "$f"
 	done
 }
 trap 'ui_cleanup; [ "${UI_OWN_OUT:-0}" = 1 ] && [ "${BENCH_KEEP:-0}" != 1 ] && rm -rf "$BENCH_OUT"; true' EXIT
 
-# Starts "$@" in a new detached tmux server on socket $1 at UI_COLS x UI_ROWS,
+# Starts "$@" in a new detached tmux server on socket $1 (named
+# memlog-ui<what>-$$[-<tag>], so ui_cleanup finds it) at UI_COLS x UI_ROWS,
 # with env -i LANG=$2 TERM=$UI_TERM. The command is exec'd, so the pane's pid
 # is the command's own. Prints that pid.
 ui_start() {
 	local sock=$1 lang=$2
 	shift 2
-	UI_SOCKS="$UI_SOCKS $sock"
 	local cmd="exec env -i PATH=/usr/bin:/bin HOME=$HOME LANG=$lang LC_ALL=$lang TERM=$UI_TERM"
 	local a
 	for a in "$@"; do

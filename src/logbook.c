@@ -79,12 +79,12 @@ int logbook_source(logbook *lb, const char *name)
 void logbook_add(logbook *lb, int64_t wall_ns, int source, const char *text, size_t len)
 {
 	char stamp[MTIME_ISO_LEN + 1];
-	mtime_format_iso(wall_ns, stamp);
 
 	pthread_mutex_lock(&lb->lock);
 	if (source < 0 || source >= lb->nsources)
 		source = lb->own_source;
 	if (lb->file && !lb->file_failed) {
+		mtime_format_iso(wall_ns, stamp);
 		fputs(stamp, lb->file);
 		fputc(' ', lb->file);
 		fputs(lb->sources[source], lb->file);

@@ -168,11 +168,21 @@ typedef struct phase_words {
 	char markers[256];
 } phase_words;
 
-/* Gathers the log lines (not memlog's own events) and the markers of a phase. */
-static void report_words(logbook *lb, markers *m, int64_t wall0, int64_t t0, int64_t t1, bool last_phase,
+/* The wall time of a phase boundary: the time column of its own row (the
+ * clock the log lines were stamped by), else derived from elapsed time. */
+static int64_t report_wall_at(const report_data *d, size_t row, int64_t wall0, int64_t t_ns)
+{
+	if (row < d->n && d->wall_ns[row] > 0)
+		return d->wall_ns[row];
+	return wall0 + t_ns;
+}
+
+/* Gathers the log lines (not memlog's own events) and the markers of a phase:
+ * log lines by wall time between w0 and w1, markers by elapsed time. */
+static void report_words(logbook *lb, markers *m, int64_t w0, int64_t w1, int64_t t0, int64_t t1, bool last_phase,
                          bool utf8, phase_words *w)
 {
-	uint64_t first, end;
+	uint64_t first, end, last_seq = 0;
 	logbook_entry e;
 	memset(w, 0, sizeof *w);
 	if (lb) {
@@ -180,17 +190,16 @@ static void report_words(logbook *lb, markers *m, int64_t wall0, int64_t t0, int
 		for (uint64_t s = first; s < end; s++) {
 			if (logbook_get(lb, s, &e) < 0 || e.source == 0)
 				continue;
-			int64_t at = e.wall_ns - wall0;
-			if (at < t0 || (last_phase ? at > t1 + NS_PER_S : at >= t1))
+			if (e.wall_ns < w0 || (last_phase ? e.wall_ns > w1 + NS_PER_S : e.wall_ns >= w1))
 				continue;
 			w->lines++;
 			if (!w->first)
 				w->first = logtext_plain(e.text, e.len, REPORT_TEXT_COLS, utf8);
-			else {
-				free(w->last);
-				w->last = logtext_plain(e.text, e.len, REPORT_TEXT_COLS, utf8);
-			}
+			last_seq = s;
 		}
+		/* Only the last line's text is needed: made once, at the end. */
+		if (w->lines > 1 && logbook_get(lb, last_seq, &e) == 0)
+			w->last = logtext_plain(e.text, e.len, REPORT_TEXT_COLS, utf8);
 	}
 	markers_item list[64];
 	size_t nm = markers_copy(m, list, 64), used = 0;
@@ -218,6 +227,8 @@ static void report_csv_field(FILE *f, const char *s, bool first)
 		fputc(',', f);
 	csv_fwrite(f, s, strlen(s));
 }
+
+static char *report_command(const char *csv_path);
 
 static const char report_usage[] =
 	"usage: memlog report [OPTIONS] REC.csv\n"
@@ -379,7 +390,8 @@ int report_main(int argc, char **argv)
 		for (long i = 0; i < np; i++) {
 			phase_words w;
 			char a[64], b[64];
-			report_words(lb, d.marks, wall0, ph[i].t0_ns, ph[i].t1_ns, i == np - 1, true, &w);
+			report_words(lb, d.marks, report_wall_at(&d, ph[i].first, wall0, ph[i].t0_ns),
+			             report_wall_at(&d, ph[i].last, wall0, ph[i].t1_ns), ph[i].t0_ns, ph[i].t1_ns, i == np - 1, true, &w);
 			report_clock(wall0 + ph[i].t0_ns, true, a, sizeof a);
 			report_clock(wall0 + ph[i].t1_ns, true, b, sizeof b);
 			/* Numbers as they are; text through libcsv, so quoting is right. */
@@ -407,6 +419,14 @@ int report_main(int argc, char **argv)
 	report_clock(wall0 + t_last, false, b, sizeof b);
 	units_elapsed(t_last - t_first, span, sizeof span);
 	printf("recording  %s%s\n", csv_path, counts.log_lines ? "" : "  (no log lines found)");
+	char *cmd = report_command(csv_path);
+	if (cmd) {
+		/* From the .log: the person's command line, shown safely. */
+		char *safe = logtext_plain(cmd, strlen(cmd), 100, utf8);
+		printf("target     %s\n", safe ? safe : "");
+		free(safe);
+		free(cmd);
+	}
 	if (wall0)
 		printf("span       %s to %s (%s), %zu samples\n", a, b, span, d.n);
 	else
@@ -427,13 +447,19 @@ int report_main(int argc, char **argv)
 		free(log_path);
 		goto out;
 	}
-	printf("\n  #  start     end       duration      change  of peak  kind     what the logs said\n");
+	printf("\n  #  start              end                duration      change  of peak  kind     what the logs said\n");
 	for (long i = 0; i < np; i++) {
 		phase_words w;
-		char t0[32], t1[32], dur[32], ch[32], share[16];
-		report_words(lb, d.marks, wall0, ph[i].t0_ns, ph[i].t1_ns, i == np - 1, utf8, &w);
-		report_elapsed(ph[i].t0_ns, t0, sizeof t0);
-		report_elapsed(ph[i].t1_ns, t1, sizeof t1);
+		char t0[48], t1[48], dur[32], ch[32], share[16];
+		report_words(lb, d.marks, report_wall_at(&d, ph[i].first, wall0, ph[i].t0_ns),
+		             report_wall_at(&d, ph[i].last, wall0, ph[i].t1_ns), ph[i].t0_ns, ph[i].t1_ns, i == np - 1, utf8, &w);
+		char e0[16], e1[16], c0[16], c1[16];
+		report_elapsed(ph[i].t0_ns, e0, sizeof e0);
+		report_elapsed(ph[i].t1_ns, e1, sizeof e1);
+		report_clock(report_wall_at(&d, ph[i].first, wall0, ph[i].t0_ns), false, c0, sizeof c0);
+		report_clock(report_wall_at(&d, ph[i].last, wall0, ph[i].t1_ns), false, c1, sizeof c1);
+		snprintf(t0, sizeof t0, "%s (%s)", e0, c0);
+		snprintf(t1, sizeof t1, "%s (%s)", e1, c1);
 		units_elapsed(ph[i].t1_ns - ph[i].t0_ns, dur, sizeof dur);
 		int64_t delta = ph[i].v1 - ph[i].v0;
 		units_bytes(delta < 0 ? -delta : delta, ch + 1, sizeof ch - 1);
@@ -443,7 +469,7 @@ int report_main(int argc, char **argv)
 			snprintf(share, sizeof share, "%3.0f%%", 100.0 * (double)add / (double)peak);
 		else
 			snprintf(share, sizeof share, "   -");
-		printf("%3ld  %-8s  %-8s  %-12s %11s  %6s  %-7s  ", i + 1, t0, t1, dur, ch, share, phase_kind_name(ph[i].kind));
+		printf("%3ld  %-17s  %-17s  %-12s %11s  %6s  %-7s  ", i + 1, t0, t1, dur, ch, share, phase_kind_name(ph[i].kind));
 		if (w.lines == 0)
 			printf("(no log lines)");
 		else if (w.lines == 1)

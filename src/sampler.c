@@ -41,13 +41,16 @@ static int sampler_take(sampler *s, const char *marker)
 {
 	probe_sample smp;
 	char err[512];
+	/* Both clocks at once, before the probe: time and elapsed_s of a row
+	 * then agree whatever the probe costs. */
 	int64_t now_ns = mtime_mono_ns();
+	int64_t wall_ns = mtime_wall_ns();
 	probe_sample_clear(&smp);
 	int n = probe_read(s->cfg.probe, now_ns, &smp, err, sizeof err);
 	if (n < 0)
 		goto fail;
 	smp.elapsed_ns = now_ns - s->cfg.start_mono_ns;
-	smp.wall_ns = mtime_wall_ns();
+	smp.wall_ns = wall_ns;
 	series_append(s->cfg.series, &smp);
 	if (marker && s->cfg.marks)
 		markers_add(s->cfg.marks, smp.elapsed_ns, marker);

@@ -25,8 +25,10 @@
 
 #include "canvas.h"
 #include "chart.h"
+#include "logindex.h"
 #include "logtext.h"
 #include "mtime.h"
+#include "phases.h"
 #include "probe.h"
 #include "units.h"
 
@@ -38,6 +40,9 @@
 #define UI_MAX_MARKERS 4096
 #define UI_INPUT_MAX 200
 #define NS_PER_S INT64_C(1000000000)
+/* Points the phases are found on (the whole recording, min/max per slice). */
+#define UI_PHASE_POINTS 4000
+#define UI_MAX_PHASES 64
 
 /* Zoom levels (span of the window); 0 is "the whole recording". */
 static const int64_t ui_spans_s[] = { 10, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21600, 43200, 86400, 0 };
@@ -57,13 +62,14 @@ typedef struct ui_pane {
 	/* The logbook seqs of the pane's lines, oldest first, from start on
 	 * (lines before start were dropped from memory): finding the line at a
 	 * time is a binary search, moving through the pane is O(1). */
-	uint64_t *idx;
-	size_t start, n, cap;
+	logindex ix;
 } ui_pane;
 
 struct ui {
 	ui_info info;
 	SCREEN *screen;
+	int64_t wall0_ns; /* wall time at elapsed 0, once known */
+	probe_sample readout; /* the values the live readout shows (refreshed once a second) */
 	char *name1, *name2;
 	char *target, *csv_path;
 	series *ser;
@@ -108,10 +114,22 @@ struct ui {
 	uint64_t seen_log_end;
 	int64_t last_frame_ns;
 
+	/* the phases of the curve (replay, and live when paused) */
+	phase phases[UI_MAX_PHASES];
+	long nphases;
+	size_t phases_samples; /* series_count they were found for */
+	int phases_col;
+	int64_t phase_t[UI_PHASE_POINTS], phase_v[UI_PHASE_POINTS], phase_lo[UI_PHASE_POINTS];
+
 	/* per-frame scratch */
 	int64_t *min, *max, *min2, *max2;
 	size_t nslices_cap;
 };
+
+static long ui_phase_at(const ui *u, int64_t t_ns);
+static void ui_update_phases(ui *u);
+static void ui_draw_phase_strip(ui *u, int y, int64_t t0, int64_t t1);
+static void ui_set_cursor(ui *u, int64_t t_ns);
 
 /* The view's own clock for pacing frames. */
 static int64_t ui_now(void)
@@ -169,7 +187,7 @@ static void ui_sync_panes(ui *u)
 	u->nsources_seen = n;
 	/* The panes changed: index every line again. */
 	for (int i = 0; i < u->npanes; i++)
-		u->panes[i].start = u->panes[i].n = 0;
+		logindex_clear(&u->panes[i].ix);
 	u->indexed_end = 0;
 }
 
@@ -202,40 +220,13 @@ static void ui_index_sync(ui *u)
 			ui_pane *p = &u->panes[i];
 			if (!ui_pane_shows(p, e.source))
 				continue;
-			if (p->n == p->cap) {
-				/* Compact away dropped lines before growing. */
-				if (p->start > 0) {
-					memmove(p->idx, p->idx + p->start, (p->n - p->start) * sizeof *p->idx);
-					p->n -= p->start;
-					p->start = 0;
-				}
-				if (p->n == p->cap) {
-					size_t cap = p->cap ? p->cap * 2 : 1024;
-					uint64_t *grown = realloc(p->idx, cap * sizeof *grown);
-					if (!grown)
-						continue;
-					p->idx = grown;
-					p->cap = cap;
-				}
-			}
-			/* Keep the pane in time order: lines from several files (or
-			 * memlog's own events) interleave by time, not by arrival. */
-			size_t at = p->n;
-			logbook_entry prev;
-			if (at > p->start && logbook_get(u->lb, p->idx[at - 1], &prev) == 0 && prev.wall_ns > e.wall_ns) {
-				long hit = ui_pos_at(u, p, e.wall_ns);
-				at = hit < 0 ? p->start : (size_t)hit + 1;
-				memmove(p->idx + at + 1, p->idx + at, (p->n - at) * sizeof *p->idx);
-			}
-			p->idx[at] = seq;
-			p->n++;
+			logindex_add(&p->ix, seq, e.wall_ns);
 		}
 	}
 	u->indexed_end = end;
 	for (int i = 0; i < u->npanes; i++) {
 		ui_pane *p = &u->panes[i];
-		while (p->start < p->n && p->idx[p->start] < first)
-			p->start++;
+		logindex_trim(&p->ix, first);
 	}
 }
 
@@ -450,9 +441,14 @@ static int64_t ui_last_ns(ui *u)
 static int64_t ui_wall_at_zero(ui *u)
 {
 	probe_sample smp;
+	/* Taken once: recomputed from each new sample it would jitter by the
+	 * time between two clock reads, and old stamps would flicker. */
+	if (u->wall0_ns)
+		return u->wall0_ns;
 	if (series_last(u->ser, &smp) < 0 || smp.wall_ns == 0)
 		return 0;
-	return smp.wall_ns - smp.elapsed_ns;
+	u->wall0_ns = smp.wall_ns - smp.elapsed_ns;
+	return u->wall0_ns;
 }
 
 /* The smallest "nice" extent that holds last_ns: the whole-run window grows
@@ -696,6 +692,10 @@ static void ui_draw_readout(ui *u, int y, int64_t t0, int64_t t1)
 		return;
 	}
 	if (u->follow) {
+		/* Once a second is enough to read; every sample would cost bytes. */
+		if (now.elapsed_ns / NS_PER_S != u->readout.elapsed_ns / NS_PER_S || u->readout.wall_ns == 0)
+			u->readout = now;
+		now = u->readout;
 		used = ui_append(line, used, sizeof line, "now ");
 		for (int c = 0; c < PROBE_NCOLS; c++) {
 			if (now.v[c] < 0 || c == PROBE_SYS_AVAIL)
@@ -719,6 +719,9 @@ static void ui_draw_readout(ui *u, int y, int64_t t0, int64_t t1)
 	int64_t wall0 = ui_wall_at_zero(u);
 	ui_fmt_clock(wall0 + u->cursor_ns, b, sizeof b, true);
 	used = ui_append(line, used, sizeof line, "cursor %s (%s) ", a, b);
+	long ph = ui_phase_at(u, u->cursor_ns);
+	if (ph >= 0)
+		used = ui_append(line, used, sizeof line, "phase %ld %s ", ph + 1, phase_kind_name(u->phases[ph].kind));
 	for (int c = 0; c < PROBE_NCOLS; c++) {
 		int64_t mn, mx;
 		if (c == PROBE_SYS_AVAIL)
@@ -741,16 +744,8 @@ static void ui_draw_readout(ui *u, int y, int64_t t0, int64_t t1)
 /* The position in pane p of its newest line at or before wall_ns, or -1. */
 static long ui_pos_at(ui *u, const ui_pane *p, int64_t wall_ns)
 {
-	size_t lo = p->start, hi = p->n;
-	logbook_entry e;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (logbook_get(u->lb, p->idx[mid], &e) == 0 && e.wall_ns <= wall_ns)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo > p->start ? (long)lo - 1 : -1;
+	(void)u;
+	return logindex_at(&p->ix, wall_ns);
 }
 
 /* The pane's selected line: the one the pane is anchored at after
@@ -759,23 +754,23 @@ static long ui_selected(ui *u, const ui_pane *p, bool *highlight)
 {
 	long anchor;
 	*highlight = true;
-	if (p->n == p->start)
+	if (p->ix.n == p->ix.start)
 		return -1;
-	if (u->search_active && u->search_pos >= (long)p->start && u->search_pos < (long)p->n) {
+	if (u->search_active && u->search_pos >= (long)p->ix.start && u->search_pos < (long)p->ix.n) {
 		anchor = u->search_pos;
 	} else if (!u->follow) {
 		anchor = ui_pos_at(u, p, ui_wall_at_zero(u) + u->cursor_ns);
 		if (anchor < 0)
-			anchor = (long)p->start;
+			anchor = (long)p->ix.start;
 	} else {
-		anchor = (long)p->n - 1;
+		anchor = (long)p->ix.n - 1;
 		*highlight = p->scroll > 0;
 	}
 	anchor -= p->scroll;
-	if (anchor < (long)p->start)
-		anchor = (long)p->start;
-	if (anchor >= (long)p->n)
-		anchor = (long)p->n - 1;
+	if (anchor < (long)p->ix.start)
+		anchor = (long)p->ix.start;
+	if (anchor >= (long)p->ix.n)
+		anchor = (long)p->ix.n - 1;
 	return anchor;
 }
 
@@ -818,13 +813,13 @@ static void ui_draw_log(ui *u, int y, int h)
 	 * cursor in the middle. */
 	int anchor_row = u->follow && !u->search_active ? rows - 1 : rows / 2;
 	long top = anchor - anchor_row;
-	if (top < (long)p->start)
-		top = (long)p->start;
+	if (top < (long)p->ix.start)
+		top = (long)p->ix.start;
 	int64_t wall0 = ui_wall_at_zero(u);
-	for (int r = 0; r < rows && top + r < (long)p->n; r++) {
+	for (int r = 0; r < rows && top + r < (long)p->ix.n; r++) {
 		logbook_entry e;
 		long pos = top + r;
-		if (logbook_get(u->lb, p->idx[pos], &e) < 0)
+		if (logbook_get(u->lb, p->ix.items[pos].seq, &e) < 0)
 			continue;
 		char stamp[32];
 		int row = y + 1 + r;
@@ -868,6 +863,7 @@ static const char *const ui_help_lines[] = {
 	"+ -        zoom in / out around the cursor",
 	"Home End   start of the recording / live edge",
 	"n N        next / previous marker (search hit while searching)",
+	"p P        next / previous phase boundary (rise, growth, plateau, drop)",
 	"s          choose the series: rss anon pss swap cgroup machine",
 	"o          overlay the machine's used memory as a line",
 	"t          time labels: elapsed / wall clock",
@@ -961,8 +957,15 @@ static void ui_render(ui *u)
 	int rest = u->h - 3;           /* header, readout, footer */
 	int chart_h = rest * 55 / 100; /* the chart gets a little more than half */
 	int log_h = rest - chart_h;
+	/* Looking back (replay, or paused): a strip of the phases under the chart. */
+	bool strip = !u->follow || u->info.replay;
+	if (strip)
+		ui_update_phases(u);
+	strip = strip && u->nphases > 0;
 	ui_draw_header(u);
-	ui_draw_chart(u, 1, chart_h, t0, t1);
+	ui_draw_chart(u, 1, chart_h - strip, t0, t1);
+	if (strip)
+		ui_draw_phase_strip(u, chart_h, t0, t1);
 	ui_draw_readout(u, 1 + chart_h, t0, t1);
 	ui_draw_log(u, 2 + chart_h, log_h);
 	ui_draw_footer(u);
@@ -997,6 +1000,101 @@ int ui_tick(ui *u)
 	u->last_frame_ns = now;
 	u->dirty = false;
 	return 100;
+}
+
+/* Finds the phases of the shown series over the whole recording, on a
+ * bounded number of points (the largest value of each slice), so it costs
+ * the same on a million samples as on a thousand. Redone only when the
+ * recording grew or the series changed. */
+static void ui_update_phases(ui *u)
+{
+	size_t count = series_count(u->ser);
+	if (count == u->phases_samples && u->col == u->phases_col)
+		return;
+	u->phases_samples = count;
+	u->phases_col = u->col;
+	u->nphases = 0;
+	int64_t first, last;
+	if (series_span(u->ser, &first, &last) < 0 || last <= first)
+		return;
+	size_t n = UI_PHASE_POINTS;
+	if (count < n)
+		n = count;
+	series_window(u->ser, u->col, first, last + 1, n, u->phase_lo, u->phase_v);
+	int64_t step = (last + 1 - first) / (int64_t)n;
+	for (size_t i = 0; i < n; i++)
+		u->phase_t[i] = first + (int64_t)i * step;
+	long np = phases_find(u->phase_t, u->phase_v, n, NULL, u->phases, UI_MAX_PHASES);
+	u->nphases = np > 0 ? np : 0;
+}
+
+/* The number (from 0) of the phase at t_ns, or -1. */
+static long ui_phase_at(const ui *u, int64_t t_ns)
+{
+	for (long i = 0; i < u->nphases; i++)
+		if (t_ns >= u->phases[i].t0_ns && (t_ns < u->phases[i].t1_ns || i == u->nphases - 1))
+			return t_ns <= u->phases[i].t1_ns || i < u->nphases - 1 ? i : -1;
+	return -1;
+}
+
+/* The thin strip under the chart: each phase a coloured run of cells,
+ * numbered at its start, aligned with the chart's columns. */
+static void ui_draw_phase_strip(ui *u, int y, int64_t t0, int64_t t1)
+{
+	int px = CHART_YAXIS_W, pw = u->w - CHART_YAXIS_W;
+	canvas_text(u->cv, 0, y, CHART_YAXIS_W, " phases", CANVAS_DIM, 0);
+	if (pw <= 0 || t1 <= t0)
+		return;
+	long shown = -2;
+	for (int x = 0; x < pw; x++) {
+		int64_t t = t0 + (int64_t)((double)(t1 - t0) * (x + 0.5) / pw);
+		long ph = ui_phase_at(u, t);
+		if (ph < 0) {
+			shown = -2;
+			continue;
+		}
+		uint8_t color = ph % 2 ? CANVAS_LINE2 : CANVAS_AREA;
+		canvas_put(u->cv, px + x, y, u->utf8 ? 0x2580 : '=', color, 0);
+		if (ph != shown) {
+			char label[32];
+			snprintf(label, sizeof label, "%ld %s", ph + 1, phase_kind_name(u->phases[ph].kind));
+			/* The number always; the kind where the run has room for it. */
+			int room = 0;
+			while (x + room < pw && ui_phase_at(u, t0 + (int64_t)((double)(t1 - t0) * (x + room + 0.5) / pw)) == ph)
+				room++;
+			if (room < (int)strlen(label) + 1)
+				snprintf(label, sizeof label, "%ld", ph + 1);
+			int lw = canvas_text(u->cv, px + x, y, room, label, color, CANVAS_REVERSE | CANVAS_BOLD);
+			shown = ph;
+			if (lw > 1)
+				x += lw - 1; /* the label stands for those cells of the run */
+		}
+	}
+}
+
+/* p / P: the cursor to the next or previous phase boundary. */
+static void ui_jump_phase(ui *u, int dir)
+{
+	ui_update_phases(u);
+	if (u->nphases == 0) {
+		ui_status(u, "no phases: the recording is too short to segment");
+		return;
+	}
+	int64_t from = u->follow ? ui_last_ns(u) : u->cursor_ns;
+	int64_t best = -1;
+	for (long i = 0; i < u->nphases; i++) {
+		int64_t b = u->phases[i].t0_ns;
+		if ((dir > 0 && b > from && (best < 0 || b < best)) || (dir < 0 && b < from && (best < 0 || b > best)))
+			best = b;
+	}
+	if (best < 0) {
+		ui_status(u, "no %s phase", dir > 0 ? "later" : "earlier");
+		return;
+	}
+	ui_set_cursor(u, best);
+	long ph = ui_phase_at(u, best);
+	if (ph >= 0)
+		ui_status(u, "phase %ld: %s", ph + 1, phase_kind_name(u->phases[ph].kind));
 }
 
 /* Moves the cursor to t_ns (clamped to the recording) and pauses. */
@@ -1054,16 +1152,16 @@ static void ui_search_step(ui *u, int dir)
 {
 	ui_pane *p = &u->panes[u->pane];
 	logbook_entry e;
-	if (p->n == p->start)
+	if (p->ix.n == p->ix.start)
 		return;
 	long pos = u->search_pos;
-	if (pos < (long)p->start || pos >= (long)p->n)
-		pos = dir > 0 ? (long)p->start - 1 : (long)p->n;
+	if (pos < (long)p->ix.start || pos >= (long)p->ix.n)
+		pos = dir > 0 ? (long)p->ix.start - 1 : (long)p->ix.n;
 	for (;;) {
 		pos += dir;
-		if (pos < (long)p->start || pos >= (long)p->n)
+		if (pos < (long)p->ix.start || pos >= (long)p->ix.n)
 			break;
-		if (logbook_get(u->lb, p->idx[pos], &e) == 0 && logtext_find(e.text, e.len, u->search) >= 0) {
+		if (logbook_get(u->lb, p->ix.items[pos].seq, &e) == 0 && logtext_find(e.text, e.len, u->search) >= 0) {
 			u->search_pos = pos;
 			p->scroll = 0;
 			int64_t wall0 = ui_wall_at_zero(u);
@@ -1085,7 +1183,7 @@ static void ui_goto_selected(ui *u)
 	long pos = ui_selected(u, p, &highlight);
 	logbook_entry e;
 	int64_t wall0 = ui_wall_at_zero(u);
-	if (pos < 0 || !wall0 || logbook_get(u->lb, p->idx[pos], &e) < 0)
+	if (pos < 0 || !wall0 || logbook_get(u->lb, p->ix.items[pos].seq, &e) < 0)
 		return;
 	u->search_active = false;
 	ui_set_cursor(u, e.wall_ns - wall0);
@@ -1285,6 +1383,12 @@ static enum ui_action ui_key(ui *u, int kind, wint_t ch)
 		else
 			ui_jump_marker(u, -1);
 		break;
+	case 'p':
+		ui_jump_phase(u, 1);
+		break;
+	case 'P':
+		ui_jump_phase(u, -1);
+		break;
 	case 's':
 		u->col_chosen = true;
 		for (size_t k = 1; k <= UI_NCYCLE; k++) {
@@ -1358,7 +1462,7 @@ void ui_close(ui *u, bool terminal_gone)
 	endwin();
 	delscreen(u->screen);
 	for (int i = 0; i < u->npanes; i++)
-		free(u->panes[i].idx);
+		logindex_free(&u->panes[i].ix);
 	canvas_free(u->cv);
 	canvas_free(u->shown);
 	free(u->min);

@@ -25,7 +25,11 @@ start "$MEMLOG" replay --log app.log job.csv
 check "replay opens the recording in the view" wait_until 10 screen_has "replay: job.csv"
 check "the whole run fits the screen at first (the x axis reaches 28s)" screen_has "28s"
 check "the recording's .log and the app log get a pane each" bash -c "tmux -L \$SOCK_NOW capture-pane -t t -p | grep -E '─ output .* app\.log ' >/dev/null"
-tm send-keys -t t Tab n
+check "the phase strip under the chart names the phases" screen_has "2 rise"
+tm send-keys -t t p
+check "p moves the cursor to the next phase boundary, the readout names the phase" \
+	wait_until 5 bash -c "tmux -L \$SOCK_NOW capture-pane -t t -p | grep -E 'cursor (9\.9|10\.0)s .* phase 2 rise' >/dev/null"
+tm send-keys -t t Home Tab n
 check "n jumps to the marker at the rise (cursor 11.0s)" wait_until 5 screen_has "cursor 11.0s"
 check "the log pane shows the line that caused the rise, highlighted" bash -c \
 	"tmux -L \$SOCK_NOW capture-pane -t t -p -e | grep -F 'loading the data set from /data/train.parquet' | grep -q \$'\e\\[7m'"

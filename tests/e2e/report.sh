@@ -69,3 +69,29 @@ check "plot shades and numbers the phases" bash -c "grep -q '<title>phase 1: ' '
 check "marker labels are escaped in the SVG" bash -c "xmllint --noout '$T/m.svg' && grep -q '&lt;script&gt;&amp;&quot;x&quot;' '$T/m.svg' && ! grep -q '<script>' '$T/m.svg'"
 "$MEMLOG" plot "$T/py.csv" "$T/sort.csv" -o "$T/two.svg" 2>/dev/null
 check "plot of two recordings overlays the second as a line" bash -c "xmllint --noout '$T/two.svg' && [ \$(grep -c '<path' '$T/two.svg') -eq 2 ]"
+
+# A compile: memory climbs while the compiler works; the phase to look at
+# first lies between the wrapper's "compiling" and "compiled" lines.
+"$PY" -c "
+with open('$T/big.c', 'w') as f:
+    for i in range(700):
+        f.write('int f%d(int x){int a[64];for(int i=0;i<64;i++)a[i]=x*i+%d;int s=0;for(int i=0;i<64;i++)s+=a[i]*a[(i*7)%%64];return s;}\n' % (i, i))
+"
+"$MEMLOG" run --headless -i 20ms -o "$T/cc.csv" -- sh -c 'sleep 0.3; echo "compiling big.c"; cc -O1 -c "$0" -o "$0.o"; echo "compiled"; sleep 0.3' "$T/big.c" >/dev/null 2>&1
+"$MEMLOG" report --csv "$T/cc.csv" >"$T/cc.txt"
+check "a compile: the phase to look at first is during the compilation" "$PY" - "$T/cc.txt" "$T/cc.log" "$T/cc.csv" <<'PYEOF'
+import csv, sys, datetime
+rows = list(csv.DictReader(open(sys.argv[1], newline='')))
+best = max(rows, key=lambda r: float(r['share_of_peak']))
+stamps = {}
+for line in open(sys.argv[2]):
+    for word in ('compiling big.c', 'compiled'):
+        if line.rstrip().endswith(' out ' + word):
+            stamps[word] = datetime.datetime.strptime(line[:23], '%Y-%m-%dT%H:%M:%S.%f')
+first = next(csv.DictReader(open(sys.argv[3], newline='')))
+t0 = datetime.datetime.strptime(first['time'][:23], '%Y-%m-%dT%H:%M:%S.%f') - datetime.timedelta(seconds=float(first['elapsed_s']))
+start = (stamps['compiling big.c'] - t0).total_seconds()
+end = (stamps['compiled'] - t0).total_seconds()
+mid = (float(best['start_s']) + float(best['end_s'])) / 2
+sys.exit(not (start - 0.1 <= mid <= end + 0.1 and float(best['share_of_peak']) > 0.3))
+PYEOF

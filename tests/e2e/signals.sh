@@ -25,7 +25,7 @@ check "the CSV is complete after SIGINT" py_true "$T/m.csv" 'all(None not in r a
 "$MEMLOG" run --headless -i 5ms -o "$T/k.csv" -- "$WORKLOAD" hold 10M 30 >/dev/null 2>&1 &
 k=$!
 cleanup_pids+=($k)
-wait_until 10 bash -c "[ \$(grep -c . '$T/k.csv' 2>/dev/null || echo 0) -ge 400 ]"
+wait_until 10 bash -c "[ \$(grep -c . '$T/k.csv' 2>/dev/null || echo 0) -ge 450 ]"
 kill -9 $k
 wait $k 2>/dev/null
 pkill -KILL -f "$WORKLOAD hold 10M 30" 2>/dev/null
