@@ -21,10 +21,11 @@ bash "$BENCH_DIR/ui_cpu.sh"
 bash "$BENCH_DIR/ui_flood.sh"
 bash "$BENCH_DIR/ui_longrun.sh"
 bash "$BENCH_DIR/replay_load.sh"
+bash "$BENCH_DIR/stamp.sh"
 
 echo
 echo "==================== summary ===================="
 cat "$BENCH_OUT/summary-cost.txt" "$BENCH_OUT/summary-mem.txt" "$BENCH_OUT/summary-timing.txt" \
-	"$BENCH_OUT"/summary-ui_*.txt "$BENCH_OUT"/summary-replay*.txt 2>/dev/null
+	"$BENCH_OUT"/summary-ui_*.txt "$BENCH_OUT"/summary-replay*.txt "$BENCH_OUT"/summary-stamp.txt 2>/dev/null
 [ "${BENCH_KEEP:-0}" = 1 ] && echo && echo "raw data: $BENCH_OUT"
 exit 0
