@@ -251,20 +251,6 @@ static void parse_options(int argc, char **argv, options *o)
 	}
 }
 
-/* The .log path that goes with a CSV path: x.csv -> x.log, x -> x.log. */
-static char *log_path_for(const char *csv_path)
-{
-	size_t n = strlen(csv_path);
-	char *p = malloc(n + 5);
-	if (!p)
-		return NULL;
-	memcpy(p, csv_path, n + 1);
-	if (n > 4 && strcmp(p + n - 4, ".csv") == 0)
-		strcpy(p + n - 4, ".log");
-	else
-		strcpy(p + n, ".log");
-	return p;
-}
 
 /* Installs the signal handlers that feed the self-pipe. */
 static int install_signals(void)
@@ -744,7 +730,7 @@ static int record(const options *o)
 		strftime(default_name, sizeof default_name, "memlog-%Y%m%d-%H%M%S.csv", &tm);
 		csv_path = default_name;
 	}
-	log_path = log_path_for(csv_path);
+	log_path = replay_sibling(csv_path, ".log");
 	if (!log_path || install_signals() < 0 || pipe2(notify, O_CLOEXEC | O_NONBLOCK) < 0) {
 		fprintf(stderr, "memlog: cannot set up: %s\n", strerror(errno));
 		return 1;

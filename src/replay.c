@@ -27,8 +27,7 @@
 /* Lines held in memory beyond those loaded, for a recording that grows. */
 #define REPLAY_FOLLOW_LINES 100000
 
-/* path with its ".csv" (if any) replaced by suffix; the caller frees it. */
-static char *replay_sibling(const char *csv_path, const char *suffix)
+char *replay_sibling(const char *csv_path, const char *suffix)
 {
 	size_t n = strlen(csv_path), k = strlen(suffix);
 	char *p = malloc(n + k + 1);
@@ -361,6 +360,33 @@ static int replay_follow(follow_state *f, char *err, size_t errlen)
 	return 0;
 }
 
+int replay_log_option(int c, const char *value, replay_logs *logs)
+{
+	switch (c) {
+	case 'l':
+		if (logs->n == REPLAY_MAX_LOGS) {
+			fprintf(stderr, "memlog: --log: at most %d log files\n", REPLAY_MAX_LOGS);
+			return -1;
+		}
+		logs->paths[logs->n++] = value;
+		return 1;
+	case 'z':
+		if (logtime_parse_tz(value, &logs->opts.default_utc_offset_s) < 0) {
+			fprintf(stderr, "memlog: --log-tz: '%s' is not a zone; expected UTC, Z or an offset such as +02:00 or -0530\n", value);
+			return -1;
+		}
+		/* A zone given: times without one are in it, not in local time. */
+		logs->opts.offset_from_tz = false;
+		logs->tz_given = true;
+		return 1;
+	case 'F':
+		logs->opts.format = value;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 int replay_main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -373,31 +399,19 @@ int replay_main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	replay_logs logs;
-	bool follow = false, lenient = false, tz_given = false;
+	bool follow = false, lenient = false;
 	int c, rc = 1;
 	char err[1024];
 
 	memset(&logs, 0, sizeof logs);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "l:fh", longopts, NULL)) != -1) {
+		int known = replay_log_option(c, optarg, &logs);
+		if (known < 0)
+			return 2;
+		if (known)
+			continue;
 		switch (c) {
-		case 'l':
-			if (logs.n == REPLAY_MAX_LOGS) {
-				fprintf(stderr, "memlog: --log: at most %d log files\n", REPLAY_MAX_LOGS);
-				return 2;
-			}
-			logs.paths[logs.n++] = optarg;
-			break;
-		case 'z':
-			if (logtime_parse_tz(optarg, &logs.opts.default_utc_offset_s) < 0) {
-				fprintf(stderr, "memlog: --log-tz: '%s' is not a zone; expected UTC, Z or an offset such as +02:00 or -0530\n", optarg);
-				return 2;
-			}
-			tz_given = true;
-			break;
-		case 'F':
-			logs.opts.format = optarg;
-			break;
 		case 'f': follow = true; break;
 		case 'L': lenient = true; break;
 		case 'h': fputs(replay_usage, stdout); return 0;
@@ -425,7 +439,7 @@ int replay_main(int argc, char **argv)
 	}
 	const char *csv_path = argv[optind];
 	const char *other_path = nfiles == 2 ? argv[optind + 1] : NULL;
-	logs.opts.offset_from_tz = !tz_given;
+	logs.opts.offset_from_tz = !logs.tz_given;
 
 	replay_state st = { .csv_path = csv_path };
 	replay_counts counts = { 0 };

@@ -17,6 +17,7 @@ typedef struct replay_logs {
 	const char *paths[REPLAY_MAX_LOGS]; /* --log files */
 	int n;
 	logtime_opts opts;                  /* how their timestamps are read */
+	bool tz_given;                      /* --log-tz was given */
 } replay_logs;
 
 /* What loading placed and what it could not. */
@@ -27,6 +28,16 @@ typedef struct replay_counts {
 	size_t log_lines;      /* lines placed in the logbook */
 	size_t unplaced;       /* app log lines before any recognisable time */
 } replay_counts;
+
+/* The file beside a recording: REC.csv with ".log" gives REC.log (a path
+ * without ".csv" gets the suffix added). The caller frees it; NULL when out
+ * of memory. */
+char *replay_sibling(const char *csv_path, const char *suffix);
+
+/* Handles an option shared by replay and report: 'l' (--log FILE), 'z'
+ * (--log-tz TZ), 'F' (--log-format FMT). Returns 1 when c was one of them,
+ * 0 when it was not, -1 (after saying why on stderr) when its value is bad. */
+int replay_log_option(int c, const char *value, replay_logs *logs);
 
 /* Loads the rows of csv_path into s and its markers (the marker column and
  * the REC.markers.csv beside it) into m. Returns 0, or -1 with err as

@@ -93,16 +93,11 @@ int report_load(const char *csv_path, bool lenient, report_data *d, char *err, s
 		snprintf(err, errlen, "%s: out of memory after %zu rows", csv_path, d->n);
 		return -1;
 	}
-	size_t n = strlen(csv_path);
-	char *mpath = malloc(n + 16);
+	char *mpath = replay_sibling(csv_path, ".markers.csv");
 	if (!mpath) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	memcpy(mpath, csv_path, n + 1);
-	if (n > 4 && strcmp(mpath + n - 4, ".csv") == 0)
-		n -= 4;
-	strcpy(mpath + n, ".markers.csv");
 	int rc = reccsv_read_markers(mpath, report_on_marker, d->marks, err, errlen);
 	free(mpath);
 	return rc;
@@ -134,19 +129,6 @@ int report_pick_series(const report_data *d, const char *name)
 	return -1;
 }
 
-/* "12.3s", "3m05s", "2h03m" for elapsed time. */
-static void report_elapsed(int64_t ns, char *buf, size_t n)
-{
-	int64_t s = ns / NS_PER_S;
-	if (ns < 0)
-		ns = s = 0;
-	if (s < 60)
-		snprintf(buf, n, "%lld.%01llds", (long long)s, (long long)(ns / 100000000 % 10));
-	else if (s < 3600)
-		snprintf(buf, n, "%lldm%02llds", (long long)(s / 60), (long long)(s % 60));
-	else
-		snprintf(buf, n, "%lldh%02lldm", (long long)(s / 3600), (long long)(s / 60 % 60));
-}
 
 /* Local "HH:MM:SS" (with the date when long is true) of wall_ns; "-" when unknown. */
 static void report_clock(int64_t wall_ns, bool with_date, char *buf, size_t n)
@@ -260,29 +242,19 @@ int report_main(int argc, char **argv)
 	};
 	replay_logs logs;
 	const char *series_name = NULL;
-	bool as_csv = false, lenient = false, tz_given = false;
+	bool as_csv = false, lenient = false;
 	char err[1024];
 	int c;
 
 	memset(&logs, 0, sizeof logs);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "l:h", longopts, NULL)) != -1) {
+		int known = replay_log_option(c, optarg, &logs);
+		if (known < 0)
+			return 2;
+		if (known)
+			continue;
 		switch (c) {
-		case 'l':
-			if (logs.n == REPLAY_MAX_LOGS) {
-				fprintf(stderr, "memlog: --log: at most %d log files\n", REPLAY_MAX_LOGS);
-				return 2;
-			}
-			logs.paths[logs.n++] = optarg;
-			break;
-		case 'z':
-			if (logtime_parse_tz(optarg, &logs.opts.default_utc_offset_s) < 0) {
-				fprintf(stderr, "memlog: --log-tz: '%s' is not a zone; expected UTC, Z or an offset such as +02:00 or -0530\n", optarg);
-				return 2;
-			}
-			tz_given = true;
-			break;
-		case 'F': logs.opts.format = optarg; break;
 		case 's': series_name = optarg; break;
 		case 'c': as_csv = true; break;
 		case 'L': lenient = true; break;
@@ -305,7 +277,7 @@ int report_main(int argc, char **argv)
 		fprintf(stderr, "memlog: --series: '%s' is not a series; expected rss, pss, anon, cgroup or sys_used\n", series_name);
 		return 2;
 	}
-	logs.opts.offset_from_tz = !tz_given;
+	logs.opts.offset_from_tz = !logs.tz_given;
 	const char *csv_path = argv[optind];
 	report_data d;
 	memset(&d, 0, sizeof d);
@@ -335,14 +307,7 @@ int report_main(int argc, char **argv)
 		if (d.wall_ns[i] > 0)
 			wall0 = d.wall_ns[i] - d.t_ns[i];
 	/* The logs, read as replay reads them. */
-	size_t n = strlen(csv_path);
-	char *log_path = malloc(n + 8);
-	if (log_path) {
-		memcpy(log_path, csv_path, n + 1);
-		if (n > 4 && strcmp(log_path + n - 4, ".csv") == 0)
-			n -= 4;
-		strcpy(log_path + n, ".log");
-	}
+	char *log_path = replay_sibling(csv_path, ".log");
 	if (wall0) {
 		time_t t = (time_t)(wall0 / NS_PER_S);
 		struct tm tm;
@@ -437,7 +402,7 @@ int report_main(int argc, char **argv)
 		printf("unplaced   %zu log lines before any recognisable time\n", counts.unplaced);
 	if (peak >= 0) {
 		units_bytes(peak, pk, sizeof pk);
-		report_elapsed(peak_t, a, sizeof a);
+		units_elapsed_compact(peak_t, a, sizeof a);
 		report_clock(wall0 + peak_t, false, b, sizeof b);
 		printf("peak       %s %s at %s (%s)\n", probe_col_names[col], pk, a, b);
 	}
@@ -454,8 +419,8 @@ int report_main(int argc, char **argv)
 		report_words(lb, d.marks, report_wall_at(&d, ph[i].first, wall0, ph[i].t0_ns),
 		             report_wall_at(&d, ph[i].last, wall0, ph[i].t1_ns), ph[i].t0_ns, ph[i].t1_ns, i == np - 1, utf8, &w);
 		char e0[16], e1[16], c0[16], c1[16];
-		report_elapsed(ph[i].t0_ns, e0, sizeof e0);
-		report_elapsed(ph[i].t1_ns, e1, sizeof e1);
+		units_elapsed_compact(ph[i].t0_ns, e0, sizeof e0);
+		units_elapsed_compact(ph[i].t1_ns, e1, sizeof e1);
 		report_clock(report_wall_at(&d, ph[i].first, wall0, ph[i].t0_ns), false, c0, sizeof c0);
 		report_clock(report_wall_at(&d, ph[i].last, wall0, ph[i].t1_ns), false, c1, sizeof c1);
 		snprintf(t0, sizeof t0, "%s (%s)", e0, c0);
@@ -483,8 +448,8 @@ int report_main(int argc, char **argv)
 	}
 	if (best >= 0) {
 		char t0[32], t1[32], add[32];
-		report_elapsed(ph[best].t0_ns, t0, sizeof t0);
-		report_elapsed(ph[best].t1_ns, t1, sizeof t1);
+		units_elapsed_compact(ph[best].t0_ns, t0, sizeof t0);
+		units_elapsed_compact(ph[best].t1_ns, t1, sizeof t1);
 		units_bytes(best_add, add, sizeof add);
 		printf("\nLook first at phase %ld (%s, %s to %s): it adds %s, %.0f%% of the peak.\n", best + 1,
 		       phase_kind_name(ph[best].kind), t0, t1, add, 100.0 * (double)best_add / (double)peak);
@@ -503,14 +468,9 @@ out:
 /* The command line the recording's .log says was run, or NULL. */
 static char *report_command(const char *csv_path)
 {
-	size_t n = strlen(csv_path);
-	char *path = malloc(n + 8), *found = NULL;
+	char *path = replay_sibling(csv_path, ".log"), *found = NULL;
 	if (!path)
 		return NULL;
-	memcpy(path, csv_path, n + 1);
-	if (n > 4 && strcmp(path + n - 4, ".csv") == 0)
-		n -= 4;
-	strcpy(path + n, ".log");
 	FILE *f = fopen(path, "re");
 	free(path);
 	if (!f)
@@ -621,14 +581,9 @@ int plot_main(int argc, char **argv)
 			col = ci;
 	}
 	if (!out_path) {
-		size_t n = strlen(csv_path);
-		default_out = malloc(n + 8);
+		default_out = replay_sibling(csv_path, ".svg");
 		if (!default_out)
 			goto out;
-		memcpy(default_out, csv_path, n + 1);
-		if (n > 4 && strcmp(default_out + n - 4, ".csv") == 0)
-			n -= 4;
-		strcpy(default_out + n, ".svg");
 		out_path = default_out;
 	}
 	ph = calloc(REPORT_MAX_PHASES, sizeof *ph);
@@ -645,7 +600,7 @@ int plot_main(int argc, char **argv)
 	char title[1024], pk[32], at[32], name1[300], name2[300];
 	cmd = report_command(csv_path);
 	units_bytes(peak > 0 ? peak : 0, pk, sizeof pk);
-	report_elapsed(peak_t, at, sizeof at);
+	units_elapsed_compact(peak_t, at, sizeof at);
 	snprintf(title, sizeof title, "%.600s: peak %s %s at %s", cmd ? cmd : csv_path, probe_col_names[col], pk, at);
 	snprintf(name1, sizeof name1, "%s %.250s", probe_col_names[col], csv_path);
 	snprintf(name2, sizeof name2, "%s %.250s", probe_col_names[col], nfiles == 2 ? argv[optind + 1] : "");

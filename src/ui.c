@@ -518,19 +518,6 @@ static bool ui_col_measured(ui *u, int col)
 	return series_peak(u->ser, col, &v, &at) == 0;
 }
 
-/* Compact elapsed time: "12.3s", "3m05s", "2h03m". */
-static void ui_fmt_elapsed(int64_t ns, char *buf, size_t n)
-{
-	if (ns < 0)
-		ns = 0;
-	int64_t s = ns / NS_PER_S;
-	if (s < 60)
-		snprintf(buf, n, "%lld.%01llds", (long long)s, (long long)(ns / 100000000 % 10));
-	else if (s < 3600)
-		snprintf(buf, n, "%lldm%02llds", (long long)(s / 60), (long long)(s % 60));
-	else
-		snprintf(buf, n, "%lldh%02lldm", (long long)(s / 3600), (long long)(s / 60 % 60));
-}
 
 /* Local wall-clock time "HH:MM:SS.mmm" of wall_ns. */
 static void ui_fmt_clock(int64_t wall_ns, char *buf, size_t n, bool ms)
@@ -580,7 +567,7 @@ static void ui_draw_header(ui *u)
 		int64_t peak, at, peak2, at2;
 		if (series_peak(u->ser, col, &peak, &at) == 0) {
 			units_bytes(peak, a, sizeof a);
-			ui_fmt_elapsed(at, b, sizeof b);
+			units_elapsed_compact(at, b, sizeof b);
 			used = ui_append(stats, used, sizeof stats, "%s peak %s at %s ", sep, a, b);
 		}
 		if (u->info.other && series_peak(u->info.other, col, &peak2, &at2) == 0) {
@@ -600,7 +587,7 @@ static void ui_draw_header(ui *u)
 		if (secs < 60)
 			snprintf(b, sizeof b, "%llds", (long long)secs);
 		else
-			ui_fmt_elapsed(secs * NS_PER_S, b, sizeof b);
+			units_elapsed_compact(secs * NS_PER_S, b, sizeof b);
 		used = ui_append(stats, used, sizeof stats, "%s %s ", sep, b);
 	}
 	if (u->info.interval_ns > 0) {
@@ -715,7 +702,7 @@ static void ui_draw_readout(ui *u, int y, int64_t t0, int64_t t1)
 	int64_t col_ns = n ? (t1 - t0) / (int64_t)n : 1;
 	if (col_ns < 1)
 		col_ns = 1;
-	ui_fmt_elapsed(u->cursor_ns, a, sizeof a);
+	units_elapsed_compact(u->cursor_ns, a, sizeof a);
 	int64_t wall0 = ui_wall_at_zero(u);
 	ui_fmt_clock(wall0 + u->cursor_ns, b, sizeof b, true);
 	used = ui_append(line, used, sizeof line, "cursor %s (%s) ", a, b);
@@ -828,7 +815,7 @@ static void ui_draw_log(ui *u, int y, int h)
 		if (u->wall_clock || !wall0)
 			ui_fmt_clock(e.wall_ns, stamp, sizeof stamp, true);
 		else
-			ui_fmt_elapsed(e.wall_ns - wall0, stamp, sizeof stamp);
+			units_elapsed_compact(e.wall_ns - wall0, stamp, sizeof stamp);
 		int sx = canvas_text(u->cv, 0, row, u->w, stamp, CANVAS_DIM, attr);
 		sx += canvas_text(u->cv, sx, row, u->w - sx, " ", CANVAS_DIM, attr);
 		const char *name = logbook_source_name(u->lb, e.source);

@@ -77,3 +77,16 @@ void units_bytes_compact(int64_t bytes, char *buf, size_t buflen)
 		snprintf(buf, buflen, "%s%llu.%02llu %s", sign, (unsigned long long)whole,
 		         (unsigned long long)hundredths, names[u]);
 }
+
+void units_elapsed_compact(int64_t ns, char *buf, size_t buflen)
+{
+	if (ns < 0)
+		ns = 0;
+	int64_t s = ns / 1000000000;
+	if (s < 60)
+		snprintf(buf, buflen, "%lld.%01llds", (long long)s, (long long)(ns / 100000000 % 10));
+	else if (s < 3600)
+		snprintf(buf, buflen, "%lldm%02llds", (long long)(s / 60), (long long)(s % 60));
+	else
+		snprintf(buf, buflen, "%lldh%02lldm", (long long)(s / 3600), (long long)(s / 60 % 60));
+}

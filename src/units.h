@@ -16,4 +16,7 @@ void units_bytes_compact(int64_t bytes, char *buf, size_t buflen);
 /* "0.25 s", "12.3 s", "4 min 05 s", "2 h 03 min" for an elapsed time in ns. */
 void units_elapsed(int64_t ns, char *buf, size_t buflen);
 
+/* Compact elapsed time for tight places: "12.3s", "3m05s", "2h03m". */
+void units_elapsed_compact(int64_t ns, char *buf, size_t buflen);
+
 #endif
