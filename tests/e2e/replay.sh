@@ -69,6 +69,18 @@ check "--follow shows new rows as they are written (the elapsed time grows)" wai
 wait $writer
 tm send-keys -t t q
 
+# Lines before any recognisable time cannot be placed: the pane says how many.
+printf 'no time here\nnor here\n2026-11-24T10:00:05.000Z INFO now a time\n' >early.log
+start "$MEMLOG" replay --log early.log job.csv
+check "the pane says how many log lines it could not place" wait_until 10 screen_has "2 log lines before any time could not be placed"
+tm send-keys -t t q
+
+# --lenient: a bad row is skipped and counted instead of stopping.
+{ head -5 job.csv; echo '2026-11-24T10:00:00.500Z,0.500000,abc,1,1,0,0,,1,1,1,,'; sed -n '7,301p' job.csv; } >lenient.csv
+start "$MEMLOG" replay --lenient lenient.csv
+check "--lenient skips a bad row and says so" wait_until 10 screen_has "1 bad rows skipped (--lenient)"
+tm send-keys -t t q
+
 # Bad input: a clear error, no view.
 printf 'time,elapsed_s,rss\n2026-01-01T00:00:00.000Z,1.0,100\n2026-01-01T00:00:00.500Z,0.5,100\n' >back.csv
 "$MEMLOG" replay back.csv </dev/null >/dev/null 2>err.txt
