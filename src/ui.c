@@ -118,6 +118,7 @@ struct ui {
 	phase phases[UI_MAX_PHASES];
 	long nphases;
 	size_t phases_samples; /* series_count they were found for */
+	int64_t phases_at_ns;  /* when they were found */
 	int phases_col;
 	int64_t phase_t[UI_PHASE_POINTS], phase_v[UI_PHASE_POINTS], phase_lo[UI_PHASE_POINTS];
 
@@ -996,8 +997,13 @@ int ui_tick(ui *u)
 static void ui_update_phases(ui *u)
 {
 	size_t count = series_count(u->ser);
+	int64_t now = ui_now();
 	if (count == u->phases_samples && u->col == u->phases_col)
 		return;
+	/* A growing recording: once a second is often enough to cut it again. */
+	if (u->col == u->phases_col && u->phases_samples && now - u->phases_at_ns < NS_PER_S)
+		return;
+	u->phases_at_ns = now;
 	u->phases_samples = count;
 	u->phases_col = u->col;
 	u->nphases = 0;
