@@ -189,7 +189,6 @@ static void parse_options(int argc, char **argv, options *o)
 	};
 	const char *cmd = o->cmd == CMD_RUN ? "run" : "watch";
 	int targets = 0, c;
-	bool system = false;
 
 	o->interval_ns = 100 * INT64_C(1000000);
 	opterr = 0;
@@ -218,7 +217,7 @@ static void parse_options(int argc, char **argv, options *o)
 		case OPT_STDIN: o->keep_stdin = true; break;
 		case 'p': o->pid = parse_pid(optarg); targets++; break;
 		case 'c': o->cgroup = optarg; targets++; break;
-		case OPT_SYSTEM: system = true; targets++; break;
+		case OPT_SYSTEM: targets++; break; /* the default target anyway */
 		case 'h': usage_exit(); break;
 		case 'V': printf("memlog %s\n", MEMLOG_VERSION); exit(0);
 		case ':':
@@ -247,7 +246,6 @@ static void parse_options(int argc, char **argv, options *o)
 			if (!S_ISDIR(st.st_mode))
 				usage_error("--cgroup %s: not a directory; expected a cgroup directory", o->cgroup);
 		}
-		(void)system;
 	}
 }
 
