@@ -193,7 +193,7 @@ static void parse_options(int argc, char **argv, options *o)
 	o->interval_ns = 100 * INT64_C(1000000);
 	opterr = 0;
 	/* "+": stop at the command's name, so its own options stay its own. */
-	while ((c = getopt_long(argc, argv, "+o:i:d:l:p:c:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:o:i:d:l:p:c:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			if (!*optarg)

@@ -360,6 +360,16 @@ static int replay_follow(follow_state *f, char *err, size_t errlen)
 	return 0;
 }
 
+int replay_option_error(const char *cmd, int c, char **argv)
+{
+	if (c == ':')
+		fprintf(stderr, "memlog: %s: option '%s' needs a value\n", cmd, argv[optind - 1]);
+	else
+		fprintf(stderr, "memlog: %s: unknown option '%s'\n", cmd, argv[optind - 1]);
+	fprintf(stderr, "Try 'memlog %s --help'.\n", cmd);
+	return 2;
+}
+
 int replay_log_option(int c, const char *value, replay_logs *logs)
 {
 	switch (c) {
@@ -405,7 +415,7 @@ int replay_main(int argc, char **argv)
 
 	memset(&logs, 0, sizeof logs);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "l:fh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":l:fh", longopts, NULL)) != -1) {
 		int known = replay_log_option(c, optarg, &logs);
 		if (known < 0)
 			return 2;
@@ -415,12 +425,8 @@ int replay_main(int argc, char **argv)
 		case 'f': follow = true; break;
 		case 'L': lenient = true; break;
 		case 'h': fputs(replay_usage, stdout); return 0;
-		case ':':
-			fprintf(stderr, "memlog: replay: option '%s' needs a value\nTry 'memlog replay --help'.\n", argv[optind - 1]);
-			return 2;
 		default:
-			fprintf(stderr, "memlog: replay: unknown option '%s'\nTry 'memlog replay --help'.\n", argv[optind - 1]);
-			return 2;
+			return replay_option_error("replay", c, argv);
 		}
 	}
 	int nfiles = argc - optind;

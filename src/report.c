@@ -248,7 +248,7 @@ int report_main(int argc, char **argv)
 
 	memset(&logs, 0, sizeof logs);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "l:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":l:h", longopts, NULL)) != -1) {
 		int known = replay_log_option(c, optarg, &logs);
 		if (known < 0)
 			return 2;
@@ -259,12 +259,8 @@ int report_main(int argc, char **argv)
 		case 'c': as_csv = true; break;
 		case 'L': lenient = true; break;
 		case 'h': fputs(report_usage, stdout); return 0;
-		case ':':
-			fprintf(stderr, "memlog: report: option '%s' needs a value\nTry 'memlog report --help'.\n", argv[optind - 1]);
-			return 2;
 		default:
-			fprintf(stderr, "memlog: report: unknown option '%s'\nTry 'memlog report --help'.\n", argv[optind - 1]);
-			return 2;
+			return replay_option_error("report", c, argv);
 		}
 	}
 	if (argc - optind != 1) {
@@ -539,7 +535,7 @@ int plot_main(int argc, char **argv)
 	char err[1024];
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o': out_path = optarg; break;
 		case 'W': if (plot_pixels("--width", optarg, &width) < 0) return 2; break;
@@ -547,12 +543,8 @@ int plot_main(int argc, char **argv)
 		case 's': series_name = optarg; break;
 		case 'L': lenient = true; break;
 		case 'h': fputs(plot_usage, stdout); return 0;
-		case ':':
-			fprintf(stderr, "memlog: plot: option '%s' needs a value\nTry 'memlog plot --help'.\n", argv[optind - 1]);
-			return 2;
 		default:
-			fprintf(stderr, "memlog: plot: unknown option '%s'\nTry 'memlog plot --help'.\n", argv[optind - 1]);
-			return 2;
+			return replay_option_error("plot", c, argv);
 		}
 	}
 	int nfiles = argc - optind;
