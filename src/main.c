@@ -340,6 +340,18 @@ static void signal_child(session *s, int sig)
 		kill(-s->ch.pid, sig);
 }
 
+/* The view's terminal went away (an SSH drop, a closed tmux): the recording
+ * must not. Closes the view without writing to the terminal; once. */
+static void terminal_gone(session *s, const char *how)
+{
+	if (!s->view)
+		return;
+	ui_close(s->view, true);
+	s->view = NULL;
+	s->hung_up = true;
+	logbook_note(s->lb, "%s; recording goes on headless", how);
+}
+
 /* Acts on the signals the handler queued in the self-pipe. */
 static void handle_signals(session *s)
 {
@@ -359,15 +371,9 @@ static void handle_signals(session *s)
 				sampler_mark(s->smp, "SIGUSR1");
 				logbook_note(s->lb, "marker SIGUSR1");
 			} else if (sig == SIGHUP && (s->view || s->hung_up)) {
-				/* The terminal went away (an SSH drop): the recording must
-				 * not, and more hang-ups (the shell passes one on as it
-				 * exits) are not for the command either. */
-				if (!s->view)
-					continue;
-				ui_close(s->view, true);
-				s->view = NULL;
-				s->hung_up = true;
-				logbook_note(s->lb, "terminal hung up (SIGHUP); recording goes on headless");
+				/* More hang-ups (the shell passes one on as it exits)
+				 * are not for the command either. */
+				terminal_gone(s, "terminal hung up (SIGHUP)");
 			} else {
 				s->stop_signals++;
 				s->last_signal = sig;
@@ -507,7 +513,9 @@ static void session_loop(session *s)
 			pfd[n++] = (struct pollfd){ .fd = logsrc_fd(s->out_src), .events = POLLIN };
 		if (s->err_src && logsrc_fd(s->err_src) >= 0)
 			pfd[n++] = (struct pollfd){ .fd = logsrc_fd(s->err_src), .events = POLLIN };
+		int view_at = -1;
 		if (s->view) {
+			view_at = n;
 			pfd[n++] = (struct pollfd){ .fd = ui_input_fd(s->view), .events = POLLIN };
 			int t = ui_tick(s->view);
 			if (t < timeout)
@@ -517,6 +525,10 @@ static void session_loop(session *s)
 			break;
 		int64_t now = mtime_wall_ns();
 		handle_signals(s);
+		/* A terminal that closes without a SIGHUP (its signal ignored, say)
+		 * polls as hung up for ever: that is a hang-up too. */
+		if (s->view && view_at >= 0 && ui_input_gone(pfd[view_at].revents))
+			terminal_gone(s, "terminal gone (hung up without SIGHUP)");
 		if (s->view)
 			act_on_view(s, ui_input(s->view));
 		if (s->out_src)

@@ -14,10 +14,19 @@
  *   open (in run mode memlog and its child share it).
  * - When the process runs out of fds, further processes are opened, read and
  *   closed on every sample instead of kept open: slower, but still counted.
+ * - New descendants are found every sample from the children lists of the
+ *   members' threads (/proc/PID/task/TID/children, a kept-open fd re-read with
+ *   pread): a compiler or a pipeline stage that lives 50 ms is in the curve
+ *   from the sample after it started, and an orphan reparented to the root
+ *   (memlog, the subreaper) is in its list at once. The full /proc scan is then
+ *   only a safety net, once a second. Where the kernel has no children lists
+ *   (CONFIG_PROC_CHILDREN off, or a fixture tree), the scan every 250 ms and
+ *   the extra scans when a process leaves do the finding, as before.
  */
 #include "probe.h"
 #include "proctree.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
@@ -32,6 +41,11 @@ const char *const probe_col_names[PROBE_NCOLS] = {
 
 #define PROBE_DEFAULT_PSS_NS INT64_C(1000000000)
 #define PROBE_DEFAULT_SCAN_NS INT64_C(250000000)
+/* The full scan's interval when the children lists find new processes. */
+#define PROBE_KIDS_SCAN_NS INT64_C(1000000000)
+/* Rounds of the children walk in one sample: a chain of new processes
+ * deeper than this is found over the next samples. */
+#define PROBE_KIDS_ROUNDS 16
 /* Extra rescans a second, at most, when processes leave (their orphans
  * move to a new parent and must be found again). */
 #define PROBE_EXTRA_SCANS_PER_S 20
@@ -44,14 +58,27 @@ struct probe_file {
 	bool per_read;
 };
 
+/* Where a process's children are listed: one file per thread (a child
+ * belongs to the thread that forked it). The main thread's is kept open; the
+ * others are opened per read, listed again when the thread count changes. */
+struct probe_kids {
+	struct probe_file main; /* task/PID/children */
+	pid_t *tids;            /* threads other than the main one */
+	size_t ntids, tids_cap;
+	long threads;           /* the thread count tids was listed for; 0: not yet */
+};
+
 /* One process of the target set. */
 struct probe_proc {
 	pid_t pid;
 	bool gone;    /* vanished: fds closed until a rescan lists the pid again */
 	bool counted; /* counted in the current sample (alive, not a zombie) */
 	bool zombie;  /* seen as a zombie already (its orphans were looked for) */
+	bool fresh;   /* joined in this sample's children walk: its own children are next */
+	long threads; /* Threads: of its last status read */
 	struct probe_file status;
 	struct probe_file smaps;
+	struct probe_kids kids;
 };
 
 struct probe {
@@ -77,6 +104,10 @@ struct probe {
 	size_t scan_cap;
 
 	bool scanned;
+	bool kids_ok;              /* the kernel lists children: walk them every sample */
+	struct probe_kids root_kids; /* the root's, when the root is not a member */
+	pid_t *found;              /* scratch: new pids found by the walk */
+	size_t nfound, found_cap;
 	proctree_cache tree_cache; /* processes known to be outside the tree */
 	bool vanished; /* a counted process left since the last scan */
 	int64_t extra_window_ns; /* start of the second the extra rescans are counted in */
@@ -98,9 +129,10 @@ struct probe_key {
 
 static const struct probe_key probe_status_keys[] = {
 	PROBE_KEY("State"), PROBE_KEY("VmRSS"), PROBE_KEY("RssAnon"),
-	PROBE_KEY("RssFile"), PROBE_KEY("RssShmem"), PROBE_KEY("VmSwap"),
+	PROBE_KEY("RssFile"), PROBE_KEY("RssShmem"), PROBE_KEY("VmSwap"), PROBE_KEY("Threads"),
 };
-enum { ST_STATE, ST_RSS, ST_ANON, ST_FILE, ST_SHMEM, ST_SWAP, ST_NKEYS };
+/* ST_THREADS is not a memory sum: it tells when a process's threads changed. */
+enum { ST_STATE, ST_RSS, ST_ANON, ST_FILE, ST_SHMEM, ST_SWAP, ST_THREADS, ST_NKEYS };
 
 static const struct probe_key probe_meminfo_keys[] = {
 	PROBE_KEY("MemTotal"), PROBE_KEY("MemAvailable"),
@@ -255,15 +287,48 @@ static ssize_t probe_file_read(probe *p, pid_t pid, const char *name, struct pro
 	return n;
 }
 
+/* The name under proc_root/PID of a thread's children list. */
+static void probe_kids_name(pid_t tid, char *buf, size_t len)
+{
+	snprintf(buf, len, "task/%d/children", (int)tid);
+}
+
+/* Opens the main thread's children list of pid (the rest come with the
+ * first thread count); leaves k unusable when there is none. */
+static void probe_kids_open(const probe *p, pid_t pid, struct probe_kids *k)
+{
+	char name[48];
+	memset(k, 0, sizeof *k);
+	k->main.fd = -1;
+	if (!p->kids_ok)
+		return;
+	probe_kids_name(pid, name, sizeof name);
+	probe_file_open(p, pid, name, &k->main);
+}
+
+/* Closes a children list and forgets its threads. */
+static void probe_kids_close(struct probe_kids *k)
+{
+	probe_file_close(&k->main);
+	free(k->tids);
+	k->tids = NULL;
+	k->ntids = k->tids_cap = 0;
+	k->threads = 0;
+}
+
 /* Opens the files of one process of the set; marks it gone when it has no status. */
 static void probe_proc_open(const probe *p, struct probe_proc *pr)
 {
 	pr->gone = false;
 	pr->counted = false;
 	pr->zombie = false;
+	pr->fresh = false;
+	pr->threads = 1;
 	pr->smaps.fd = -1;
 	pr->smaps.per_read = false;
+	probe_kids_open(p, pr->pid, &pr->kids);
 	if (!probe_file_open(p, pr->pid, "status", &pr->status)) {
+		probe_kids_close(&pr->kids);
 		pr->gone = true;
 		return;
 	}
@@ -277,6 +342,7 @@ static void probe_proc_close(struct probe_proc *pr)
 {
 	probe_file_close(&pr->status);
 	probe_file_close(&pr->smaps);
+	probe_kids_close(&pr->kids);
 	pr->gone = true;
 }
 
@@ -327,32 +393,36 @@ static long probe_list_pids(probe *p)
 	return n;
 }
 
-/* Refreshes the process set: keeps the fds of processes still listed, opens
- * new ones (and ones that vanished but are listed again: a reused pid), and
- * closes those no longer listed. Leaves the set as it was on failure. */
-static void probe_rescan(probe *p)
+/* Merges the sorted pid list (n long) into the process set: keeps the fds
+ * of processes listed, opens new ones (and ones that vanished but are listed
+ * again: a reused pid) marked fresh, and, when drop_unlisted, closes those
+ * not listed. Leaves the set as it was when out of memory. */
+static void probe_merge(probe *p, const pid_t *list, size_t n, bool drop_unlisted)
 {
-	long n = probe_list_pids(p);
-	if (n < 0)
-		return;
 	void *arr = p->next;
-	if (probe_reserve(&arr, &p->next_cap, (size_t)n + 1, sizeof *p->next) < 0)
+	if (probe_reserve(&arr, &p->next_cap, p->nprocs + n + 1, sizeof *p->next) < 0)
 		return;
 	p->next = arr;
 	size_t i = 0, j = 0, w = 0;
-	while (i < p->nprocs || j < (size_t)n) {
-		if (j == (size_t)n || (i < p->nprocs && p->procs[i].pid < p->scan[j])) {
-			probe_proc_close(&p->procs[i++]);
+	while (i < p->nprocs || j < n) {
+		if (j == n || (i < p->nprocs && p->procs[i].pid < list[j])) {
+			if (drop_unlisted)
+				probe_proc_close(&p->procs[i++]);
+			else
+				p->next[w++] = p->procs[i++];
 			continue;
 		}
 		struct probe_proc *pr = &p->next[w++];
-		if (i < p->nprocs && p->procs[i].pid == p->scan[j]) {
+		if (i < p->nprocs && p->procs[i].pid == list[j]) {
 			*pr = p->procs[i++];
-			if (pr->gone)
+			if (pr->gone) {
 				probe_proc_open(p, pr);
+				pr->fresh = true;
+			}
 		} else {
-			pr->pid = p->scan[j];
+			pr->pid = list[j];
 			probe_proc_open(p, pr);
+			pr->fresh = true;
 		}
 		j++;
 	}
@@ -363,6 +433,140 @@ static void probe_rescan(probe *p)
 	p->nprocs = w;
 	p->next = t;
 	p->next_cap = tcap;
+}
+
+/* Refreshes the process set from a full listing of the target. */
+static void probe_rescan(probe *p)
+{
+	long n = probe_list_pids(p);
+	if (n >= 0)
+		probe_merge(p, p->scan, (size_t)n, true);
+}
+
+/* Whether pid is in the process set (sorted by pid). */
+static bool probe_has_pid(const probe *p, pid_t pid)
+{
+	size_t lo = 0, hi = p->nprocs;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (p->procs[mid].pid < pid)
+			lo = mid + 1;
+		else if (p->procs[mid].pid > pid)
+			hi = mid;
+		else
+			return !p->procs[mid].gone;
+	}
+	return false;
+}
+
+/* Adds the pids of one children list (in p->buf, n bytes) that are not in
+ * the set to p->found. */
+static void probe_kids_parse(probe *p, ssize_t n)
+{
+	long v = 0;
+	bool in_num = false;
+	for (ssize_t i = 0; i <= n; i++) {
+		char c = i < n ? p->buf[i] : ' ';
+		if (c >= '0' && c <= '9') {
+			if (v <= INT32_MAX)
+				v = v * 10 + (c - '0');
+			in_num = true;
+			continue;
+		}
+		if (in_num && v > 0 && v <= INT32_MAX && (pid_t)v != p->pid && !probe_has_pid(p, (pid_t)v)) {
+			void *arr = p->found;
+			if (probe_reserve(&arr, &p->found_cap, p->nfound + 1, sizeof *p->found) < 0)
+				return;
+			p->found = arr;
+			p->found[p->nfound++] = (pid_t)v;
+		}
+		in_num = false;
+		v = 0;
+	}
+}
+
+/* Lists the threads of pid other than the main one into k->tids. */
+static void probe_kids_list_threads(const probe *p, pid_t pid, struct probe_kids *k, long threads)
+{
+	char path[4096];
+	k->ntids = 0;
+	k->threads = threads;
+	if (threads <= 1)
+		return;
+	snprintf(path, sizeof path, "%s/%d/task", p->proc_root, (int)pid);
+	DIR *d = opendir(path);
+	if (!d)
+		return;
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		char *end;
+		long tid = strtol(de->d_name, &end, 10);
+		if (*end || tid <= 0 || tid > INT32_MAX || tid == pid)
+			continue;
+		void *arr = k->tids;
+		if (probe_reserve(&arr, &k->tids_cap, k->ntids + 1, sizeof *k->tids) < 0)
+			break;
+		k->tids = arr;
+		k->tids[k->ntids++] = (pid_t)tid;
+	}
+	closedir(d);
+}
+
+/* Reads every thread's children list of pid into p->found (new pids only). */
+static void probe_kids_read(probe *p, pid_t pid, struct probe_kids *k, long threads)
+{
+	char name[48];
+	if (k->main.fd < 0 && !k->main.per_read)
+		return;
+	if (threads != k->threads)
+		probe_kids_list_threads(p, pid, k, threads);
+	probe_kids_name(pid, name, sizeof name);
+	ssize_t n = probe_file_read(p, pid, name, &k->main);
+	if (n > 0)
+		probe_kids_parse(p, n);
+	for (size_t t = 0; t < k->ntids; t++) {
+		struct probe_file once = { .fd = -1, .per_read = true };
+		probe_kids_name(k->tids[t], name, sizeof name);
+		n = probe_file_read(p, pid, name, &once);
+		if (n > 0)
+			probe_kids_parse(p, n);
+	}
+}
+
+/* Orders pids ascending. */
+static int probe_cmp_pid(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Finds the processes that joined the tree since the last sample from the
+ * children lists of the root and the members, and adds them (and, round by
+ * round, their own children) to the set. */
+static void probe_walk_kids(probe *p)
+{
+	for (size_t i = 0; i < p->nprocs; i++)
+		p->procs[i].fresh = false;
+	for (int round = 0; round < PROBE_KIDS_ROUNDS; round++) {
+		p->nfound = 0;
+		if (round == 0 && !p->include_root)
+			probe_kids_read(p, p->pid, &p->root_kids, p->root_kids.threads);
+		for (size_t i = 0; i < p->nprocs; i++) {
+			struct probe_proc *pr = &p->procs[i];
+			if (pr->gone || (round > 0 && !pr->fresh))
+				continue;
+			pr->fresh = false;
+			probe_kids_read(p, pr->pid, &pr->kids, pr->threads);
+		}
+		if (p->nfound == 0)
+			return;
+		qsort(p->found, p->nfound, sizeof *p->found, probe_cmp_pid);
+		size_t w = 1;
+		for (size_t r = 1; r < p->nfound; r++)
+			if (p->found[r] != p->found[w - 1])
+				p->found[w++] = p->found[r];
+		probe_merge(p, p->found, w, false);
+	}
 }
 
 /* Adds one process's status to the sums; returns 1 when it counts, 0 for a
@@ -383,7 +587,10 @@ static int probe_read_proc(probe *p, struct probe_proc *pr, int64_t sums[ST_NKEY
 	}
 	if (*at[ST_STATE] == 'Z' || *at[ST_STATE] == 'X')
 		return 0;
-	for (int k = ST_RSS; k < ST_NKEYS; k++) {
+	int64_t threads;
+	if (probe_parse_num(at[ST_THREADS], end, &threads))
+		pr->threads = (long)threads;
+	for (int k = ST_RSS; k < ST_THREADS; k++) {
 		int64_t kb;
 		/* Kernel threads have no Vm/Rss lines: they hold no user memory. */
 		if (probe_parse_num(at[k], end, &kb))
@@ -490,18 +697,25 @@ int probe_read(probe *p, int64_t now_ns, probe_sample *out, char *err, size_t er
 
 	/* A process that left may have left orphans behind, which are now
 	 * somebody else's children: look again soon rather than in a full scan
-	 * interval, or the tree would seem to drop to nothing meanwhile. */
+	 * interval, or the tree would seem to drop to nothing meanwhile.
+	 * With children lists, the orphans are in the new parent's list (the
+	 * subreaper's) and the walk finds them without a scan. */
 	bool due = !p->scanned || now_ns - p->scan_ns >= p->scan_interval_ns ||
-	           (p->vanished && probe_rescan_budget(p, now_ns));
+	           (!p->kids_ok && p->vanished && probe_rescan_budget(p, now_ns));
+	bool walk = p->kids_ok && p->children;
 	int64_t sums[ST_NKEYS];
 	int counted;
 	for (int pass = 0;; pass++) {
 		if (due) {
 			probe_rescan(p);
+			if (walk && !p->include_root)
+				probe_kids_list_threads(p, p->pid, &p->root_kids, 2);
 			p->scanned = true;
 			p->vanished = false;
 			p->scan_ns = now_ns;
 		}
+		if (walk)
+			probe_walk_kids(p);
 		memset(sums, 0, sizeof sums);
 		counted = 0;
 		bool vanished_now = false;
@@ -519,8 +733,13 @@ int probe_read(probe *p, int64_t now_ns, probe_sample *out, char *err, size_t er
 		}
 		if (vanished_now)
 			p->vanished = true;
-		/* One more pass at once when this sample saw a process leave. */
-		if (pass > 0 || !vanished_now || due || !probe_rescan_budget(p, now_ns))
+		/* One more pass at once when this sample saw a process leave: its
+		 * orphans moved between the walk and the reads. */
+		if (pass > 0 || !vanished_now)
+			break;
+		if (walk)
+			continue;
+		if (due || !probe_rescan_budget(p, now_ns))
 			break;
 		due = true;
 	}
@@ -704,6 +923,7 @@ probe *probe_open(const probe_config *cfg, char *err, size_t errlen)
 		return NULL;
 	}
 	p->meminfo_fd = p->cg_usage_fd = p->cg_stat_fd = p->cg_swap_fd = -1;
+	p->root_kids.main.fd = -1;
 	p->kind = cfg->kind;
 	p->pid = cfg->pid;
 	p->include_root = cfg->include_root;
@@ -728,6 +948,17 @@ probe *probe_open(const probe_config *cfg, char *err, size_t errlen)
 		if (probe_check_pid(p, err, errlen) < 0)
 			goto fail;
 		p->cg_usage_fd = probe_open_pid_cgroup(p, sys_root);
+		if (p->children) {
+			p->kids_ok = true;
+			probe_kids_open(p, p->pid, &p->root_kids);
+			p->kids_ok = p->root_kids.main.fd >= 0;
+			if (p->include_root || !p->kids_ok)
+				probe_kids_close(&p->root_kids);
+			else
+				probe_kids_list_threads(p, p->pid, &p->root_kids, 2);
+			if (p->kids_ok && cfg->scan_interval_ns <= 0)
+				p->scan_interval_ns = PROBE_KIDS_SCAN_NS;
+		}
 		break;
 	case PROBE_KIND_CGROUP:
 		if (probe_open_cgroup_dir(p, cfg->cgroup_dir, err, errlen) < 0)
@@ -750,6 +981,8 @@ void probe_close(probe *p)
 	if (!p)
 		return;
 	proctree_cache_free(&p->tree_cache);
+	probe_kids_close(&p->root_kids);
+	free(p->found);
 	for (size_t i = 0; i < p->nprocs; i++)
 		probe_proc_close(&p->procs[i]);
 	if (p->meminfo_fd >= 0)

@@ -571,6 +571,11 @@ int replay_main(int argc, char **argv)
 		if (follow && timeout > 200)
 			timeout = 200;
 		poll(&pfd, 1, timeout);
+		/* The terminal closed without a SIGHUP: nobody is looking any more. */
+		if (ui_input_gone(pfd.revents)) {
+			replay_stop = SIGHUP;
+			break;
+		}
 		if (replay_winch) {
 			replay_winch = 0;
 			ui_resize(st.view);

@@ -14,6 +14,7 @@
 #include <curses.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -400,6 +401,11 @@ int ui_input_fd(const ui *u)
 {
 	(void)u;
 	return STDIN_FILENO;
+}
+
+bool ui_input_gone(short revents)
+{
+	return (revents & (POLLHUP | POLLERR | POLLNVAL)) != 0;
 }
 
 void ui_resize(ui *u)

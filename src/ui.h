@@ -47,6 +47,10 @@ ui *ui_open(const ui_info *info, series *s, markers *m, logbook *lb, const ui_ho
 /* The fd to poll for keys. */
 int ui_input_fd(const ui *u);
 
+/* Whether poll's revents for ui_input_fd say the terminal is gone (its
+ * other side closed, an error): a hang-up, even when no SIGHUP came. */
+bool ui_input_gone(short revents);
+
 /* Reads and acts on every key waiting; returns what the person asked for. */
 enum ui_action ui_input(ui *u);
 

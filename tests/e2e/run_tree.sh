@@ -29,3 +29,14 @@ done_t = [l[:23] for l in open(sys.argv[2]) if 'grandchild done' in l][0]
 alive = [r for r in rows if r['time'][:23] < done_t]
 sys.exit(not (len(alive) > 10 and all(int(r['procs']) >= 1 for r in alive)))
 PYEOF
+
+# Short-lived children (a compiler, a pipeline stage) are in the curve: a
+# 40 MiB child that lives 0.2 s, started and gone between two of the full
+# scans of /proc, is found from its parent's children list at the next sample.
+"$MEMLOG" run --headless -i 10ms -o "$T/short.csv" -- \
+	sh -c "echo start; '$WORKLOAD' hold 40M 0.2; sleep 0.3" >"$T/short.out" 2>&1
+check "run of a shell with a 0.2 s child exits 0" [ $? -eq 0 ]
+check "the 0.2 s child's 40 MiB is in the recorded peak" \
+	py_true "$T/short.csv" "max(num(r,'rss') for r in rows) >= 40 * 1024 * 1024"
+check "its samples cover most of its 0.2 s (>= 10 rows at 10 ms above 40 MiB)" \
+	py_true "$T/short.csv" "len([r for r in rows if num(r,'rss') >= 40 * 1024 * 1024]) >= 10"

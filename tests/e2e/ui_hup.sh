@@ -65,9 +65,11 @@ check "SIGHUP: memlog left curses (the view is gone from the terminal)" wait_unt
 kill -HUP "$(ui_pid hup)"
 
 gone=$(ui_pid gone)
-wait_until 5 grep -q 'terminal hung up' "$T/g.log"
+# The SIGHUP or the closed terminal, whichever memlog sees first.
+hung_note=' memlog terminal (hung up \(SIGHUP\)|gone \(hung up without SIGHUP\)); recording goes on headless$'
+wait_until 5 grep -qE "$hung_note" "$T/g.log"
 n=$(lines "$T/g.csv")
-check "hangup: the .log notes it" grep -q ' memlog terminal hung up (SIGHUP); recording goes on headless$' "$T/g.log"
+check "hangup: the .log notes it" grep -qE "$hung_note" "$T/g.log"
 check "hangup: memlog survives the end of its terminal and keeps recording" \
 	eval "kill -0 $gone 2>/dev/null && wait_until 5 grows '$T/g.csv' $n"
 
@@ -83,7 +85,7 @@ check "d: the background memlog is another process, alive, in a session of its o
 	eval "[ $bg != $fg ] && kill -0 $bg 2>/dev/null && [ \"\$(ps -o sid= -p $bg | tr -d ' ')\" = $bg ]"
 check "d: the CSV keeps growing after the detach" wait_until 5 grows "$T/d.csv" "$n"
 
-wait_until 5 grep -q 'terminal hung up' "$T/s.log"
+wait_until 5 grep -qE "$hung_note" "$T/s.log"
 n=$(lines "$T/s.csv")
 check "ssh-like hangup: memlog survives the end of its terminal and keeps recording" \
 	eval "kill -0 ${ssh:-none} 2>/dev/null && wait_until 5 grows '$T/s.csv' $n"
@@ -115,3 +117,26 @@ check "d: the CSV is complete" py_true "$T/d.csv" 'len(rows) > 2 and all(None no
 
 check "ssh-like hangup: memlog ends when the command ends, which exits by itself" \
 	eval "wait_until 10 eval '! kill -0 ${ssh:-none} 2>/dev/null' && grep -q ' out job ssh ending$' '$T/s.log' && grep -q ' memlog command exited with status 0$' '$T/s.log'"
+
+# A terminal that closes without a SIGHUP reaching memlog: its shell ignores
+# the signal, so it neither exits nor passes one on. The closed terminal is
+# a hang-up all the same: memlog notes it, records on headless and ends with
+# the command, instead of polling the dead terminal for ever.
+tm new-session -d -s quiet -x 120 -y 40 -c "$T" \
+	"trap '' HUP; env -i LANG=C.UTF-8 TERM=tmux-256color PATH=/usr/bin:/bin HOME=$T $(printf '%q ' "$MEMLOG") run -i 50ms -o q.csv -- ./job quiet 0; echo \$? >quiet.rc"
+ui_wait quiet "memlog run: ./job quiet"
+wait_until 10 grep -q "out tick 2" "$T/q.log"
+quiet=$(pgrep -f -- "-o q.csv -- ./job quiet" | head -1)
+tm kill-session -t quiet
+check "a hang-up without SIGHUP: the .log notes it" \
+	wait_until 5 grep -q ' memlog terminal gone (hung up without SIGHUP); recording goes on headless$' "$T/q.log"
+n=$(lines "$T/q.csv")
+check "a hang-up without SIGHUP: the CSV keeps growing" wait_until 5 grows "$T/q.csv" "$n"
+touch "$T/end.quiet"
+check "a hang-up without SIGHUP: memlog ends with the command, status 0" \
+	eval "wait_until 10 test -s '$T/quiet.rc' && [ \"\$(cat '$T/quiet.rc')\" = 0 ]"
+check "a hang-up without SIGHUP: the CSV is complete and the .log ends with the end" \
+	eval "complete '$T/q.csv' && tail -1 '$T/q.log' | grep -q ' memlog recording ended: '"
+check "a hang-up without SIGHUP: memlog took its ticks (no busy loop starved the sampler)" \
+	grep -q 'recording ended: the command and all its processes ended' "$T/q.log"
+[ -n "$quiet" ] && kill -0 "$quiet" 2>/dev/null && kill -KILL "$quiet"

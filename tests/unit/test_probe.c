@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -535,6 +536,107 @@ static void test_real_proc(void **state)
 	probe_close(p);
 }
 
+/* Waits (bounded) until pid has at least n children of its own in /proc;
+ * the state a test needs before its next read, not a fixed delay. */
+static void wait_children(pid_t pid, int n)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid, (int)pid);
+	for (int i = 0; i < 5000; i++) {
+		FILE *f = fopen(path, "r");
+		int count = 0;
+		if (f) {
+			size_t len = fread(buf, 1, sizeof buf - 1, f);
+			buf[len] = '\0';
+			fclose(f);
+			for (char *c = strtok(buf, " \n"); c; c = strtok(NULL, " \n"))
+				count++;
+		}
+		if (count >= n)
+			return;
+		usleep(1000);
+	}
+	fail_msg("pid %d never had %d children", (int)pid, n);
+}
+
+/* A child started after a sample is counted in the next one, with no full
+ * rescan due (the interval is an hour): the children lists are read every
+ * sample, so a process that lives 50 ms is not missed. */
+static void test_new_child_next_sample(void **state)
+{
+	(void)state;
+	probe_config c = { .proc_root = "/proc", .sys_root = "/sys", .kind = PROBE_KIND_TREE,
+			   .pid = getpid(), .include_root = false, .children = true,
+			   .scan_interval_ns = 3600 * INT64_C(1000000000) };
+	probe *p = open_ok(&c);
+	probe_sample s;
+	assert_int_equal(read_ok(p, 0, &s), 0);
+	int go[2];
+	assert_int_equal(pipe(go), 0);
+	pid_t child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		char b;
+		close(go[1]);
+		/* A grandchild too: it must be found in the same sample. */
+		if (fork() == 0) {
+			while (read(go[0], &b, 1) < 0)
+				;
+			_exit(0);
+		}
+		while (read(go[0], &b, 1) < 0)
+			;
+		wait(NULL);
+		_exit(0);
+	}
+	close(go[0]);
+	wait_children(child, 1);
+	assert_int_equal(read_ok(p, 1 * MS, &s), 2);
+	assert_int_equal(s.v[PROBE_PROCS], 2);
+	close(go[1]);
+	assert_int_equal(waitpid(child, NULL, 0), child);
+	probe_close(p);
+}
+
+/* The false zero at start: the tree was empty at the first sample, then the
+ * command forked a grandchild and was reaped before the next sample. The
+ * orphan, reparented to us (the subreaper), is counted at once. */
+static void test_orphan_next_sample(void **state)
+{
+	(void)state;
+	assert_int_equal(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), 0);
+	probe_config c = { .proc_root = "/proc", .sys_root = "/sys", .kind = PROBE_KIND_TREE,
+			   .pid = getpid(), .include_root = false, .children = true,
+			   .scan_interval_ns = 3600 * INT64_C(1000000000) };
+	probe *p = open_ok(&c);
+	probe_sample s;
+	assert_int_equal(read_ok(p, 0, &s), 0);
+	int go[2];
+	assert_int_equal(pipe(go), 0);
+	pid_t child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		if (fork() == 0) {
+			char b;
+			close(go[1]);
+			while (read(go[0], &b, 1) < 0)
+				;
+			_exit(0);
+		}
+		_exit(0);
+	}
+	close(go[0]);
+	assert_int_equal(waitpid(child, NULL, 0), child);
+	/* The orphan is ours now. */
+	wait_children(getpid(), 1);
+	assert_int_equal(read_ok(p, 1 * MS, &s), 1);
+	close(go[1]);
+	assert_true(wait(NULL) > 0);
+	assert_int_equal(read_ok(p, 2 * MS, &s), 0);
+	probe_close(p);
+	prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -553,6 +655,8 @@ int main(void)
 		cmocka_unit_test(test_system),
 		cmocka_unit_test(test_meminfo_unreadable),
 		cmocka_unit_test(test_real_proc),
+		cmocka_unit_test(test_new_child_next_sample),
+		cmocka_unit_test(test_orphan_next_sample),
 	};
 	return cmocka_run_group_tests(tests, setup_paths, NULL);
 }
