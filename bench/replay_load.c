@@ -39,7 +39,7 @@ static uint64_t bench_rand(void)
 static int bench_gen(long rows, const char *path)
 {
 	char err[512];
-	reccsv_writer *w = reccsv_create(path, err, sizeof err);
+	reccsv_writer *w = reccsv_create(path, OUTFILE_REPLACE, err, sizeof err);
 	if (w == NULL) {
 		fprintf(stderr, "%s\n", err);
 		return 1;

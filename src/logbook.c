@@ -10,8 +10,11 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "mtime.h"
 
@@ -36,7 +39,7 @@ struct logbook {
 	size_t cap, head, count, dropped;
 };
 
-logbook *logbook_open(const char *path, size_t max_lines, char *err, size_t errlen)
+logbook *logbook_open(const char *path, enum outfile_mode mode, size_t max_lines, char *err, size_t errlen)
 {
 	logbook *lb = calloc(1, sizeof *lb);
 	if (!lb || max_lines == 0 || !(lb->ring = calloc(max_lines, sizeof *lb->ring))) {
@@ -47,10 +50,16 @@ logbook *logbook_open(const char *path, size_t max_lines, char *err, size_t errl
 	lb->cap = max_lines;
 	pthread_mutex_init(&lb->lock, NULL);
 	if (path) {
-		lb->file = fopen(path, "we");
+		int fd = outfile_open(path, mode, err, errlen);
+		lb->file = fd >= 0 ? fdopen(fd, "w") : NULL;
 		if (!lb->file) {
-			snprintf(err, errlen, "%s: cannot create: %s", path, strerror(errno));
+			int e = errno;
+			if (fd >= 0) {
+				snprintf(err, errlen, "%s: cannot create: %s", path, strerror(e));
+				close(fd);
+			}
 			logbook_close(lb);
+			errno = e;
 			return NULL;
 		}
 		lb->path = strdup(path);
@@ -125,6 +134,32 @@ void logbook_note(logbook *lb, const char *fmt, ...)
 	logbook_add(lb, mtime_wall_ns(), lb->own_source, text, len);
 }
 
+/* Cuts the file back to its last whole line, so that a write cut short (a
+ * full disk) leaves no half line at its end. */
+static void logbook_cut_to_line(int fd)
+{
+	char buf[4096];
+	struct stat st;
+	if (fstat(fd, &st) != 0 || st.st_size == 0)
+		return;
+	off_t end = st.st_size;
+	while (end > 0) {
+		off_t from = end > (off_t)sizeof buf ? end - (off_t)sizeof buf : 0;
+		ssize_t n = pread(fd, buf, (size_t)(end - from), from);
+		if (n <= 0)
+			return;
+		const char *nl = memrchr(buf, '\n', (size_t)n);
+		if (nl) {
+			if (from + (nl - buf) + 1 < st.st_size && ftruncate(fd, from + (nl - buf) + 1) != 0)
+				return;
+			return;
+		}
+		end = from;
+	}
+	if (ftruncate(fd, 0) != 0)
+		return;
+}
+
 int logbook_flush(logbook *lb, char *err, size_t errlen)
 {
 	int rc = 0;
@@ -132,10 +167,21 @@ int logbook_flush(logbook *lb, char *err, size_t errlen)
 	if (lb->file && !lb->file_failed && (fflush(lb->file) != 0 || ferror(lb->file))) {
 		snprintf(err, errlen, "%s: cannot write: %s", lb->path, strerror(errno));
 		lb->file_failed = true;
+		/* What stdio still holds would be written by fclose, cut. */
+		__fpurge(lb->file);
+		logbook_cut_to_line(fileno(lb->file));
 		rc = -1;
 	}
 	pthread_mutex_unlock(&lb->lock);
 	return rc;
+}
+
+bool logbook_file_failed(logbook *lb)
+{
+	pthread_mutex_lock(&lb->lock);
+	bool failed = lb->file_failed;
+	pthread_mutex_unlock(&lb->lock);
+	return failed;
 }
 
 size_t logbook_count(logbook *lb)

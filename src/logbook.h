@@ -2,15 +2,19 @@
 #ifndef MEMLOG_LOGBOOK_H
 #define MEMLOG_LOGBOOK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "outfile.h"
 
 typedef struct logbook logbook;
 
 /* A new logbook keeping at most max_lines in memory, appending every line to
- * the file at path (the recording's .log sidecar; NULL for none). NULL with
- * err filled when the file cannot be created. */
-logbook *logbook_open(const char *path, size_t max_lines, char *err, size_t errlen);
+ * the file at path (the recording's .log sidecar; NULL for none), opened as
+ * outfile_open does in mode. NULL with err filled (and errno set) when the
+ * file cannot be created. */
+logbook *logbook_open(const char *path, enum outfile_mode mode, size_t max_lines, char *err, size_t errlen);
 
 /* Registers a source name ("out", "err", "memlog", "file:app.log") and returns
  * its number for logbook_add. The name must not contain spaces. */
@@ -25,6 +29,9 @@ void logbook_note(logbook *lb, const char *fmt, ...) __attribute__((format(print
 /* Pushes what was added to the .log file. Returns 0, or -1 with err filled
  * (reported once; later lines still go to memory). */
 int logbook_flush(logbook *lb, char *err, size_t errlen);
+
+/* Whether writing the file failed (it then ends with its last whole line). */
+bool logbook_file_failed(logbook *lb);
 
 size_t logbook_count(logbook *lb);   /* lines held in memory now */
 size_t logbook_dropped(logbook *lb); /* lines dropped from memory (the file has them) */

@@ -25,6 +25,7 @@
 #include "logbook.h"
 #include "logsrc.h"
 #include "mtime.h"
+#include "outfile.h"
 #include "probe.h"
 #include "reccsv.h"
 #include "replay.h"
@@ -283,6 +284,9 @@ typedef struct session {
 	int last_signal;
 	bool stop;            /* leave the loop */
 	bool failed;          /* the recording failed; exit non-zero */
+	bool csv_failed;      /* the CSV could not be written any more (a full disk) */
+	reccsv_kept kept;     /* then: what it holds */
+	int64_t child_done_mono_ns;
 	int64_t term_sent_mono_ns;
 	bool kill_sent;
 	char reason[640];     /* why the recording ended, for the .log and the summary */
@@ -320,6 +324,7 @@ static void reap_children(session *s)
 					logsrc_pump(s->err_src, now);
 				child_describe(status, how, sizeof how);
 				s->child_done = true;
+				s->child_done_mono_ns = mtime_mono_ns();
 				s->child_status = status;
 				logbook_note(s->lb, "command %s", how);
 			}
@@ -403,6 +408,24 @@ static void recording_over(session *s)
 	ui_recording_ended(s->view, s->reason);
 }
 
+/* Words for what a CSV that stopped holds: when it stopped ("at 0.63 s
+ * (14:12:13 UTC)") and what is kept ("x.csv keeps its first 632 rows, whole"). */
+static void describe_kept(const session *s, char *at, size_t atlen, char *kept, size_t keptlen)
+{
+	const reccsv_kept *k = &s->kept;
+	if (k->rows == 0 || k->last_elapsed_ns < 0) {
+		snprintf(at, atlen, "before its first row");
+		snprintf(kept, keptlen, "%s holds only its header", s->csv_path);
+		return;
+	}
+	char el[32], iso[MTIME_ISO_LEN + 1];
+	units_elapsed(k->last_elapsed_ns, el, sizeof el);
+	mtime_format_iso(k->last_wall_ns, iso);
+	snprintf(at, atlen, "after %s (%.8s UTC)", el, iso + 11);
+	snprintf(kept, keptlen, "%s keeps the %llu rows taken until then, whole", s->csv_path,
+	         (unsigned long long)k->rows);
+}
+
 /* Checks whether the sampler ended by itself and what that means. */
 static void check_sampler(session *s)
 {
@@ -437,14 +460,22 @@ static void check_sampler(session *s)
 		return;
 	case SAMPLER_ERROR:
 		sampler_error(s->smp, err, sizeof err);
-		if (!s->failed && s->view) {
-			ui_status(s->view, "recording stopped: %.200s", err);
-		} else if (!s->failed) {
-			fprintf(stderr, "memlog: recording stopped: %s\n", err);
-			if (s->running_child && !s->child_done)
-				fprintf(stderr, "memlog: the command keeps running; waiting for it to exit\n");
-			logbook_note(s->lb, "recording stopped: %s", err);
-			snprintf(s->reason, sizeof s->reason, "recording failed: %s", err);
+		if (!s->failed) {
+			sampler_stats st;
+			char at[64], kept[256];
+			sampler_get_stats(s->smp, &st);
+			s->csv_failed = true;
+			s->kept = st.kept;
+			describe_kept(s, at, sizeof at, kept, sizeof kept);
+			snprintf(s->reason, sizeof s->reason, "recording stopped %s: %s", at, err);
+			if (s->view) {
+				ui_status(s->view, "recording stopped: %.200s; %.200s", err, kept);
+			} else {
+				fprintf(stderr, "memlog: %s\nmemlog: %s\n", s->reason, kept);
+				if (s->running_child && !s->child_done)
+					fprintf(stderr, "memlog: the command keeps running, unrecorded; memlog waits for it to exit\n");
+			}
+			logbook_note(s->lb, "%s; %s", s->reason, kept);
 		}
 		s->failed = true;
 		if (!s->running_child || s->child_done)
@@ -562,8 +593,13 @@ static void session_loop(session *s)
 		if (!s->view && s->recording_done)
 			s->stop = true;
 		char err[512];
-		if (logbook_flush(s->lb, err, sizeof err) < 0 && !s->view)
-			fprintf(stderr, "memlog: %s (the CSV goes on)\n", err);
+		if (logbook_flush(s->lb, err, sizeof err) < 0) {
+			const char *csv = s->csv_failed || s->failed ? "the CSV has stopped too" : "the CSV goes on";
+			if (s->view)
+				ui_status(s->view, "%.300s (%s)", err, csv);
+			else
+				fprintf(stderr, "memlog: %s; its lines from now on are lost (%s)\n", err, csv);
+		}
 	}
 }
 
@@ -588,6 +624,20 @@ static void print_summary(session *s, const char *csv_path, const char *log_path
 		col = PROBE_SYS_USED;
 	else
 		peak = -1;
+	if (s->csv_failed) {
+		char when[64], kept[256], unrec[32];
+		describe_kept(s, when, sizeof when, kept, sizeof kept);
+		fprintf(stderr, "memlog: %s\nmemlog: %s", s->reason, kept);
+		/* From the last row the CSV kept, not from when the failure was
+		 * seen: rows wait up to a second in memory before a write. */
+		int64_t lost_from = s->start_mono_ns + (s->kept.last_elapsed_ns > 0 ? s->kept.last_elapsed_ns : 0);
+		if (s->running_child && s->child_done && s->child_done_mono_ns > lost_from) {
+			units_elapsed(s->child_done_mono_ns - lost_from, unrec, sizeof unrec);
+			fprintf(stderr, "; the command ran on unrecorded for %s more", unrec);
+		}
+		fprintf(stderr, "\nmemlog: %s is complete up to then\n", s->csv_path);
+		return;
+	}
 	fprintf(stderr, "memlog: %s; %llu samples over %s (%llu ticks missed)",
 	        s->reason, (unsigned long long)st->samples, span, (unsigned long long)st->ticks_missed);
 	if (peak >= 0) {
@@ -595,7 +645,11 @@ static void print_summary(session *s, const char *csv_path, const char *log_path
 		units_elapsed(at, at_s, sizeof at_s);
 		fprintf(stderr, ", peak %s %s at %s", probe_col_names[col], peak_s, at_s);
 	}
-	fprintf(stderr, "\nmemlog: wrote %s and %s\n", csv_path, log_path);
+	if (logbook_file_failed(s->lb))
+		fprintf(stderr, "\nmemlog: wrote %s; %s stops at its last whole line, where the disk filled\n",
+		        csv_path, log_path);
+	else
+		fprintf(stderr, "\nmemlog: wrote %s and %s\n", csv_path, log_path);
 }
 
 /* Ends the recording: the last sample, the rest of the output, the CSV
@@ -614,12 +668,18 @@ static void finish_recording(session *s)
 	logsrc_free(s->out_src, now);
 	logsrc_free(s->err_src, now);
 	s->out_src = s->err_src = NULL;
-	logbook_note(s->lb, "recording ended: %s; %llu samples", s->reason[0] ? s->reason : "stopped",
-	             (unsigned long long)s->final_stats.samples);
+	if (s->csv_failed)
+		logbook_note(s->lb, "recording ended: %s; the CSV keeps %llu rows", s->reason,
+		             (unsigned long long)s->kept.rows);
+	else
+		logbook_note(s->lb, "recording ended: %s; %llu samples", s->reason[0] ? s->reason : "stopped",
+		             (unsigned long long)s->final_stats.samples);
 	if (logbook_flush(s->lb, err, sizeof err) < 0)
 		fprintf(stderr, "memlog: %s\n", err);
 	if (s->csv && reccsv_close(s->csv, err, sizeof err) < 0) {
-		fprintf(stderr, "memlog: -o %s\n", err);
+		/* A failure already told (a full disk) is not told twice. */
+		if (!s->csv_failed)
+			fprintf(stderr, "memlog: -o %s\n", err);
 		s->failed = true;
 	}
 	s->csv = NULL;
@@ -719,6 +779,65 @@ restart:;
 	}
 }
 
+/* Creates the CSV and its .log. A name given with -o replaces what is
+ * there (regular files only); the default name is the time of day, created
+ * exclusively, with -2, -3, ... when taken, so nothing already there (a
+ * planted link in /tmp, a recording of the same second) is ever written
+ * through. Returns 0, or -1 having said why on stderr. */
+static int open_outputs(const char *output, char *name, size_t namelen, reccsv_writer **csv,
+                        logbook **lb, char **log_path)
+{
+	char err[512];
+	enum outfile_mode mode = output ? OUTFILE_REPLACE : OUTFILE_NEW;
+	char stamp[32];
+	time_t t = time(NULL);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	strftime(stamp, sizeof stamp, "memlog-%Y%m%d-%H%M%S", &tm);
+	for (int k = 1; k <= 100; k++) {
+		const char *path = output;
+		if (!output) {
+			if (k == 1)
+				snprintf(name, namelen, "%s.csv", stamp);
+			else
+				snprintf(name, namelen, "%s-%d.csv", stamp, k);
+			path = name;
+		}
+		*log_path = replay_sibling(path, ".log");
+		if (!*log_path) {
+			fprintf(stderr, "memlog: out of memory\n");
+			return -1;
+		}
+		*csv = reccsv_create(path, mode, err, sizeof err);
+		if (!*csv) {
+			if (!output && errno == EEXIST)
+				goto next;
+			fprintf(stderr, "memlog: -o %s\n", err);
+			return -1;
+		}
+		*lb = logbook_open(*log_path, mode, LOGBOOK_LINES, err, sizeof err);
+		if (*lb)
+			return 0;
+		int e = errno;
+		char ignored[256];
+		reccsv_close(*csv, ignored, sizeof ignored);
+		*csv = NULL;
+		unlink(path);
+		if (output || e != EEXIST) {
+			fprintf(stderr, "memlog: %s\n", err);
+			return -1;
+		}
+next:
+		free(*log_path);
+		*log_path = NULL;
+		if (output)
+			break;
+	}
+	fprintf(stderr, "memlog: cannot find a free default name like %s.csv in this directory; "
+	        "give one with -o\n", stamp);
+	return -1;
+}
+
 /* Runs `memlog run` or `memlog watch`; returns the exit status. */
 static int record(const options *o)
 {
@@ -733,15 +852,7 @@ static int record(const options *o)
 	/* The live view needs a terminal both ways; anything else records headless. */
 	bool interactive = !o->headless && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO);
 
-	if (!csv_path) {
-		time_t t = time(NULL);
-		struct tm tm;
-		localtime_r(&t, &tm);
-		strftime(default_name, sizeof default_name, "memlog-%Y%m%d-%H%M%S.csv", &tm);
-		csv_path = default_name;
-	}
-	log_path = replay_sibling(csv_path, ".log");
-	if (!log_path || install_signals() < 0 || pipe2(notify, O_CLOEXEC | O_NONBLOCK) < 0) {
+	if (install_signals() < 0 || pipe2(notify, O_CLOEXEC | O_NONBLOCK) < 0) {
 		fprintf(stderr, "memlog: cannot set up: %s\n", strerror(errno));
 		return 1;
 	}
@@ -767,18 +878,11 @@ static int record(const options *o)
 	}
 
 	/* Output first: a path that cannot be written fails before anything runs. */
-	csv = reccsv_create(csv_path, err, sizeof err);
-	if (!csv) {
-		fprintf(stderr, "memlog: -o %s\n", err);
+	if (open_outputs(o->output, default_name, sizeof default_name, &csv, &s.lb, &log_path) < 0) {
 		rc = 1;
 		goto out;
 	}
-	s.lb = logbook_open(log_path, LOGBOOK_LINES, err, sizeof err);
-	if (!s.lb) {
-		fprintf(stderr, "memlog: %s\n", err);
-		rc = 1;
-		goto out;
-	}
+	csv_path = o->output ? o->output : default_name;
 
 	if (o->cmd == CMD_RUN) {
 		int exec_errno;

@@ -867,7 +867,32 @@ static int probe_check_pid(probe *p, char *err, size_t errlen)
 				  p->proc_root, pid, strerror(errno));
 		return -1;
 	}
+	ssize_t n = probe_pread(p, fd);
 	close(fd);
+	if (n > 0) {
+		/* Kernel threads (and zombies) have no memory lines: recording
+		 * one would give a curve of 0 B that looks like a measurement. */
+		static const struct probe_key keys[] = { PROBE_KEY("Name"), PROBE_KEY("State"), PROBE_KEY("VmRSS") };
+		const char *at[3];
+		probe_scan_keys(p->buf, (size_t)n, keys, 3, at);
+		const char *end = p->buf + n;
+		int namelen = 0;
+		if (at[0]) {
+			const char *eol = memchr(at[0], '\n', (size_t)(end - at[0]));
+			namelen = (int)((eol ? eol : end) - at[0]);
+		}
+		if (at[1] && (*at[1] == 'Z' || *at[1] == 'X')) {
+			probe_err(err, errlen, "--pid %d: the process has exited (a zombie its parent has not reaped); "
+				  "expected a running process", pid);
+			return -1;
+		}
+		if (!at[2]) {
+			probe_err(err, errlen, "--pid %d: %.*s is a kernel thread; %s no user memory to record "
+				  "(expected a user process)", pid, namelen, at[0] ? at[0] : "",
+				  p->children ? "it and its descendants have" : "it has");
+			return -1;
+		}
+	}
 	if (!p->pss)
 		return 0;
 	fd = probe_open_pidfile(p, p->pid, "smaps_rollup");

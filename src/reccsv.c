@@ -82,6 +82,11 @@ struct reccsv_writer {
 	char prefix[20];    /* "YYYY-mm-ddTHH:MM:SS", cached per second */
 	bool failed;        /* a write failed; every later call reports failure */
 	char failure[256];
+	/* What is safely in the file: whole data rows, and the last one's times. */
+	uint64_t rows_on_disk, rows_in_buf;
+	off_t disk_bytes;   /* the file's length in whole lines, header included */
+	int64_t disk_elapsed_ns, disk_wall_ns; /* of the last row on disk; -1: none */
+	int64_t buf_elapsed_ns, buf_wall_ns;   /* of the last row in buf */
 };
 
 /* strerror for errno e, safe to call from the sampler thread. */
@@ -127,12 +132,44 @@ static char *reccsv_put_fixed(char *p, uint64_t v, int width)
 	return p + width;
 }
 
-/* Marks w failed with errno e and copies the message into err. */
-static int reccsv_fail(reccsv_writer *w, int e, char *err, size_t errlen)
+/* Marks w failed with errno e and copies the message into err. written
+ * bytes of the buffer reached the file: the file is cut back to the last
+ * whole row among them, so it never ends inside a row (a full disk). */
+static int reccsv_fail(reccsv_writer *w, int e, size_t written, char *err, size_t errlen)
 {
 	char ebuf[128];
+	const char *nl = written > 0 ? memrchr(w->buf, '\n', written) : NULL;
+	size_t keep = nl ? (size_t)(nl - w->buf) + 1 : 0;
+	if (written > keep && ftruncate(w->fd, w->disk_bytes + (off_t)keep) != 0) {
+		/* Not even that: the cut row stays, the reader drops it with a note. */
+	}
+	if (keep > 0) {
+		/* Every row is one line (markers hold no line breaks). */
+		const char *last = w->buf;
+		for (const char *c = w->buf; c < w->buf + keep; c++) {
+			if (*c != '\n')
+				continue;
+			w->rows_on_disk++;
+			if (c + 1 < w->buf + keep)
+				last = c + 1;
+		}
+		/* The last kept row: "TIME,S.UUUUUU,...". */
+		int64_t wall, sec = 0, us = 0;
+		const char *c = last + MTIME_ISO_LEN + 1;
+		if (mtime_parse_iso(last, MTIME_ISO_LEN, &wall) == 0) {
+			w->disk_wall_ns = wall;
+			while (*c >= '0' && *c <= '9')
+				sec = sec * 10 + (*c++ - '0');
+			if (*c == '.')
+				for (c++; *c >= '0' && *c <= '9'; c++)
+					us = us * 10 + (*c - '0');
+			w->disk_elapsed_ns = sec * NS_PER_S + us * NS_PER_US;
+		}
+		w->disk_bytes += (off_t)keep;
+	}
 	w->failed = true;
 	w->len = 0;
+	w->rows_in_buf = 0;
 	snprintf(w->failure, sizeof w->failure, "%s: cannot write: %s", w->path,
 	         reccsv_strerror(e, ebuf, sizeof ebuf));
 	snprintf(err, errlen, "%s", w->failure);
@@ -156,12 +193,12 @@ static int reccsv_reserve(reccsv_writer *w, size_t need)
 }
 
 /* Creates the file and writes the header through to it; see reccsv.h. */
-reccsv_writer *reccsv_create(const char *path, char *err, size_t errlen)
+reccsv_writer *reccsv_create(const char *path, enum outfile_mode mode, char *err, size_t errlen)
 {
-	char ebuf[128];
 	reccsv_writer *w = calloc(1, sizeof *w);
 	if (w != NULL) {
 		w->path = strdup(path);
+		w->disk_elapsed_ns = w->disk_wall_ns = -1;
 		w->cap = RECCSV_WBUF_BYTES;
 		w->buf = malloc(w->cap);
 	}
@@ -169,12 +206,9 @@ reccsv_writer *reccsv_create(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: cannot create: out of memory", path);
 		goto fail;
 	}
-	w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (w->fd < 0) {
-		snprintf(err, errlen, "%s: cannot create: %s", path,
-		         reccsv_strerror(errno, ebuf, sizeof ebuf));
+	w->fd = outfile_open(path, mode, err, errlen);
+	if (w->fd < 0)
 		goto fail;
-	}
 
 	char *p = w->buf;
 	memcpy(p, "time,elapsed_s", 14);
@@ -195,9 +229,11 @@ reccsv_writer *reccsv_create(const char *path, char *err, size_t errlen)
 
 fail:
 	if (w != NULL) {
+		int e = errno;
 		free(w->buf);
 		free(w->path);
 		free(w);
+		errno = e;
 	}
 	return NULL;
 }
@@ -251,10 +287,20 @@ int reccsv_write(reccsv_writer *w, const probe_sample *s, const char *marker,
 			p = reccsv_put_u64(p, (uint64_t)s->v[i]);
 	}
 	*p++ = ',';
-	if (marker_len > 0)
+	if (marker_len > 0) {
+		char *field = p;
 		p += csv_write(p, 2 * marker_len + 2, marker, marker_len);
+		/* A row is one line, so that a cut file can be cut back to whole
+		 * rows and counted by lines: a label's line breaks become spaces. */
+		for (char *c = field; c < p; c++)
+			if (*c == '\n' || *c == '\r')
+				*c = ' ';
+	}
 	*p++ = '\n';
 	w->len = (size_t)(p - w->buf);
+	w->rows_in_buf++;
+	w->buf_elapsed_ns = (int64_t)elapsed_ns;
+	w->buf_wall_ns = s->wall_ns;
 
 	if (w->len >= RECCSV_AUTOFLUSH_BYTES)
 		return reccsv_flush(w, err, errlen);
@@ -274,14 +320,28 @@ int reccsv_flush(reccsv_writer *w, char *err, size_t errlen)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			return reccsv_fail(w, errno, err, errlen);
+			return reccsv_fail(w, errno, off, err, errlen);
 		}
 		if (n == 0)
-			return reccsv_fail(w, EIO, err, errlen);
+			return reccsv_fail(w, EIO, off, err, errlen);
 		off += (size_t)n;
 	}
+	w->disk_bytes += (off_t)w->len;
+	w->rows_on_disk += w->rows_in_buf;
+	if (w->rows_in_buf > 0) {
+		w->disk_elapsed_ns = w->buf_elapsed_ns;
+		w->disk_wall_ns = w->buf_wall_ns;
+	}
+	w->rows_in_buf = 0;
 	w->len = 0;
 	return 0;
+}
+
+void reccsv_writer_kept(const reccsv_writer *w, reccsv_kept *out)
+{
+	out->rows = w->rows_on_disk;
+	out->last_elapsed_ns = w->disk_elapsed_ns;
+	out->last_wall_ns = w->disk_wall_ns;
 }
 
 /* Flushes, closes and frees; see reccsv.h. */
@@ -1184,9 +1244,8 @@ int reccsv_marker_append(const char *path, int64_t wall_ns, int64_t elapsed_ns, 
 		snprintf(err, errlen, "%s: cannot add a marker: out of memory", path);
 		return -1;
 	}
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	int fd = outfile_open(path, OUTFILE_APPEND, err, errlen);
 	if (fd < 0) {
-		snprintf(err, errlen, "%s: cannot open: %s", path, reccsv_strerror(errno, ebuf, sizeof ebuf));
 		free(row);
 		return -1;
 	}

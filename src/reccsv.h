@@ -6,14 +6,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "outfile.h"
 #include "probe.h"
 
 typedef struct reccsv_writer reccsv_writer;
 
-/* Creates path (truncating it), writes the header and pushes it to the disk at
- * once, so an unwritable path or a full disk is reported here, not later.
- * NULL on failure with err naming the path and the reason. */
-reccsv_writer *reccsv_create(const char *path, char *err, size_t errlen);
+/* Creates path (OUTFILE_REPLACE empties an existing regular file,
+ * OUTFILE_NEW fails with errno EEXIST when the name is taken; a symbolic
+ * link or anything but a regular file is refused either way), writes the
+ * header and pushes it to the disk at once, so an unwritable path or a full
+ * disk is reported here, not later. NULL on failure with err naming the
+ * path and the reason. */
+reccsv_writer *reccsv_create(const char *path, enum outfile_mode mode, char *err, size_t errlen);
 
 /* Adds one row (marker may be NULL). Rows are buffered whole and reach the
  * file in reccsv_flush, so the file never ends inside a row unless a write
@@ -23,6 +27,16 @@ int reccsv_write(reccsv_writer *w, const probe_sample *s, const char *marker,
 
 /* Writes the buffered rows to the file. Returns 0, or -1 with err filled. */
 int reccsv_flush(reccsv_writer *w, char *err, size_t errlen);
+
+/* What is safely in the file (rows that reached it whole). */
+typedef struct reccsv_kept {
+	uint64_t rows;           /* data rows */
+	int64_t last_elapsed_ns; /* of the last of them; -1 when there is none */
+	int64_t last_wall_ns;
+} reccsv_kept;
+
+/* After a failed write too: the file is then cut back to whole rows. */
+void reccsv_writer_kept(const reccsv_writer *w, reccsv_kept *out);
 
 /* Flushes, closes and frees. Returns 0, or -1 with err filled (w is freed anyway). */
 int reccsv_close(reccsv_writer *w, char *err, size_t errlen);

@@ -505,7 +505,7 @@ int replay_main(int argc, char **argv)
 		cap += replay_count_lines(logs.paths[i]);
 	if (follow)
 		cap += REPLAY_FOLLOW_LINES;
-	st.lb = logbook_open(NULL, cap, err, sizeof err);
+	st.lb = logbook_open(NULL, OUTFILE_REPLACE, cap, err, sizeof err);
 	if (!st.lb) {
 		fprintf(stderr, "memlog: %s\n", err);
 		goto out;

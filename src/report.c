@@ -6,6 +6,7 @@
  * terminal as a control sequence.
  */
 #include "report.h"
+#include "outfile.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -314,7 +315,7 @@ int report_main(int argc, char **argv)
 	size_t cap = 16 + (log_path ? replay_count_lines(log_path) : 0);
 	for (int i = 0; i < logs.n; i++)
 		cap += replay_count_lines(logs.paths[i]);
-	lb = logbook_open(NULL, cap, err, sizeof err);
+	lb = logbook_open(NULL, OUTFILE_REPLACE, cap, err, sizeof err);
 	if (!lb || replay_load_logs(log_path, &logs, lb, &counts, err, sizeof err) < 0) {
 		fprintf(stderr, "memlog: %s\n", err);
 		free(log_path);
@@ -608,9 +609,15 @@ int plot_main(int argc, char **argv)
 		.phases = ph, .nphases = (size_t)np,
 		.width = width, .height = height,
 	};
-	f = fopen(out_path, "we");
+	char oerr[512];
+	int ofd = outfile_open(out_path, OUTFILE_REPLACE, oerr, sizeof oerr);
+	f = ofd >= 0 ? fdopen(ofd, "w") : NULL;
 	if (!f) {
-		fprintf(stderr, "memlog: -o %s: cannot create: %s\n", out_path, strerror(errno));
+		if (ofd >= 0) {
+			snprintf(oerr, sizeof oerr, "%s: cannot create: %s", out_path, strerror(errno));
+			close(ofd);
+		}
+		fprintf(stderr, "memlog: -o %s\n", oerr);
 		markers_release(marks, nm);
 		goto out;
 	}

@@ -176,6 +176,9 @@ static void *sampler_main(void *arg)
 		pthread_mutex_unlock(&s->lock);
 		why = SAMPLER_ERROR;
 	}
+	pthread_mutex_lock(&s->lock);
+	reccsv_writer_kept(s->cfg.csv, &s->stats.kept);
+	pthread_mutex_unlock(&s->lock);
 	sampler_finish(s, why);
 	return NULL;
 }

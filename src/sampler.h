@@ -38,6 +38,7 @@ typedef struct sampler_stats {
 	uint64_t ticks_taken;  /* scheduled ticks sampled */
 	uint64_t ticks_missed; /* scheduled ticks skipped because the sampler was late */
 	int64_t  max_late_ns;  /* worst lateness of a taken tick */
+	reccsv_kept kept;      /* what the CSV holds whole: set when the thread ends */
 } sampler_stats;
 
 typedef struct sampler sampler;

@@ -45,8 +45,66 @@ expect_error "--cgroup that is not a memory cgroup" 1 "--cgroup $T: not a memory
 	"$MEMLOG" watch --headless --cgroup "$T" -o cg.csv
 expect_error "an output path that cannot be created" 1 "^memlog: -o /nonexistent/dir/x.csv: cannot create: No such file or directory" \
 	"$MEMLOG" run --headless -o /nonexistent/dir/x.csv -- true
-expect_error "a full disk (/dev/full) is reported at once" 1 "^memlog: -o /dev/full: cannot write: No space left on device" \
+expect_error "a device as the output (/dev/full) is refused" 1 \
+	"^memlog: -o /dev/full: a device, not a regular file; expected a regular file" \
 	"$MEMLOG" run --headless -o /dev/full -- "$WORKLOAD" hold 1M 30
+expect_error "-o /dev/stdout (a link) is refused, and no /dev/stdout.log is made" 1 \
+	"^memlog: -o /dev/stdout: is a symbolic link; memlog does not write through one" \
+	"$MEMLOG" run --headless -o /dev/stdout -- true
+check "nothing was created beside /dev/stdout" [ ! -e /dev/stdout.log ]
+expect_error "--pid of a kernel thread says it has no user memory" 1 \
+	"^memlog: --pid 2: kthreadd is a kernel thread; it and its descendants have no user memory to record" \
+	"$MEMLOG" watch --headless --pid 2 -o kt.csv
+check "nothing is recorded for a kernel thread" [ ! -e kt.csv ]
+
+# Planted links: in a shared directory someone links the predictable default
+# names (this second's and the next two's, .csv and .log) to a file of the
+# victim's; memlog creates its default names exclusively and writes through no link.
+mkdir -p shared && echo precious >victim
+for d in 0 1 2; do
+	stamp=$(date -d "@$(($(date +%s) + d))" +memlog-%Y%m%d-%H%M%S)
+	ln -s "$T/victim" "shared/$stamp.csv"
+	ln -s "$T/victim" "shared/$stamp.log"
+done
+(cd shared && "$MEMLOG" run --headless -- true >out 2>err)
+check "planted links at the default names: memlog ran (status 0)" [ $? -eq 0 ]
+check "planted links at the default names: the linked file is untouched" [ "$(cat victim)" = precious ]
+made=$(cd shared && find . -maxdepth 1 -type f -name 'memlog-*.csv' | head -1)
+check "planted links at the default names: the recording went to a fresh name ($made) with its .log" \
+	eval "[ -n '$made' ] && [ -f 'shared/${made%.csv}.log' ] && grep -q 'wrote ${made#./}' shared/err"
+ln -s victim linked.csv
+expect_error "-o onto a symbolic link is refused" 1 "^memlog: -o linked.csv: is a symbolic link" \
+	"$MEMLOG" run --headless -o linked.csv -- true
+check "the link's target is untouched" [ "$(cat victim)" = precious ]
+echo old >given.csv
+echo old >given.log
+"$MEMLOG" run --headless -o given.csv -- true 2>/dev/null
+check "-o onto an existing regular file replaces it, and its .log" \
+	eval "head -1 given.csv | grep -q '^time,elapsed_s,' && ! grep -q '^old' given.log && [ \"\$(stat -c %a given.csv)\" = 644 ]"
+
+# A full disk: a small tmpfs in a mount namespace of its own (needs root).
+if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
+	mkdir -p full
+	# (its stderr goes outside: the full disk would cut that too)
+	unshare -m sh -c "mount -t tmpfs -o size=64k tmpfs '$T/full' && cd '$T/full' &&
+		'$MEMLOG' run --headless -i 1ms -o x.csv -- sh -c 'for i in \$(seq 40); do echo line \$i; sleep 0.05; done' >/dev/null 2>'$T/err';
+		echo \$? >'$T/rc'; cp x.csv x.log '$T/'" 2>/dev/null
+	mv x.csv full.csv; mv x.log full.log; mv err full.err
+	rows=$(sed -n 's/.*x.csv keeps the \([0-9]*\) rows taken until then, whole.*/\1/p' full.err | head -1)
+	check "a full disk: memlog exits 1" [ "$(cat rc)" = 1 ]
+	check "a full disk: stderr says when the recording stopped, and why" \
+		grep -qE '^memlog: recording stopped after [0-9.]+ m?s \([0-9:]{8} UTC\): x.csv: cannot write: No space left on device$' full.err
+	check "a full disk: stderr says how many rows are kept ($rows), and that the command runs on" \
+		eval "[ -n '$rows' ] && grep -q 'the command keeps running, unrecorded' full.err"
+	check "a full disk: the summary says how long the command ran on unrecorded" \
+		grep -qE 'the command ran on unrecorded for [0-9.]+ m?s more$' full.err
+	check "a full disk: the CSV holds exactly those rows, every one whole" \
+		py_true full.csv "len(rows) == ${rows:-0} and all(None not in r.values() and len(r) == 13 for r in rows)"
+	check "a full disk: the CSV and the .log end with a whole line" \
+		eval "[ \"\$(tail -c 1 full.csv | od -An -c | tr -d ' ')\" = '\\n' ] && [ \"\$(tail -c 1 full.log | od -An -c | tr -d ' ')\" = '\\n' ]"
+else
+	for c in 1 2 3 4 5 6; do echo "ok - a full disk $c # SKIP needs root for a tmpfs"; done
+fi
 
 # A foreign process: PSS needs the right to read its smaps_rollup.
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then

@@ -8,6 +8,7 @@ PY=/usr/bin/python3
 T=$(mktemp -d /tmp/memlog-e2e.XXXXXX)
 cleanup_pids=()
 cleanup() {
+	[ -n "${KEEP_T:-}" ] && return
 	for p in "${cleanup_pids[@]}"; do kill -KILL "$p" 2>/dev/null; done
 	rm -rf "$T"
 }

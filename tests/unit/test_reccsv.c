@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,7 +163,7 @@ static void test_round_trip(void **state)
 	const size_t n = 5000;
 	const int64_t wall0_ns = INT64_C(1709251198) * NS_PER_S + 123456789; /* 2024-02-29T23:59:58.123 */
 
-	reccsv_writer *w = reccsv_create(path, err, sizeof err);
+	reccsv_writer *w = reccsv_create(path, OUTFILE_REPLACE, err, sizeof err);
 	assert_non_null(w);
 	for (size_t i = 0; i < n; i++) {
 		probe_sample s;
@@ -208,7 +209,7 @@ static void test_exact_text(void **state)
 	(void)state;
 	char path[64], err[256];
 	temp_path(path, sizeof path);
-	reccsv_writer *w = reccsv_create(path, err, sizeof err);
+	reccsv_writer *w = reccsv_create(path, OUTFILE_REPLACE, err, sizeof err);
 	assert_non_null(w);
 	probe_sample s;
 	s.wall_ns = INT64_C(1709210096) * NS_PER_S + 789999999; /* ms are truncated, not rounded */
@@ -238,7 +239,7 @@ static void test_flush_timing(void **state)
 	(void)state;
 	char path[64], err[256];
 	temp_path(path, sizeof path);
-	reccsv_writer *w = reccsv_create(path, err, sizeof err);
+	reccsv_writer *w = reccsv_create(path, OUTFILE_REPLACE, err, sizeof err);
 	assert_non_null(w);
 	/* The header is on disk at once, rows only after a flush. */
 	assert_int_equal(file_size(path), (off_t)strlen(HEADER));
@@ -268,21 +269,63 @@ static void test_flush_timing(void **state)
 	unlink(path);
 }
 
-static void test_create_dev_full(void **state)
+/* Outputs are never opened through a symlink and must be regular files;
+ * OUTFILE_NEW never takes a name that exists; OUTFILE_REPLACE empties a
+ * regular file; the mode is 0666 less the umask. */
+static void test_create_safely(void **state)
 {
 	(void)state;
-	char err[256] = "";
-	if (access("/dev/full", W_OK) != 0)
-		skip();
-	assert_null(reccsv_create("/dev/full", err, sizeof err));
-	assert_string_equal(err, "/dev/full: cannot write: No space left on device");
+	char err[256] = "", dir[] = "/tmp/memlog-outXXXXXX", path[300], target[300];
+	assert_non_null(mkdtemp(dir));
+	snprintf(target, sizeof target, "%s/victim", dir);
+	snprintf(path, sizeof path, "%s/rec.csv", dir);
+	FILE *f = fopen(target, "w");
+	fputs("precious\n", f);
+	fclose(f);
+	assert_int_equal(symlink(target, path), 0);
+	assert_null(reccsv_create(path, OUTFILE_REPLACE, err, sizeof err));
+	assert_non_null(strstr(err, "is a symbolic link; memlog does not write through one"));
+	assert_null(reccsv_create(path, OUTFILE_NEW, err, sizeof err));
+	assert_int_equal(errno, EEXIST);
+	char buf[64] = "";
+	f = fopen(target, "r");
+	assert_non_null(fgets(buf, sizeof buf, f));
+	fclose(f);
+	assert_string_equal(buf, "precious\n");
+
+	assert_null(reccsv_create("/dev/full", OUTFILE_REPLACE, err, sizeof err));
+	assert_string_equal(err, "/dev/full: a device, not a regular file; expected a regular file "
+	                         "(write to a file, then read it)");
+
+	/* An explicit name over an existing regular file replaces it. */
+	mode_t old = umask(022);
+	unlink(path);
+	reccsv_writer *w = reccsv_create(target, OUTFILE_REPLACE, err, sizeof err);
+	assert_non_null(w);
+	assert_int_equal(reccsv_close(w, err, sizeof err), 0);
+	f = fopen(target, "r");
+	assert_non_null(fgets(buf, sizeof buf, f));
+	fclose(f);
+	assert_memory_equal(buf, "time,elapsed_s,", 15);
+	assert_null(reccsv_create(target, OUTFILE_NEW, err, sizeof err));
+	assert_int_equal(errno, EEXIST);
+	w = reccsv_create(path, OUTFILE_NEW, err, sizeof err);
+	assert_non_null(w);
+	assert_int_equal(reccsv_close(w, err, sizeof err), 0);
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0644);
+	umask(old);
+	unlink(path);
+	unlink(target);
+	rmdir(dir);
 }
 
 static void test_create_unwritable(void **state)
 {
 	(void)state;
 	char err[256] = "";
-	assert_null(reccsv_create("/nonexistent-memlog-dir/rec.csv", err, sizeof err));
+	assert_null(reccsv_create("/nonexistent-memlog-dir/rec.csv", OUTFILE_REPLACE, err, sizeof err));
 	assert_string_equal(err, "/nonexistent-memlog-dir/rec.csv: cannot create: No such file or directory");
 }
 
@@ -877,7 +920,7 @@ static void test_count_rows(void **state)
 
 	/* Past several read chunks: exact for rows without line breaks. */
 	temp_path(path, sizeof path);
-	reccsv_writer *w = reccsv_create(path, err, sizeof err);
+	reccsv_writer *w = reccsv_create(path, OUTFILE_REPLACE, err, sizeof err);
 	assert_non_null(w);
 	const size_t n = 40000;
 	for (size_t i = 0; i < n; i++) {
@@ -978,7 +1021,7 @@ static void test_markers_round_trip(void **state)
 	snprintf(path, sizeof path, "%s/no-such-dir/rec.markers.csv", dir);
 	assert_int_equal(reccsv_marker_append(path, wall0_ns, NS_PER_S, "x", err, sizeof err), -1);
 	char want[512];
-	snprintf(want, sizeof want, "%s: cannot open: No such file or directory", path);
+	snprintf(want, sizeof want, "%s: cannot create: No such file or directory", path);
 	assert_string_equal(err, want);
 	rmdir(dir);
 }
@@ -1038,7 +1081,7 @@ int main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_exact_text),
 		cmocka_unit_test(test_flush_timing),
-		cmocka_unit_test(test_create_dev_full),
+		cmocka_unit_test(test_create_safely),
 		cmocka_unit_test(test_create_unwritable),
 		cmocka_unit_test(test_read_missing_file),
 		cmocka_unit_test(test_bad_field_count),

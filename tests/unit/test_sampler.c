@@ -59,7 +59,7 @@ static void rig_open(rig *r, enum probe_kind kind, pid_t pid, int64_t interval_n
 	assert_non_null(r->pr);
 	r->ser = series_new(1024);
 	assert_non_null(r->ser);
-	r->csv = reccsv_create(r->path, err, sizeof err);
+	r->csv = reccsv_create(r->path, OUTFILE_REPLACE, err, sizeof err);
 	assert_non_null(r->csv);
 	assert_int_equal(pipe(r->notify), 0);
 	r->cfg = (sampler_config){ .interval_ns = interval_ns, .duration_ns = duration_ns,
