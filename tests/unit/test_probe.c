@@ -293,12 +293,22 @@ static void test_open_errors(void **state)
 	assert_null(probe_open(&c, err, sizeof err));
 	assert_string_equal(err, "--pid -3: no such process");
 
-	/* 103 (zombie) exists but has no smaps_rollup. */
+	/* 103 is a zombie, 104 a kernel thread: neither has memory to record. */
 	c = tree_cfg(103, true, true);
+	assert_null(probe_open(&c, err, sizeof err));
+	assert_string_equal(err, "--pid 103: the process has exited (a zombie its parent has not reaped); "
+	                         "expected a running process");
+	c = tree_cfg(104, true, false);
+	assert_null(probe_open(&c, err, sizeof err));
+	assert_string_equal(err, "--pid 104: kworker/u8:1 is a kernel thread; it has no user memory to record "
+	                         "(expected a user process)");
+
+	/* 1 exists but has no smaps_rollup. */
+	c = tree_cfg(1, true, true);
 	c.pss = true;
 	assert_null(probe_open(&c, err, sizeof err));
 	char want[700];
-	snprintf(want, sizeof want, "--pid 103: cannot read %s/103/smaps_rollup (needed for --pss): %s",
+	snprintf(want, sizeof want, "--pid 1: cannot read %s/1/smaps_rollup (needed for --pss): %s",
 		 fx_proc, strerror(ENOENT));
 	assert_string_equal(err, want);
 

@@ -195,10 +195,17 @@ static void test_round_trip(void **state)
 		for (int c = 0; c < PROBE_NCOLS; c++)
 			assert_int_equal(rows.s[i].v[c], s.v[c]);
 		const char *m = markers[i % NMARKERS];
-		if (m == NULL || *m == '\0')
+		if (m == NULL || *m == '\0') {
 			assert_null(rows.marker[i]);
-		else
-			assert_string_equal(rows.marker[i], m);
+		} else {
+			/* A row is one line: a label's line breaks become spaces. */
+			char want[64];
+			snprintf(want, sizeof want, "%s", m);
+			for (char *c = want; *c; c++)
+				if (*c == '\n' || *c == '\r')
+					*c = ' ';
+			assert_string_equal(rows.marker[i], want);
+		}
 	}
 	rows_free(&rows);
 	unlink(path);
