@@ -8,6 +8,19 @@
 /* Length of "2026-11-24T10:00:00.123Z" without the NUL. */
 #define MTIME_ISO_LEN 24
 
+/* The wall times a recording, its .log and the logs lined up with it may
+ * have: 1970 to 2199 (2200-01-01 excluded). Within them, and with elapsed
+ * times of at most MTIME_ELAPSED_MAX_NS (50 years), any sum or difference
+ * of a wall time and an elapsed time fits in 64 bits. */
+#define MTIME_WALL_MAX_NS (INT64_C(7258118400) * INT64_C(1000000000))
+#define MTIME_ELAPSED_MAX_NS (INT64_C(50) * 366 * 86400 * INT64_C(1000000000))
+
+/* Whether wall_ns is in the range above. */
+static inline int mtime_wall_ok(int64_t wall_ns)
+{
+	return wall_ns >= 0 && wall_ns < MTIME_WALL_MAX_NS;
+}
+
 int64_t mtime_mono_ns(void); /* CLOCK_MONOTONIC in ns */
 int64_t mtime_wall_ns(void); /* CLOCK_REALTIME in ns since the epoch */
 

@@ -381,6 +381,7 @@ struct reccsv_reader {
 	struct csv_parser parser;
 	bool parser_live;
 	bool csv_idle;        /* libcsv is known to be between rows */
+	size_t rowlike_in_quote; /* lines shaped like rows inside the open row's quote */
 	size_t row_events;    /* rows libcsv has ended, to tell when it is idle */
 
 	char *buf;            /* bytes read; [start, len) not parsed yet */
@@ -668,10 +669,15 @@ static void reccsv_on_field(void *data, size_t len, void *arg)
 	case RECCSV_COL_TIME:
 		if (mtime_parse_iso(f, len, &r->s.wall_ns) != 0)
 			reccsv_row_error(r, "time", f, len, "is not a time like 2026-11-24T10:00:00.123Z");
+		/* Within the range, the readers' time arithmetic cannot overflow. */
+		else if (!mtime_wall_ok(r->s.wall_ns))
+			reccsv_row_error(r, "time", f, len, "is outside the years 1970 to 2199 a recording can have");
 		break;
 	case RECCSV_COL_ELAPSED:
 		if (reccsv_parse_seconds(f, len, &r->s.elapsed_ns) != 0)
 			reccsv_row_error(r, "elapsed_s", f, len, "is not a number of seconds like 12.345678");
+		else if (r->s.elapsed_ns > MTIME_ELAPSED_MAX_NS)
+			reccsv_row_error(r, "elapsed_s", f, len, "is more than the 50 years a recording can last");
 		break;
 	case RECCSV_COL_MARKER:
 		if (len + 1 > r->marker_cap) {
@@ -700,7 +706,11 @@ static bool reccsv_row_times(struct reccsv_reader *r)
 	if (!r->info.has_elapsed) {
 		if (!r->have_prev)
 			r->first_wall_ns = r->s.wall_ns;
-		r->s.elapsed_ns = r->s.wall_ns - r->first_wall_ns;
+		/* Compared before subtracting: a time centuries before the first
+		 * would overflow the difference. */
+		if (r->s.wall_ns < r->first_wall_ns ||
+		    __builtin_sub_overflow(r->s.wall_ns, r->first_wall_ns, &r->s.elapsed_ns))
+			r->s.elapsed_ns = -1;
 	}
 	if (r->have_prev && r->s.elapsed_ns < r->prev_elapsed_ns) {
 		if (r->info.has_elapsed) {
@@ -730,6 +740,7 @@ static void reccsv_on_row(int c, void *arg)
 	size_t nfields = r->nfields;
 	r->nfields = 0;
 	r->last_end_line = r->line;
+	r->rowlike_in_quote = 0;
 	if (!r->header_done) {
 		reccsv_header_end(r);
 		r->paused |= r->opening;
@@ -876,12 +887,27 @@ static bool reccsv_fast_line(struct reccsv_reader *r, const char *line, size_t l
 	return true;
 }
 
+/* The commas in len bytes at s. */
+static size_t reccsv_count_commas(const char *s, size_t len)
+{
+	size_t n = 0;
+	for (const char *c = memchr(s, ',', len); c; c = memchr(c + 1, ',', len - (size_t)(c + 1 - s)))
+		n++;
+	return n;
+}
+
 /* Parses one physical line, its '\n' included (none only at the end of the
  * file or of a runaway line). Returns the bytes consumed, as reccsv_feed_csv. */
 static size_t reccsv_take_line(struct reccsv_reader *r, const char *line, size_t len)
 {
 	bool newline = len > 0 && line[len - 1] == '\n';
 	size_t used;
+	/* A line that goes on a row begun on an earlier line (inside a quoted
+	 * field) but has a row's commas is most likely a row swallowed by a
+	 * quote that was never closed. */
+	if (!r->csv_idle && r->header_done && r->ncols > 1 &&
+	    reccsv_count_commas(line, len) + 1 >= r->ncols)
+		r->rowlike_in_quote++;
 	if (r->fast && r->csv_idle && r->header_done && newline && reccsv_fast_line(r, line, len - 1))
 		used = len;
 	else
@@ -978,7 +1004,8 @@ static void reccsv_pump(struct reccsv_reader *r)
  * reading halted before the end. */
 static bool reccsv_end_of_file(struct reccsv_reader *r)
 {
-	if (r->start < r->len) {
+	bool tail = r->start < r->len; /* a last line without its newline */
+	if (tail) {
 		r->start += reccsv_slow(r, r->buf + r->start, r->len - r->start);
 		if (reccsv_halted(r))
 			return false;
@@ -987,10 +1014,23 @@ static bool reccsv_end_of_file(struct reccsv_reader *r)
 	 * an open quote, which can only have been cut short. */
 	csv_set_opts(&r->parser, CSV_STRICT | CSV_STRICT_FINI);
 	if (csv_fini(&r->parser, reccsv_on_field, reccsv_on_row, r) != 0 && !r->failed) {
-		if (r->header_done)
+		size_t open_line = r->last_end_line + 1;
+		size_t spanned = r->line >= open_line ? r->line - open_line + (tail ? 1 : 0) : 1;
+		if (!r->header_done) {
+			reccsv_fatal(r, open_line, "the header ends inside a quoted field");
+		} else if (r->rowlike_in_quote > 0) {
+			/* Not a last line cut short: a quote that never closes took
+			 * every line after it into one field. */
+			char msg[200];
+			snprintf(msg, sizeof msg, "a quoted field opened in this row is never closed: it runs to "
+			         "the end of the file, taking %zu lines (expected a closing \" in the row)", spanned);
+			if (r->lenient)
+				r->info.skipped += spanned;
+			else
+				reccsv_fatal(r, open_line, msg);
+		} else {
 			r->info.truncated_last = true;
-		else
-			reccsv_fatal(r, r->last_end_line + 1, "the header ends inside a quoted field");
+		}
 		/* Dropping the cut row leaves libcsv between rows. */
 		csv_free(&r->parser);
 		if (reccsv_parser_init(&r->parser) != 0) {
@@ -1394,10 +1434,14 @@ static void reccsv_mon_field(void *data, size_t len, void *arg)
 		/* Empty when the recording had no wall clock. */
 		if (len > 0 && mtime_parse_iso(f, len, &m->wall_ns) != 0)
 			reccsv_mrow_error(m, "time", f, len, "is not a time like 2026-11-24T10:00:00.123Z");
+		else if (len > 0 && !mtime_wall_ok(m->wall_ns))
+			reccsv_mrow_error(m, "time", f, len, "is outside the years 1970 to 2199 a recording can have");
 		break;
 	case RECCSV_COL_ELAPSED:
 		if (reccsv_parse_seconds(f, len, &m->elapsed_ns) != 0)
 			reccsv_mrow_error(m, "elapsed_s", f, len, "is not a number of seconds like 12.345678");
+		else if (m->elapsed_ns > MTIME_ELAPSED_MAX_NS)
+			reccsv_mrow_error(m, "elapsed_s", f, len, "is more than the 50 years a recording can last");
 		break;
 	case RECCSV_COL_MARKER:
 		if (len + 1 > m->label_cap) {

@@ -93,7 +93,7 @@ bool replay_parse_rec_line(const char *line, size_t len, int64_t *wall_ns, const
                            size_t *src_len, const char **text, size_t *text_len)
 {
 	if (len < MTIME_ISO_LEN + 2 || line[MTIME_ISO_LEN] != ' ' ||
-	    mtime_parse_iso(line, MTIME_ISO_LEN, wall_ns) < 0)
+	    mtime_parse_iso(line, MTIME_ISO_LEN, wall_ns) < 0 || !mtime_wall_ok(*wall_ns))
 		return false;
 	const char *p = line + MTIME_ISO_LEN + 1, *end = line + len;
 	const char *sp = memchr(p, ' ', (size_t)(end - p));
@@ -205,7 +205,8 @@ static void replay_app_line(void *ctx, const char *line, size_t len)
 {
 	log_ctx *c = ctx;
 	int64_t wall;
-	if (logtime_parse(line, len, c->opts, &wall, NULL)) {
+	/* A time outside a recording's years is no time to line up with. */
+	if (logtime_parse(line, len, c->opts, &wall, NULL) && mtime_wall_ok(wall)) {
 		c->last_ns = wall;
 		c->have_time = true;
 	} else if (!c->have_time) {

@@ -229,6 +229,16 @@ static const char report_usage[] =
 	"      --lenient         skip bad rows instead of stopping\n"
 	"  -h, --help            this help\n";
 
+/* What the reader left out, on stderr: for output that is data (--csv, SVG). */
+static void report_notes_stderr(const char *csv_path, const reccsv_info *info)
+{
+	if (info->skipped)
+		fprintf(stderr, "memlog: %s: %zu bad rows were skipped (--lenient)\n", csv_path, info->skipped);
+	if (info->truncated_last)
+		fprintf(stderr, "memlog: %s: the last row was cut short (the recorder was killed?) and left out\n",
+		        csv_path);
+}
+
 int report_main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -348,6 +358,7 @@ int report_main(int argc, char **argv)
 	}
 
 	if (as_csv) {
+		report_notes_stderr(csv_path, &d.info);
 		puts("phase,start_s,end_s,start_time,end_time,duration_s,change_bytes,share_of_peak,kind,log_lines,first_line,last_line,markers");
 		for (long i = 0; i < np; i++) {
 			phase_words w;
@@ -395,6 +406,8 @@ int report_main(int argc, char **argv)
 		printf("span       %s, %zu samples\n", span, d.n);
 	if (d.info.skipped)
 		printf("skipped    %zu bad rows (--lenient)\n", d.info.skipped);
+	if (d.info.truncated_last)
+		printf("note       the last row was cut short (the recorder was killed?) and left out\n");
 	if (counts.unplaced)
 		printf("unplaced   %zu log lines before any recognisable time\n", counts.unplaced);
 	if (peak >= 0) {
@@ -565,6 +578,7 @@ int plot_main(int argc, char **argv)
 			fprintf(stderr, "memlog: %s\n", err);
 			goto out;
 		}
+		report_notes_stderr(argv[optind + i], &d[i].info);
 		int ci = report_pick_series(&d[i], series_name ? series_name : (i ? probe_col_names[col] : NULL));
 		if (ci < 0) {
 			fprintf(stderr, "memlog: %s: %s\n", argv[optind + i], "that series was not measured in this recording");

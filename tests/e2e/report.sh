@@ -95,3 +95,28 @@ end = (stamps['compiled'] - t0).total_seconds()
 mid = (float(best['start_s']) + float(best['end_s'])) / 2
 sys.exit(not (start - 0.1 <= mid <= end + 0.1 and float(best['share_of_peak']) > 0.3))
 PYEOF
+
+# Hostile recordings: a time centuries back (it overflowed the span's
+# arithmetic), a quote that never closes (it swallowed every later row), a
+# last row cut short (the note the README promises).
+printf 'time,rss,marker\n2026-11-24T10:00:00.000Z,100,\n1693-11-24T10:00:00.000Z,300,\n' >"$T/y.csv"
+"$MEMLOG" report "$T/y.csv" >"$T/y.out" 2>"$T/y.err"
+check "a time out of a recording's years is a FILE:LINE error, status 1" \
+	eval "[ $? = 1 ] && grep -q \"y.csv:3: column time: '1693-11-24T10:00:00.000Z' is outside the years 1970 to 2199\" '$T/y.err'"
+"$PY" - "$T/q.csv" <<'PYEOF'
+import sys
+rows = ["time,elapsed_s,rss,anon,file,shmem,swap,pss,procs,sys_used,sys_avail,cgroup,marker"]
+for i in range(401):
+    rows.append("2026-11-24T10:%02d:%02d.000Z,%d.000000,%d,0,0,0,0,,1,1,1,1,%s"
+                % (i // 60, i % 60, i, 1000 + 1000 * i, '"oops' if i == 2 else ''))
+open(sys.argv[1], "w").write("\n".join(rows) + "\n")
+PYEOF
+"$MEMLOG" report "$T/q.csv" >"$T/q.out" 2>"$T/q.err"
+check "an unclosed quote is a FILE:LINE error naming what it took, status 1" \
+	eval "[ $? = 1 ] && grep -q 'q.csv:4: a quoted field opened in this row is never closed: it runs to the end of the file, taking 399 lines' '$T/q.err'"
+"$MEMLOG" report --lenient "$T/q.csv" >"$T/ql.out" 2>&1
+check "with --lenient the lines it took are counted and said" grep -q '^skipped    399 bad rows (--lenient)$' "$T/ql.out"
+sed 's/"oops//' "$T/q.csv" | head -c -20 >"$T/cut.csv"
+"$MEMLOG" report "$T/cut.csv" >"$T/cut.out" 2>&1
+check "a last row cut short: report says it was left out" \
+	eval "grep -q '^note       the last row was cut short (the recorder was killed?) and left out$' '$T/cut.out' && grep -q ' 400 samples$' '$T/cut.out'"

@@ -367,6 +367,34 @@ static void test_backwards(void **state)
 	           ":4: time 2026-11-24T10:00:01.000Z goes back in time (previous row 2026-11-24T10:00:01.500Z)");
 }
 
+/* Times a recording cannot have (before 1970, after 2199, lasting more than
+ * 50 years) are refused, so no time arithmetic downstream can overflow. */
+static void test_time_range(void **state)
+{
+	(void)state;
+	read_fails("time_range.csv", false,
+	           ":3: column time: '1693-11-24T10:00:00.000Z' is outside the years 1970 to 2199 a recording can have");
+	read_fails("elapsed_range.csv", false,
+	           ":3: column elapsed_s: '1600000000.0' is more than the 50 years a recording can last");
+}
+
+/* A quote that never closes swallows every row after it: an error at the
+ * row where it opened, or with lenient the lines it took are counted as
+ * skipped; a last row merely cut inside a quote is still only a note. */
+static void test_unclosed_quote(void **state)
+{
+	(void)state;
+	struct rows rows = {0};
+	reccsv_info info;
+	read_fails("unclosed_quote.csv", false, ":3: a quoted field opened in this row is never closed: it runs to "
+	           "the end of the file, taking 4 lines (expected a closing \" in the row)");
+	read_ok("unclosed_quote.csv", true, &rows, &info);
+	assert_int_equal(rows.n, 1);
+	assert_int_equal(info.skipped, 4);
+	assert_false(info.truncated_last);
+	rows_free(&rows);
+}
+
 static void test_crlf(void **state)
 {
 	(void)state;
@@ -886,6 +914,7 @@ static void test_fast_path_matches_libcsv(void **state)
 		"odd_lines.csv", "lenient.csv", "crlf.csv", "bom.csv", "multiline_marker.csv",
 		"truncated.csv", "truncated_quote.csv", "no_newline.csv", "reordered.csv",
 		"time_only.csv", "elapsed_only.csv", "backwards.csv", "bad_fields.csv", "not_number.csv",
+		"unclosed_quote.csv", "time_range.csv", "elapsed_range.csv",
 	};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 		for (int lenient = 0; lenient < 2; lenient++) {
@@ -1094,6 +1123,8 @@ int main(void)
 		cmocka_unit_test(test_bad_field_count),
 		cmocka_unit_test(test_not_a_number),
 		cmocka_unit_test(test_backwards),
+		cmocka_unit_test(test_time_range),
+		cmocka_unit_test(test_unclosed_quote),
 		cmocka_unit_test(test_crlf),
 		cmocka_unit_test(test_bom),
 		cmocka_unit_test(test_empty),
