@@ -40,6 +40,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "logtext.h"
 #include "units.h"
 
 #define NS_PER_MS INT64_C(1000000)
@@ -118,6 +119,23 @@ static int text(const layout *L, int cx, int cy, int maxw, const char *s, uint8_
 	if (maxw > L->w - cx)
 		maxw = L->w - cx;
 	return canvas_text(L->cv, L->x + cx, L->y + cy, maxw, s, color, attr);
+}
+
+/* As text, for text that is not memlog's own (marker labels from a
+ * recording, file names in the legend): through logtext's sanitiser. */
+static int untrusted(const layout *L, int cx, int cy, int maxw, const char *s, uint8_t color, uint8_t attr)
+{
+	if (cx < 0 || cy < 0 || cx >= L->w || cy >= L->h || maxw <= 0)
+		return 0;
+	if (maxw > L->w - cx)
+		maxw = L->w - cx;
+	return logtext_draw(L->cv, L->x + cx, L->y + cy, maxw, 0, s, strlen(s), L->in->utf8, color, attr);
+}
+
+/* The columns untrusted would take for s with no limit. */
+static int untrusted_width(const layout *L, const char *s)
+{
+	return (int)logtext_width(s, strlen(s), L->in->utf8);
 }
 
 /* The cell at rectangle coordinates, or NULL when it is off the canvas. */
@@ -632,24 +650,25 @@ static void draw_marker_labels(const layout *L)
 		int c = time_col(L, L->in->markers[i].t_ns);
 		if (c < 0 || label == NULL || label[0] == '\0')
 			continue;
-		int want = canvas_text_width(label);
+		int want = untrusted_width(L, label);
 		int right = label_room(L, c, +1, want);
 		int left = right < want ? label_room(L, c, -1, want) : 0;
 		if (right == want || right >= left)
-			text(L, PLOT_X + c + 1, 0, right, label, CANVAS_MARKER, CANVAS_BOLD);
+			untrusted(L, PLOT_X + c + 1, 0, right, label, CANVAS_MARKER, CANVAS_BOLD);
 		else
-			text(L, PLOT_X + c - left, 0, left, label, CANVAS_MARKER, CANVAS_BOLD);
+			untrusted(L, PLOT_X + c - left, 0, left, label, CANVAS_MARKER, CANVAS_BOLD);
 	}
 }
 
 /* Columns the legend takes: " K name  K name2 " with K the key glyphs. */
-static int legend_width(const chart_input *in)
+static int legend_width(const layout *L)
 {
+	const chart_input *in = L->in;
 	int w = 0;
 	if (in->name != NULL)
-		w += 2 + canvas_text_width(in->name);
+		w += 2 + untrusted_width(L, in->name);
 	if (in->name2 != NULL && in->min2 != NULL)
-		w += (w > 0 ? 2 : 0) + 2 + canvas_text_width(in->name2);
+		w += (w > 0 ? 2 : 0) + 2 + untrusted_width(L, in->name2);
 	return w > 0 ? w + 2 : 0;
 }
 
@@ -662,7 +681,7 @@ static void draw_legend(const layout *L, int a, int b)
 	if (in->name != NULL) {
 		put(L, PLOT_X + c++, 0, L->g->key_area, CANVAS_AREA, 0);
 		put(L, PLOT_X + c++, 0, ' ', CANVAS_DEFAULT, 0);
-		c += text(L, PLOT_X + c, 0, b - c, in->name, CANVAS_AREA, 0);
+		c += untrusted(L, PLOT_X + c, 0, b - c, in->name, CANVAS_AREA, 0);
 	}
 	if (in->name2 != NULL && in->min2 != NULL) {
 		if (in->name != NULL) {
@@ -671,7 +690,7 @@ static void draw_legend(const layout *L, int a, int b)
 		}
 		put(L, PLOT_X + c++, 0, L->g->key_line2, CANVAS_LINE2, 0);
 		put(L, PLOT_X + c++, 0, ' ', CANVAS_DEFAULT, 0);
-		c += text(L, PLOT_X + c, 0, b - c, in->name2, CANVAS_LINE2, 0);
+		c += untrusted(L, PLOT_X + c, 0, b - c, in->name2, CANVAS_LINE2, 0);
 	}
 	put(L, PLOT_X + c, 0, ' ', CANVAS_DEFAULT, 0);
 }
@@ -690,7 +709,7 @@ static bool row0_free(const layout *L, int a, int b)
  * more, and the header names the series too. */
 static void place_legend(const layout *L)
 {
-	int w = legend_width(L->in);
+	int w = legend_width(L);
 	if (w == 0 || w > L->pw)
 		return;
 	if (row0_free(L, 0, w))

@@ -18,7 +18,7 @@
 
 typedef struct chart_marker {
 	int64_t t_ns;      /* elapsed time of the marker */
-	const char *label; /* trusted text (memlog's own or typed by the person) */
+	const char *label; /* any text (from a recording too): drawn through logtext */
 } chart_marker;
 
 typedef struct chart_input {
@@ -26,7 +26,7 @@ typedef struct chart_input {
 	size_t nslices;            /* = chart_slices(w, utf8) for the w passed to chart_draw */
 	const int64_t *min, *max;  /* main series per slice of [t0, t1); PROBE_NONE (-1) = no data */
 	const int64_t *min2, *max2;/* second series drawn as a line, or NULL */
-	const char *name, *name2;  /* legend, e.g. "rss", "sys_used" (name2 NULL when none) */
+	const char *name, *name2;  /* legend, e.g. "rss", "sys_used" (name2 NULL when none); any text */
 	const chart_marker *markers;
 	size_t nmarkers;
 	int64_t cursor_ns;         /* elapsed time of the cursor, or -1 for none */

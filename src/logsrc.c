@@ -32,6 +32,7 @@ struct logsrc {
 	ino_t ino;
 	off_t offset;
 	bool waiting_noted;
+	bool refused_noted; /* said once that what is at the path is no log */
 	/* the line being assembled */
 	char *line;
 	size_t len, cap;
@@ -93,6 +94,28 @@ logsrc *logsrc_tail(const char *path, logbook *lb)
 		src->waiting_noted = true;
 	}
 	return src;
+}
+
+/* What a file type is, for the messages of logsrc_check. */
+static const char *logsrc_kind(mode_t mode)
+{
+	if (S_ISCHR(mode) || S_ISBLK(mode))
+		return "a device";
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	return "not a regular file";
+}
+
+int logsrc_check(const char *opt, const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+	if (stat(path, &st) != 0 || S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode))
+		return 0;
+	snprintf(err, errlen, "%s %s: %s, not a log file; expected a regular file or a FIFO",
+	         opt, path, logsrc_kind(st.st_mode));
+	return -1;
 }
 
 void logsrc_set_echo(logsrc *src, int fd)
@@ -217,6 +240,16 @@ static void logsrc_pump_tail(logsrc *src, int64_t wall_ns)
 		close(fd);
 		return;
 	}
+	/* What appeared is nothing to tail (a device would be read for ever). */
+	if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) {
+		close(fd);
+		if (!src->refused_noted)
+			logbook_note(src->lb, "log file %s is %s, not a log file; not read", src->path,
+			             logsrc_kind(st.st_mode));
+		src->refused_noted = true;
+		return;
+	}
+	src->refused_noted = false;
 	if (src->waiting_noted) {
 		logbook_note(src->lb, "log file %s appeared; tailing it", src->path);
 		src->waiting_noted = false;

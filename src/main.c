@@ -207,11 +207,15 @@ static void parse_options(int argc, char **argv, options *o)
 		case 'd':
 			o->duration_ns = parse_time_option("-d", optarg, INT64_C(1000000), INT64_C(366) * 86400 * 1000000000);
 			break;
-		case 'l':
+		case 'l': {
+			char err[512];
 			if (o->nlogs == MAX_LOGS)
 				usage_error("-l: at most %d log files", MAX_LOGS);
+			if (logsrc_check("-l", optarg, err, sizeof err) < 0)
+				usage_error("%s", err);
 			o->logs[o->nlogs++] = optarg;
 			break;
+		}
 		case OPT_PSS: o->pss = true; break;
 		case OPT_NO_CHILDREN: o->no_children = true; break;
 		case OPT_HEADLESS: o->headless = true; break;

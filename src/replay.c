@@ -19,11 +19,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "logsrc.h"
 #include "mtime.h"
 #include "reccsv.h"
 #include "ui.h"
 
 #define REPLAY_CHUNK ((size_t)1 << 20)
+/* The lines kept in memory of a log read from a FIFO (it cannot be counted first). */
+#define REPLAY_FIFO_LINES ((size_t)100000)
+/* The longest log line kept whole; the rest of a longer one is skipped. */
+#define REPLAY_LINE_MAX ((size_t)16 << 20)
 /* Lines held in memory beyond those loaded, for a recording that grows. */
 #define REPLAY_FOLLOW_LINES 100000
 
@@ -118,8 +123,17 @@ static int replay_each_line(const char *path, void (*fn)(void *ctx, const char *
 		errno = ENOMEM;
 		return -1;
 	}
+	bool skipping = false; /* the rest of a line cut at REPLAY_LINE_MAX */
 	for (;;) {
-		if (have == cap) {
+		if (have == cap && cap >= REPLAY_LINE_MAX) {
+			/* A line this long is cut: its start is kept, the rest of it
+			 * skipped, so no input makes the work or the memory grow
+			 * without bound. */
+			if (!skipping)
+				fn(ctx, buf, have);
+			skipping = true;
+			have = 0;
+		} else if (have == cap) {
 			/* A line longer than the buffer: grow rather than cut it. */
 			char *grown = realloc(buf, cap * 2);
 			if (!grown) {
@@ -152,13 +166,15 @@ static int replay_each_line(const char *path, void (*fn)(void *ctx, const char *
 			size_t len = (size_t)(nl - (buf + start));
 			if (len > 0 && buf[start + len - 1] == '\r')
 				len--;
-			fn(ctx, buf + start, len);
+			if (!skipping)
+				fn(ctx, buf + start, len);
+			skipping = false;
 			start = (size_t)(nl - buf) + 1;
 		}
 		memmove(buf, buf + start, have - start);
 		have -= start;
 	}
-	if (have > 0)
+	if (have > 0 && !skipping)
 		fn(ctx, buf, have);
 	free(buf);
 	close(fd);
@@ -249,6 +265,15 @@ int replay_load_logs(const char *rec_log_path, const replay_logs *logs, logbook 
 
 size_t replay_count_lines(const char *path)
 {
+	struct stat st;
+	/* A FIFO can be read once only, and is read for its lines later: room
+	 * for this many is made instead. Anything else is refused later. */
+	if (stat(path, &st) != 0)
+		return 0;
+	if (S_ISFIFO(st.st_mode))
+		return REPLAY_FIFO_LINES;
+	if (!S_ISREG(st.st_mode))
+		return 0;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
@@ -377,6 +402,11 @@ int replay_log_option(int c, const char *value, replay_logs *logs)
 	case 'l':
 		if (logs->n == REPLAY_MAX_LOGS) {
 			fprintf(stderr, "memlog: --log: at most %d log files\n", REPLAY_MAX_LOGS);
+			return -1;
+		}
+		char err[512];
+		if (logsrc_check("--log", value, err, sizeof err) < 0) {
+			fprintf(stderr, "memlog: %s\n", err);
 			return -1;
 		}
 		logs->paths[logs->n++] = value;

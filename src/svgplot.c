@@ -3,7 +3,7 @@
  * request: the filled curve (each pixel column covers the min..max of its
  * samples, so no spike is lost), IEC axes, markers, the phases shaded and
  * numbered, and a second recording as a line. Every text that comes from a
- * recording is escaped for XML, and characters XML 1.0 forbids are dropped.
+ * recording goes through logtext's sanitiser and is escaped for XML.
  */
 #include "svgplot.h"
 
@@ -12,9 +12,12 @@
 #include <string.h>
 
 #include "chart.h"
+#include "logtext.h"
 #include "units.h"
 
 #define NS_PER_S INT64_C(1000000000)
+/* The longest text drawn, in columns (a title, a label). */
+#define SVG_TEXT_MAX_COLS 400
 
 /* Writes s as XML character data: markup escaped, forbidden bytes replaced. */
 static void svg_text(FILE *f, const char *s)
@@ -36,46 +39,15 @@ static void svg_text(FILE *f, const char *s)
 	}
 }
 
-/* Writes s with invalid UTF-8 replaced, then escaped (XML needs valid text). */
+/* Writes text from a recording or a job (a label, a command line, a file
+ * name) through the one sanitiser every output uses (logtext: invalid UTF-8
+ * as U+FFFD, control and bidi or zero-width characters as visible escapes
+ * like "<U+202E>"), then escaped for XML. */
 static void svg_text_utf8(FILE *f, const char *s)
 {
-	size_t n = strlen(s);
-	char *clean = malloc(n * 3 + 1);
-	size_t o = 0;
+	char *clean = logtext_plain(s, strlen(s), SVG_TEXT_MAX_COLS, true);
 	if (!clean)
 		return;
-	const unsigned char *p = (const unsigned char *)s;
-	for (size_t i = 0; i < n;) {
-		unsigned char c = p[i];
-		size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-		bool ok = len > 0 && i + len <= n;
-		for (size_t k = 1; ok && k < len; k++)
-			ok = (p[i + k] & 0xc0) == 0x80;
-		if (ok && len == 2 && c < 0xc2)
-			ok = false; /* overlong */
-		if (ok && len == 3) {
-			unsigned cp = ((c & 0x0fu) << 12) | ((p[i + 1] & 0x3fu) << 6) | (p[i + 2] & 0x3fu);
-			ok = cp >= 0x800 && !(cp >= 0xd800 && cp <= 0xdfff) && cp != 0xfffe && cp != 0xffff;
-		}
-		if (ok && len == 4) {
-			unsigned cp = ((c & 0x07u) << 18) | ((p[i + 1] & 0x3fu) << 12) | ((p[i + 2] & 0x3fu) << 6) | (p[i + 3] & 0x3fu);
-			ok = cp >= 0x10000 && cp <= 0x10ffff;
-		}
-		if (ok && len == 2) {
-			unsigned cp = ((c & 0x1fu) << 6) | (p[i + 1] & 0x3fu);
-			ok = !(cp >= 0x80 && cp <= 0x9f); /* C1 controls: discouraged, drop */
-		}
-		if (ok) {
-			memcpy(clean + o, p + i, len);
-			o += len;
-			i += len;
-		} else {
-			memcpy(clean + o, "\xef\xbf\xbd", 3); /* U+FFFD */
-			o += 3;
-			i++;
-		}
-	}
-	clean[o] = '\0';
 	svg_text(f, clean);
 	free(clean);
 }

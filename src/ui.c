@@ -777,9 +777,10 @@ static void ui_draw_log(ui *u, int y, int h)
 
 	canvas_fill(u->cv, 0, y, u->w, 1, u->utf8 ? 0x2500 : '-', CANVAS_AXIS, 0);
 	for (int i = 0; i < u->npanes; i++) {
+		/* A pane's title is a source name from the recording's .log. */
 		snprintf(tab, sizeof tab, " %s ", u->panes[i].title);
-		x += canvas_text(u->cv, x + 1, y, u->w - x - 1, tab, i == u->pane ? CANVAS_HEADER : CANVAS_AXIS,
-		                 i == u->pane ? CANVAS_BOLD : 0) + 1;
+		x += logtext_draw(u->cv, x + 1, y, u->w - x - 1, 0, tab, strlen(tab), u->utf8,
+		                  i == u->pane ? CANVAS_HEADER : CANVAS_AXIS, i == u->pane ? CANVAS_BOLD : 0) + 1;
 	}
 	size_t dropped = logbook_dropped(u->lb);
 	if (u->search_active)
@@ -790,9 +791,9 @@ static void ui_draw_log(ui *u, int y, int h)
 		snprintf(buf, sizeof buf, " %zu older lines only in the .log ", dropped);
 	else
 		buf[0] = '\0';
-	int bw = canvas_text_width(buf);
+	int bw = (int)logtext_width(buf, strlen(buf), u->utf8);
 	if (bw && bw < u->w - x - 2)
-		canvas_text(u->cv, u->w - bw - 1, y, bw, buf, CANVAS_DIM, 0);
+		logtext_draw(u->cv, u->w - bw - 1, y, bw, 0, buf, strlen(buf), u->utf8, CANVAS_DIM, 0);
 
 	int rows = h - 1;
 	if (rows <= 0)
@@ -909,14 +910,16 @@ static void ui_draw_footer(ui *u)
 	case PROMPT_NONE:
 		break;
 	}
+	/* Both may hold text from outside memlog (a marker's label, a file
+	 * name, an error message): drawn through logtext. */
 	if (u->ended[0] && !(u->status[0] && ui_now() < u->status_until_ns)) {
 		snprintf(line, sizeof line, " ENDED: %s.  The CSV is complete.  q quit  space/arrows look back  ? help", u->ended);
-		canvas_text(u->cv, 0, y, u->w, line, CANVAS_HEADER, CANVAS_BOLD);
+		logtext_draw(u->cv, 0, y, u->w, 0, line, strlen(line), u->utf8, CANVAS_HEADER, CANVAS_BOLD);
 		return;
 	}
 	if (u->status[0] && ui_now() < u->status_until_ns) {
 		snprintf(line, sizeof line, " %s", u->status);
-		canvas_text(u->cv, 0, y, u->w, line, CANVAS_HEADER, CANVAS_BOLD);
+		logtext_draw(u->cv, 0, y, u->w, 0, line, strlen(line), u->utf8, CANVAS_HEADER, CANVAS_BOLD);
 		return;
 	}
 	snprintf(line, sizeof line, " %s  m mark  a label  space %s  %s move  +- zoom  s series  Tab pane  / search  ? help  q quit",

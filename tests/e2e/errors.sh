@@ -52,6 +52,15 @@ expect_error "-o /dev/stdout (a link) is refused, and no /dev/stdout.log is made
 	"^memlog: -o /dev/stdout: is a symbolic link; memlog does not write through one" \
 	"$MEMLOG" run --headless -o /dev/stdout -- true
 check "nothing was created beside /dev/stdout" [ ! -e /dev/stdout.log ]
+# Logs that are no logs: a device would be read for ever (a NUL flood into
+# the .log, or a report that never ends); timeout only bounds a regression.
+expect_error "report --log /dev/zero is refused" 2 \
+	"^memlog: --log /dev/zero: a device, not a log file; expected a regular file or a FIFO" \
+	timeout 20 "$MEMLOG" report --log /dev/zero x.csv
+expect_error "run -l /dev/zero is refused" 2 \
+	"^memlog: -l /dev/zero: a device, not a log file; expected a regular file or a FIFO" \
+	timeout 20 "$MEMLOG" run --headless -l /dev/zero -o z.csv -- true
+check "nothing was recorded for the refused -l" [ ! -e z.csv ]
 expect_error "--pid of a kernel thread says it has no user memory" 1 \
 	"^memlog: --pid 2: kthreadd is a kernel thread; it and its descendants have no user memory to record" \
 	"$MEMLOG" watch --headless --pid 2 -o kt.csv

@@ -120,3 +120,9 @@ sed 's/"oops//' "$T/q.csv" | head -c -20 >"$T/cut.csv"
 "$MEMLOG" report "$T/cut.csv" >"$T/cut.out" 2>&1
 check "a last row cut short: report says it was left out" \
 	eval "grep -q '^note       the last row was cut short (the recorder was killed?) and left out$' '$T/cut.out' && grep -q ' 400 samples$' '$T/cut.out'"
+
+# --log from a FIFO: read once (it cannot be read twice), its lines placed.
+mkfifo "$T/app.fifo"
+(printf '2026-11-24T10:00:05.000Z fifo says hello\n' >"$T/app.fifo") &
+timeout 20 "$MEMLOG" report --log "$T/app.fifo" "$T/cut.csv" >"$T/fifo.out" 2>&1
+check "report --log FIFO: its line is read and placed in a phase" grep -q '"2026-11-24T10:00:05.000Z fifo says hello"' "$T/fifo.out"

@@ -28,3 +28,18 @@ check "a line written in two pieces is one line" wait_until 10 grep -qE "Z file:
 kill -INT $m
 wait $m
 check "no line is lost or doubled" bash -c "[ \$(grep -c ' file:app.log ' '$rec') -eq 5 ]"
+
+# A log path that turns out to be no log (a link to /dev/zero appears at it)
+# is refused with a note, not read for ever into the .log.
+dev=$T/dev.log
+"$MEMLOG" watch --headless -i 50ms -l "$dev" -o "$T/d.csv" >/dev/null 2>&1 &
+m=$!
+cleanup_pids+=($m)
+wait_until 10 grep -q "waiting for log file $dev" "$T/d.log"
+ln -s /dev/zero "$dev"
+check "-l: a device appearing at the path is noted as not read" \
+	wait_until 10 grep -q "log file $dev is a device, not a log file; not read" "$T/d.log"
+kill -INT $m
+wait $m
+check "-l: nothing of the device reached the .log (it stays small, no NUL bytes)" \
+	eval "[ \$(stat -c %s '$T/d.log') -lt 4096 ] && ! grep -qaP '\\x00' '$T/d.log'"

@@ -88,3 +88,36 @@ ui_keys hostile q
 rc=$(ui_rc hostile)
 check "watch: q quits at once (no command to ask about), status 0" [ "$rc" = 0 ]
 check "watch: the .log keeps the lines" grep -q 'file:app.log END-OF-HOSTILE$' "$T/h.log"
+
+# A recording whose marker labels hold a bidi override (U+202E), a zero-width
+# space and an escape: replay draws them (on the chart and in the status
+# line) and plot writes them (SVG) as visible escapes, never raw.
+"$PY" - "$T/bidi.csv" <<'PYEOF'
+import sys
+rows = ["time,elapsed_s,rss,marker"]
+for i in range(50):
+    label = ""
+    if i == 20:
+        label = "evil\u202eabc"
+    if i == 35:
+        label = "zw\u200bsp \x1b[31mred"
+    rows.append('2026-11-24T10:00:%02d.000Z,%d.000000,%d,"%s"' % (i, i, (i + 1) * 1048576, label))
+open(sys.argv[1], "w", encoding="utf-8").write("\n".join(rows) + "\n")
+PYEOF
+ui_start bidi 120 40 C.UTF-8 replay bidi.csv
+ui_wait bidi "│evil<U+202E>abc"
+check "replay: a bidi override in a marker label shows as <U+202E> on the chart" ui_has bidi "│evil<U+202E>abc"
+check "replay: a zero-width space and an escape in a label show as <U+200B> and ^[" ui_has bidi "zw<U+200B>sp ^[[31mred"
+ui_keys bidi n
+ui_wait_row bidi 39 " marker evil<U+202E>abc"
+check "replay: the status line shows the label escaped too" ui_row_has bidi 39 " marker evil<U+202E>abc"
+check "replay: no bidi override, zero-width space or escape reached the terminal" \
+	"$PY" -c 'import sys; d = open(sys.argv[1], "rb").read(); sys.exit(any(s in d for s in ("\u202e".encode(), "\u200b".encode(), b"\x1b[31mred")))' "$T/bidi.raw"
+ui_keys bidi q
+"$MEMLOG" plot "$T/bidi.csv" -o "$T/bidi.svg" 2>/dev/null
+check "plot: the SVG is well-formed" xmllint --noout "$T/bidi.svg"
+check "plot: the labels are in the SVG as visible escapes, not raw" \
+	"$PY" -c 'import sys; d = open(sys.argv[1], "rb").read(); sys.exit(not (b"evil&lt;U+202E&gt;abc" in d and "\u202e".encode() not in d and "\u200b".encode() not in d and b"\x1b" not in d))' "$T/bidi.svg"
+"$MEMLOG" report "$T/bidi.csv" >"$T/bidi.txt" 2>&1
+check "report: no bidi override in its text" \
+	"$PY" -c 'import sys; d = open(sys.argv[1], "rb").read(); sys.exit("\u202e".encode() in d or b"\x1b" in d)' "$T/bidi.txt"
