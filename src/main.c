@@ -22,6 +22,7 @@
 
 #include "child.h"
 #include "duration.h"
+#include "guard.h"
 #include "logbook.h"
 #include "logsrc.h"
 #include "mtime.h"
@@ -853,6 +854,7 @@ static int record(const options *o)
 	probe *pr = NULL;
 	reccsv_writer *csv = NULL;
 	char *log_path = NULL;
+	int guard_fd = -1; /* keeps the command alive should memlog be killed */
 	/* The live view needs a terminal both ways; anything else records headless. */
 	bool interactive = !o->headless && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO);
 
@@ -890,6 +892,11 @@ static int record(const options *o)
 
 	if (o->cmd == CMD_RUN) {
 		int exec_errno;
+		/* Before memlog becomes a subreaper, so the guard is not in the tree. */
+		guard_fd = guard_start(log_path);
+		if (guard_fd < 0)
+			fprintf(stderr, "memlog: cannot start the guard process (%s); if memlog is killed, "
+			        "the command may die with it\n", strerror(errno));
 		/* Orphaned grandchildren are reparented to memlog, so they stay counted. */
 		prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 		if (child_spawn(o->argv, o->keep_stdin, &s.ch, &exec_errno, err, sizeof err) < 0) {
@@ -905,6 +912,12 @@ static int record(const options *o)
 			goto out;
 		}
 		s.running_child = true;
+		if (guard_fd >= 0 && guard_arm(guard_fd, s.ch.out_fd, s.ch.err_fd) < 0) {
+			fprintf(stderr, "memlog: cannot arm the guard process (%s); if memlog is killed, "
+			        "the command may die with it\n", strerror(errno));
+			guard_release(guard_fd);
+			guard_fd = -1;
+		}
 		if (o->no_children) {
 			pc.kind = PROBE_KIND_TREE;
 			pc.pid = s.ch.pid;
@@ -1012,6 +1025,9 @@ static int record(const options *o)
 	if (s.failed && rc == 0)
 		rc = 1;
 out:
+	/* Leaving normally: the guard goes too. A detached memlog that exits
+	 * here in the foreground never gets this far (it _exits). */
+	guard_release(guard_fd);
 	for (int i = 0; i < MAX_LOGS; i++)
 		logsrc_free(s.tails[i], mtime_wall_ns());
 	logsrc_free(s.out_src, mtime_wall_ns());

@@ -26,9 +26,10 @@ check "the CSV is complete after SIGINT" py_true "$T/m.csv" 'all(None not in r a
 k=$!
 cleanup_pids+=($k)
 wait_until 10 bash -c "[ \$(grep -c . '$T/k.csv' 2>/dev/null || echo 0) -ge 450 ]"
+job=$(sed -n 's/.* memlog started: .* (pid \([0-9]*\)), sampling .*/\1/p' "$T/k.log")
 kill -9 $k
 wait $k 2>/dev/null
-pkill -KILL -f "$WORKLOAD hold 10M 30" 2>/dev/null
+[ -n "$job" ] && kill -KILL "$job" 2>/dev/null
 check "after kill -9 of memlog the CSV parses, only the last line may be cut" "$PY" - "$T/k.csv" <<'PYEOF'
 import csv, sys
 lines = open(sys.argv[1], newline='').read().split('\n')
@@ -39,6 +40,41 @@ ok = len(rows) > 400 and all(len(r) == 13 for r in rows)
 ok = ok and all(r[2].isdigit() and float(r[1]) >= 0 for r in rows[1:])
 sys.exit(not ok)
 PYEOF
+
+# kill -9 of memlog while the command writes to stdout and stderr: the
+# command runs on to its end as without memlog (before, it died of SIGPIPE
+# at its next write to stderr), and the .log says the recording was cut.
+cat >"$T/talker" <<'EOF'
+#!/bin/sh
+i=0
+while [ $i -lt 40 ]; do
+	i=$((i + 1))
+	echo "out $i"
+	echo "err $i" >&2
+	echo $i >count.tmp && mv count.tmp count
+	sleep 0.05
+done
+echo done >finished
+EOF
+chmod +x "$T/talker"
+(cd "$T" && exec "$MEMLOG" run --headless -o g.csv -- ./talker >/dev/null 2>&1) &
+g=$!
+cleanup_pids+=($g)
+wait_until 10 bash -c "[ \"\$(cat '$T/count' 2>/dev/null)\" -ge 5 ] 2>/dev/null"
+kill -9 $g
+wait $g 2>/dev/null
+check "kill -9 of memlog: the command runs on through its writes to stderr, to its end" \
+	wait_until 20 test -e "$T/finished"
+check "kill -9 of memlog: the .log says the recording was cut and the command runs on" \
+	eval "tail -1 '$T/g.log' | grep -q ' memlog the recorder ended without closing the recording (killed?); the command runs on unrecorded, its output discarded$'"
+guards() {
+	local p
+	for p in $(pgrep -x memlog-guard); do [ "$(readlink "/proc/$p/cwd")" = "$T" ] && echo "$p"; done
+}
+check "kill -9 of memlog: the guard leaves once the command is gone" wait_until 10 eval '[ -z "$(guards)" ]'
+(cd "$T" && "$MEMLOG" run --headless -o n.csv -- true >/dev/null 2>&1)
+check "a normal end leaves no guard behind and adds no note" \
+	eval "wait_until 10 eval '[ -z \"\$(guards)\" ]' && ! grep -q 'recorder ended without' '$T/n.log'"
 
 # SIGTERM in watch mode ends the recording cleanly with 128+15.
 "$MEMLOG" watch --headless --system -i 20ms -o "$T/w.csv" >/dev/null 2>&1 &
