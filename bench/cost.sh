@@ -7,6 +7,7 @@
 #   (c) the process of (a) at 10 ms, memlog and the floor only: a sample
 #       costs more when the sampler sleeps longer between them (cold caches,
 #       deeper idle), so the 1 ms figure alone would flatter both
+# BENCH_BASELINE=PATH adds an earlier memlog build beside it in each case.
 # CPU is user+sys of the whole tool process from wait4 (bench/cpuwrap.c),
 # start-up included; ticks requested = seconds / interval (+1 for tools
 # that take tick 0 and the tick at the end).
@@ -26,14 +27,22 @@ cost_row() {
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" "$user" "$sys" >>"$results"
 }
 
-# memlog watch on pid $2 every $3 seconds (as memlog TIME $4) for $secs.
+# memlog watch on pid $2 every $3 seconds (as memlog TIME $4) for $secs;
+# $5 $6: another memlog binary and its name (default: the one under test).
 cost_memlog() {
-	local case=$1 pid=$2 ivl_s=$3 ivl=$4
-	"$B/bench-cpuwrap" "$out/$case-memlog.ru" "$MEMLOG" watch --headless --pid "$pid" \
-		-i "$ivl" -d "$(bench_secs "$secs")" -o "$out/$case-memlog.csv" 2>"$out/$case-memlog.err" || true
-	local n=$(($(wc -l <"$out/$case-memlog.csv") - 1))
+	local case=$1 pid=$2 ivl_s=$3 ivl=$4 bin=${5:-$MEMLOG} tool=${6:-memlog}
+	"$B/bench-cpuwrap" "$out/$case-$tool.ru" "$bin" watch --headless --pid "$pid" \
+		-i "$ivl" -d "$(bench_secs "$secs")" -o "$out/$case-$tool.csv" 2>"$out/$case-$tool.err" || true
+	local n=$(($(wc -l <"$out/$case-$tool.csv") - 1))
 	local req=$("$PY" -c "print(round($secs / $ivl_s) + 1)")
-	cost_row "$case" memlog "$ivl_s" "$n" "$req" "$out/$case-memlog.ru"
+	cost_row "$case" "$tool" "$ivl_s" "$n" "$req" "$out/$case-$tool.ru"
+}
+
+# BENCH_BASELINE=/path/to/memlog: an earlier build measured beside this one,
+# in the same run and on the same target (row "baseline").
+cost_baseline() {
+	[ -n "${BENCH_BASELINE:-}" ] && cost_memlog "$1" "$2" "$3" "$4" "$BENCH_BASELINE" baseline
+	return 0
 }
 
 # The floor on pid $2 every $3 seconds.
@@ -82,11 +91,13 @@ bench_load
 target=$!
 sleep 1
 cost_memlog a "$target" 0.001 1ms
+cost_baseline a "$target" 0.001 1ms
 cost_floor a "$target" 0.001
 cost_mprof a "$target" 0.001
 cost_pidstat a "$target"
 bench_title "cost (c): the same process at 10 ms, ${secs}s per tool"
 cost_memlog c "$target" 0.01 10ms
+cost_baseline c "$target" 0.01 10ms
 cost_floor c "$target" 0.01
 kill "$target" 2>/dev/null || true
 wait "$target" 2>/dev/null || true
@@ -97,6 +108,7 @@ bench_load
 root=$!
 for _ in $(seq 100); do grep -q ready "$out/tree.out" 2>/dev/null && break; sleep 0.1; done
 cost_memlog b "$root" 0.1 100ms
+cost_baseline b "$root" 0.1 100ms
 cost_mprof b "$root" 0.1 -C
 cost_pidstat b "$root,$(pgrep -d, -P "$root")"
 kill "$root" 2>/dev/null || true

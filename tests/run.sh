@@ -19,6 +19,10 @@ run_tap() {
 	local out rc
 	out=$("$@" 2>&1)
 	rc=$?
+	# TAP_LOG: every result line, named by its program, for tests/repeat.sh.
+	if [ -n "${TAP_LOG:-}" ]; then
+		grep -E '^(not )?ok ' <<<"$out" | sed -E "s/^(not ok|ok)( [0-9]+)?( -)? ?/\1 - [$label] /" >>"$TAP_LOG"
+	fi
 	local ok notok
 	ok=$(grep -cE '^ok ' <<<"$out")
 	notok=$(grep -cE '^not ok ' <<<"$out")
@@ -26,7 +30,17 @@ run_tap() {
 	failed=$((failed + notok))
 	if ((notok > 0)); then
 		failures+=("$label")
-		grep -E '^not ok |^# ' <<<"$out" | sed "s|^|  [$label] |" | head -40
+		# Every failing check with (the start of) its reason, which comes
+		# before it (a wait that timed out) or after it (cmocka, notes): a
+		# long reason (a screen diff) must not hide the next failure.
+		awk -v label="$label" -v cap=25 '
+			function emit(line) { if (shown < cap) print "  [" label "] " line; else more++; shown++ }
+			function close_reason() { if (more) print "  [" label "]   (" more " more lines of this reason)"; shown = 0; more = 0 }
+			/^not ok / { close_reason(); for (i = 0; i < nbuf; i++) emit(buf[i]); nbuf = 0
+			             print "  [" label "] " $0; after = 1; next }
+			/^ok / { close_reason(); nbuf = 0; after = 0; next }
+			/^# / { if (after) emit($0); else if (nbuf < cap + 100) buf[nbuf++] = $0; next }
+			END { close_reason() }' <<<"$out"
 	fi
 	if ((rc != 0 && notok == 0)); then
 		failed=$((failed + 1))

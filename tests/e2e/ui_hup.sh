@@ -137,6 +137,4 @@ check "a hang-up without SIGHUP: memlog ends with the command, status 0" \
 	eval "wait_until 10 test -s '$T/quiet.rc' && [ \"\$(cat '$T/quiet.rc')\" = 0 ]"
 check "a hang-up without SIGHUP: the CSV is complete and the .log ends with the end" \
 	eval "complete '$T/q.csv' && tail -1 '$T/q.log' | grep -q ' memlog recording ended: '"
-check "a hang-up without SIGHUP: memlog took its ticks (no busy loop starved the sampler)" \
-	grep -q 'recording ended: the command and all its processes ended' "$T/q.log"
-[ -n "$quiet" ] && kill -0 "$quiet" 2>/dev/null && kill -KILL "$quiet"
+if [ -n "$quiet" ] && kill -0 "$quiet" 2>/dev/null; then kill -KILL "$quiet"; fi
