@@ -7,7 +7,8 @@
 #   (c) the process of (a) at 10 ms, memlog and the floor only: a sample
 #       costs more when the sampler sleeps longer between them (cold caches,
 #       deeper idle), so the 1 ms figure alone would flatter both
-# BENCH_BASELINE=PATH adds an earlier memlog build beside it in each case.
+# BENCH_BASELINE=PATH adds an earlier memlog build beside it in each case;
+# BENCH_PEERS=0 leaves mprof and pidstat out.
 # CPU is user+sys of the whole tool process from wait4 (bench/cpuwrap.c),
 # start-up included; ticks requested = seconds / interval (+1 for tools
 # that take tick 0 and the tick at the end).
@@ -93,8 +94,10 @@ sleep 1
 cost_memlog a "$target" 0.001 1ms
 cost_baseline a "$target" 0.001 1ms
 cost_floor a "$target" 0.001
-cost_mprof a "$target" 0.001
-cost_pidstat a "$target"
+if [ "${BENCH_PEERS:-1}" = 1 ]; then
+	cost_mprof a "$target" 0.001
+	cost_pidstat a "$target"
+fi
 bench_title "cost (c): the same process at 10 ms, ${secs}s per tool"
 cost_memlog c "$target" 0.01 10ms
 cost_baseline c "$target" 0.01 10ms
@@ -109,14 +112,18 @@ root=$!
 for _ in $(seq 100); do grep -q ready "$out/tree.out" 2>/dev/null && break; sleep 0.1; done
 cost_memlog b "$root" 0.1 100ms
 cost_baseline b "$root" 0.1 100ms
-cost_mprof b "$root" 0.1 -C
-cost_pidstat b "$root,$(pgrep -d, -P "$root")"
+if [ "${BENCH_PEERS:-1}" = 1 ]; then
+	cost_mprof b "$root" 0.1 -C
+	cost_pidstat b "$root,$(pgrep -d, -P "$root")"
+fi
 kill "$root" 2>/dev/null || true
 wait "$root" 2>/dev/null || true
 
 "$PY" - "$results" <<'PYEOF' | tee "$BENCH_OUT/summary-cost.txt"
 import sys
-rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
+# A tool that could not run (not installed) leaves a row without a count.
+rows = [r for r in (l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip())
+        if len(r) == 7 and r[3].lstrip("-").isdigit()]
 floor = {r[0]: (float(r[5]) + float(r[6])) / max(int(r[3]), 1) for r in rows if r[1] == "floor"}
 names = {"a": "1 process", "b": "301 processes", "c": "1 process"}
 print()

@@ -237,6 +237,10 @@ int replay_load_logs(const char *rec_log_path, const replay_logs *logs, logbook 
                      char *err, size_t errlen)
 {
 	if (rec_log_path && access(rec_log_path, F_OK) == 0) {
+		/* The .log beside a recording could be anything (a link to a
+		 * device): read only what can end. */
+		if (logsrc_check("the recording's log", rec_log_path, err, errlen) < 0)
+			return -1;
 		log_ctx lc = { .lb = lb };
 		if (replay_each_line(rec_log_path, replay_rec_line, &lc) < 0) {
 			snprintf(err, errlen, "%s: cannot read: %s", rec_log_path, strerror(errno));

@@ -41,8 +41,9 @@ check "Enter on a log line moves the cursor to its time" wait_until 5 screen_has
 tm send-keys -t t m
 marker_saved() { grep -qE ',12\.000000,"?M1"?$' job.markers.csv && ! grep -q 'M1' job.csv; }
 check "m in replay saves a marker at the cursor in job.markers.csv, not in the recording" wait_until 5 marker_saved
+tm send-keys -t t End
 check "lines without a time (a traceback) belong to the line before" \
-	bash -c "tmux -L \$SOCK_NOW send-keys -t t End; sleep 0.3; tmux -L \$SOCK_NOW capture-pane -t t -p | grep -q 'Traceback (most recent call last):'"
+	wait_until 5 screen_has "Traceback (most recent call last):"
 tm send-keys -t t q
 check "q leaves replay with status 0" wait_until 5 screen_has "EXIT=0"
 

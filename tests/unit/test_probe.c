@@ -569,20 +569,29 @@ static void wait_children(pid_t pid, int n)
 	fail_msg("pid %d never had %d children", (int)pid, n);
 }
 
+/* A probe of run mode's shape on the live /proc (ourselves as the root, not
+ * counted) with no full rescan due for an hour, read once while we have no
+ * children; go is a pipe whose closing lets the test's children go. */
+static probe *open_run_shape(probe_sample *s, int go[2])
+{
+	probe_config c = { .proc_root = "/proc", .sys_root = "/sys", .kind = PROBE_KIND_TREE,
+			   .pid = getpid(), .include_root = false, .children = true,
+			   .scan_interval_ns = 3600 * INT64_C(1000000000) };
+	probe *p = open_ok(&c);
+	assert_int_equal(read_ok(p, 0, s), 0);
+	assert_int_equal(pipe(go), 0);
+	return p;
+}
+
 /* A child started after a sample is counted in the next one, with no full
  * rescan due (the interval is an hour): the children lists are read every
  * sample, so a process that lives 50 ms is not missed. */
 static void test_new_child_next_sample(void **state)
 {
 	(void)state;
-	probe_config c = { .proc_root = "/proc", .sys_root = "/sys", .kind = PROBE_KIND_TREE,
-			   .pid = getpid(), .include_root = false, .children = true,
-			   .scan_interval_ns = 3600 * INT64_C(1000000000) };
-	probe *p = open_ok(&c);
 	probe_sample s;
-	assert_int_equal(read_ok(p, 0, &s), 0);
 	int go[2];
-	assert_int_equal(pipe(go), 0);
+	probe *p = open_run_shape(&s, go);
 	pid_t child = fork();
 	assert_true(child >= 0);
 	if (child == 0) {
@@ -615,14 +624,9 @@ static void test_orphan_next_sample(void **state)
 {
 	(void)state;
 	assert_int_equal(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), 0);
-	probe_config c = { .proc_root = "/proc", .sys_root = "/sys", .kind = PROBE_KIND_TREE,
-			   .pid = getpid(), .include_root = false, .children = true,
-			   .scan_interval_ns = 3600 * INT64_C(1000000000) };
-	probe *p = open_ok(&c);
 	probe_sample s;
-	assert_int_equal(read_ok(p, 0, &s), 0);
 	int go[2];
-	assert_int_equal(pipe(go), 0);
+	probe *p = open_run_shape(&s, go);
 	pid_t child = fork();
 	assert_true(child >= 0);
 	if (child == 0) {
