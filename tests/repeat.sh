@@ -8,8 +8,9 @@
 #   tests/repeat.sh 10            ten runs on a quiet machine
 #   tests/repeat.sh 5 --load 2    five with both cores of a 2-core machine busy
 #
-# Prints one line per run as it ends, then every check that failed at least
-# once with its count, and a last line "N of N runs green". Exits 0 when
+# Prints one line per run as it ends, then each test program's checks passed
+# over all runs, every check that failed at least once with its count, and a
+# last line "N of N runs green". Exits 0 when
 # every run was green. Clones and logs are kept in the directory it names.
 set -u
 runs=${1:-10}
@@ -44,6 +45,13 @@ for ((i = 1; i <= runs; i++)); do
 	rm -rf "$dir/build"
 done
 stop_load
+
+# Each test program: its checks passed over all runs.
+cat "$work"/tap.* 2>/dev/null | awk '
+	{ label = $0; sub(/^(not )?ok - \[/, "", label); sub(/\].*/, "", label)
+	  if (!(label in all)) order[n++] = label
+	  all[label]++; if ($1 == "ok") ok[label]++ }
+	END { for (i = 0; i < n; i++) printf "  %-28s %5d of %5d checks passed\n", order[i], ok[order[i]], all[order[i]] }'
 
 # Every check's name (numbers in it made alike: a name may carry a
 # measurement) and how many runs it passed in.

@@ -162,7 +162,10 @@ static size_t fuzz_cut(const uint8_t *data, size_t size)
 		return 0;
 	size_t first = (size_t)(nl - data);
 	bool visible = false;
-	for (size_t i = 0; i < first; i++) {
+	/* A UTF-8 BOM is no part of a header: a line of only that is not one
+	 * (the header then comes later, and the cut could fall inside it). */
+	size_t from = first >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+	for (size_t i = from; i < first; i++) {
 		if (data[i] == '"' || data[i] == '\r')
 			return 0;
 		visible |= data[i] != ' ' && data[i] != '\t';
