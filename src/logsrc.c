@@ -79,10 +79,19 @@ logsrc *logsrc_tail(const char *path, logbook *lb)
 		return NULL;
 	src->is_tail = true;
 	src->path = strdup(path);
+	if (!src->path) {
+		logsrc_free(src, 0);
+		return NULL;
+	}
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	struct stat st;
+	if (fd >= 0 && (fstat(fd, &st) != 0 || (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)))) {
+		/* Not checkable, or no log after all: looked at again as it changes. */
+		close(fd);
+		fd = -1;
+		errno = EINVAL;
+	}
 	if (fd >= 0) {
-		struct stat st;
-		fstat(fd, &st);
 		src->fd = fd;
 		src->dev = st.st_dev;
 		src->ino = st.st_ino;

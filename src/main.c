@@ -278,7 +278,8 @@ static int install_signals(void)
 	sa.sa_flags = SA_RESTART;
 	int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGUSR1, SIGCHLD, SIGWINCH };
 	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-		sigaction(sigs[i], &sa, NULL);
+		if (sigaction(sigs[i], &sa, NULL) < 0)
+			return -1;
 	/* A reader of our stdout going away must not kill the recording. */
 	signal(SIGPIPE, SIG_IGN);
 	return 0;
@@ -315,10 +316,12 @@ typedef struct session {
 	reccsv_writer *csv;
 	probe_config pc;
 	int notify_fd;
+	int notify_rd;        /* the read end: a byte when the sampler stopped by itself */
 	int64_t start_mono_ns;
 	const char *csv_path, *log_path;
 	bool recording_done;
 	sampler_stats final_stats;
+	sampler_stats before_detach; /* the counts of the sampler stopped to detach */
 } session;
 
 /* Reaps every child that has ended: the command itself and any orphans
@@ -552,9 +555,12 @@ static void act_on_view(session *s, enum ui_action act)
 static void session_loop(session *s)
 {
 	while (!s->stop) {
-		struct pollfd pfd[5];
+		struct pollfd pfd[6];
 		int n = 0, timeout = 100; /* how often tailed files are looked at */
 		pfd[n++] = (struct pollfd){ .fd = signal_pipe[0], .events = POLLIN };
+		/* The sampler says when it stops by itself: seen at once, not at
+		 * the next timeout. */
+		pfd[n++] = (struct pollfd){ .fd = s->notify_rd, .events = POLLIN };
 		if (s->out_src && logsrc_fd(s->out_src) >= 0)
 			pfd[n++] = (struct pollfd){ .fd = logsrc_fd(s->out_src), .events = POLLIN };
 		if (s->err_src && logsrc_fd(s->err_src) >= 0)
@@ -570,6 +576,9 @@ static void session_loop(session *s)
 		if (poll(pfd, (nfds_t)n, timeout) < 0 && errno != EINTR)
 			break;
 		int64_t now = mtime_wall_ns();
+		char drop[16];
+		while (read(s->notify_rd, drop, sizeof drop) > 0)
+			;
 		handle_signals(s);
 		/* A terminal that closes without a SIGHUP (its signal ignored, say)
 		 * polls as hung up for ever: that is a hang-up too. */
@@ -678,6 +687,10 @@ static void finish_recording(session *s)
 	if (s->smp) {
 		sampler_stop(s->smp, &s->final_stats);
 		s->smp = NULL;
+		/* After `d` a second sampler went on: the counts are both's. */
+		s->final_stats.samples += s->before_detach.samples;
+		s->final_stats.ticks_taken += s->before_detach.ticks_taken;
+		s->final_stats.ticks_missed += s->before_detach.ticks_missed;
 	}
 	int64_t now = mtime_wall_ns();
 	logsrc_free(s->out_src, now);
@@ -734,6 +747,7 @@ static void detach(session *s)
 	/* One thread only across fork: stop the sampler (it flushes the CSV). */
 	sampler_stop(s->smp, &st);
 	s->smp = NULL;
+	s->before_detach = st;
 	logbook_note(s->lb, "detached from the terminal: recording goes on in the background");
 	logbook_flush(s->lb, err, sizeof err);
 	fflush(stdout);
@@ -978,6 +992,7 @@ static int record(const options *o)
 	s.csv = csv;
 	s.pc = pc;
 	s.notify_fd = notify[1];
+	s.notify_rd = notify[0];
 	s.start_mono_ns = mtime_mono_ns();
 	s.csv_path = csv_path;
 	s.log_path = log_path;

@@ -1079,6 +1079,9 @@ static size_t phases_split(const struct phases_ctx *c, struct phases_vertex *vx,
 static void phases_levels(const struct phases_ctx *c, struct phases_vertex *vx,
                           const struct phases_work *w, size_t nw, double *start_y, double *end_y)
 {
+	/* No segment, no vertex to place (and no w[nw - 1] to read). */
+	if (nw == 0)
+		return;
 	for (size_t i = 0; i < nw; i++) {
 		size_t from, end;
 		phases_points_of(vx, &w[i], &from, &end);

@@ -49,6 +49,9 @@ const char *const probe_col_names[PROBE_NCOLS] = {
 /* Extra rescans a second, at most, when processes leave (their orphans
  * move to a new parent and must be found again). */
 #define PROBE_EXTRA_SCANS_PER_S 20
+/* The largest kB figure taken from /proc: a sum of 4096 of them still fits
+ * in 64 bits as bytes (a larger one is garbage, not memory). */
+#define PROBE_KB_MAX (INT64_MAX / 1024 / 4096)
 /* status, smaps_rollup, meminfo and memory.stat all fit well within this. */
 #define PROBE_BUF_BYTES 8192
 
@@ -352,8 +355,11 @@ static int probe_reserve(void **arr, size_t *cap, size_t need, size_t elem)
 	if (*arr && *cap >= need)
 		return 0;
 	size_t ncap = *cap ? *cap : 16;
-	while (ncap < need)
+	while (ncap < need) {
+		if (ncap > SIZE_MAX / 2 / elem)
+			return -1;
 		ncap *= 2;
+	}
 	void *na = realloc(*arr, ncap * elem);
 	if (!na)
 		return -1;
@@ -592,8 +598,9 @@ static int probe_read_proc(probe *p, struct probe_proc *pr, int64_t sums[ST_NKEY
 		pr->threads = (long)threads;
 	for (int k = ST_RSS; k < ST_THREADS; k++) {
 		int64_t kb;
-		/* Kernel threads have no Vm/Rss lines: they hold no user memory. */
-		if (probe_parse_num(at[k], end, &kb))
+		/* Kernel threads have no Vm/Rss lines: they hold no user memory.
+		 * A value no machine has is not summed (nor overflowed). */
+		if (probe_parse_num(at[k], end, &kb) && kb <= PROBE_KB_MAX)
 			sums[k] += kb * 1024;
 	}
 	return 1;
@@ -616,7 +623,7 @@ static bool probe_read_pss(probe *p, int64_t *out)
 		const char *at;
 		int64_t kb;
 		probe_scan_keys(p->buf, (size_t)n, probe_pss_keys, 1, &at);
-		if (!probe_parse_num(at, p->buf + n, &kb))
+		if (!probe_parse_num(at, p->buf + n, &kb) || kb > PROBE_KB_MAX)
 			continue;
 		sum += kb * 1024;
 		read++;
@@ -638,7 +645,8 @@ static int probe_read_meminfo(probe *p, probe_sample *out, char *err, size_t err
 	int64_t total_kb, avail_kb;
 	probe_scan_keys(p->buf, (size_t)n, probe_meminfo_keys, 2, at);
 	if (probe_parse_num(at[0], p->buf + n, &total_kb) &&
-	    probe_parse_num(at[1], p->buf + n, &avail_kb)) {
+	    probe_parse_num(at[1], p->buf + n, &avail_kb) && total_kb <= PROBE_KB_MAX &&
+	    avail_kb <= total_kb) {
 		out->v[PROBE_SYS_USED] = (total_kb - avail_kb) * 1024;
 		out->v[PROBE_SYS_AVAIL] = avail_kb * 1024;
 	}

@@ -25,8 +25,11 @@ static int proctree_reserve(pid_t **pids, size_t *cap, size_t need)
 	if (*pids && *cap >= need)
 		return 0;
 	size_t ncap = *cap ? *cap : 64;
-	while (ncap < need)
+	while (ncap < need) {
+		if (ncap > SIZE_MAX / 2 / sizeof **pids)
+			return -1;
 		ncap *= 2;
+	}
 	pid_t *np = realloc(*pids, ncap * sizeof *np);
 	if (!np)
 		return -1;
@@ -229,7 +232,8 @@ long proctree_descendants_cached(const char *proc_root, pid_t root, proctree_cac
 	result = (long)count;
 	if (cache) {
 		/* Everything listed that is not in the tree is outside it. */
-		qsort(seen, nseen, sizeof *seen, proctree_cmp_pid);
+		if (nseen)
+			qsort(seen, nseen, sizeof *seen, proctree_cmp_pid);
 		size_t k = 0;
 		for (size_t i = 0, j = 0; i < nseen; i++) {
 			while (j < count && (*pids)[j] < seen[i])

@@ -589,10 +589,13 @@ int replay_main(int argc, char **argv)
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = replay_on_signal;
-	sigaction(SIGWINCH, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	static const int sigs[] = { SIGWINCH, SIGINT, SIGTERM, SIGHUP };
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+		if (sigaction(sigs[i], &sa, NULL) < 0) {
+			fprintf(stderr, "memlog: cannot set up signals: %s\n", strerror(errno));
+			goto out;
+		}
+	}
 
 	st.view = ui_open(&info, st.s, st.m, st.lb, &hooks, err, sizeof err);
 	if (!st.view) {

@@ -114,6 +114,8 @@ check "d: the command's lines after the detach still reach the .log" \
 	eval "sed -n '/memlog detached/,\$p' '$T/d.log' | grep -q ' out job det ending$'"
 check "d: the .log ends with the end of the recording" eval "tail -1 '$T/d.log' | grep -q ' memlog recording ended: '"
 check "d: the CSV is complete" py_true "$T/d.csv" 'len(rows) > 2 and all(None not in r.values() and len(r) == 13 for r in rows)'
+check "d: the .log counts every sample, before the detach and after" \
+	eval "[ \"\$(sed -n 's/.* memlog recording ended: .*; \([0-9]*\) samples\$/\1/p' '$T/d.log')\" = \"\$((\$(wc -l <'$T/d.csv') - 1))\" ]"
 
 check "ssh-like hangup: memlog ends when the command ends, which exits by itself" \
 	eval "wait_until 10 eval '! kill -0 ${ssh:-none} 2>/dev/null' && grep -q ' out job ssh ending$' '$T/s.log' && grep -q ' memlog command exited with status 0$' '$T/s.log'"
