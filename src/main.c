@@ -300,7 +300,7 @@ typedef struct session {
 	int last_signal;
 	bool stop;            /* leave the loop */
 	bool failed;          /* the recording failed; exit non-zero */
-	bool csv_failed;      /* the CSV could not be written any more (a full disk) */
+	bool csv_failed;      /* the recording stopped on an error (a full disk, say) */
 	reccsv_kept kept;     /* then: what it holds */
 	int64_t child_done_mono_ns;
 	int64_t term_sent_mono_ns;
@@ -426,8 +426,9 @@ static void recording_over(session *s)
 	ui_recording_ended(s->view, s->reason);
 }
 
-/* Words for what a CSV that stopped holds: when it stopped ("at 0.63 s
- * (14:12:13 UTC)") and what is kept ("x.csv keeps its first 632 rows, whole"). */
+/* Words for what a CSV that stopped holds: when it stopped ("after 0.63 s
+ * (14:12:13 UTC)") and what is kept ("x.csv keeps the 632 rows taken until
+ * then, whole"). */
 static void describe_kept(const session *s, char *at, size_t atlen, char *kept, size_t keptlen)
 {
 	const reccsv_kept *k = &s->kept;

@@ -548,9 +548,10 @@ static int probe_cmp_pid(const void *a, const void *b)
 
 /* Finds the processes that joined the tree since the last sample from the
  * children lists of the root and the members, and adds them (and, round by
- * round, their own children) to the set. */
-static void probe_walk_kids(probe *p)
+ * round, their own children) to the set. Returns how many joined. */
+static size_t probe_walk_kids(probe *p)
 {
+	size_t joined = 0;
 	for (size_t i = 0; i < p->nprocs; i++)
 		p->procs[i].fresh = false;
 	for (int round = 0; round < PROBE_KIDS_ROUNDS; round++) {
@@ -565,14 +566,16 @@ static void probe_walk_kids(probe *p)
 			probe_kids_read(p, pr->pid, &pr->kids, pr->threads);
 		}
 		if (p->nfound == 0)
-			return;
+			break;
 		qsort(p->found, p->nfound, sizeof *p->found, probe_cmp_pid);
 		size_t w = 1;
 		for (size_t r = 1; r < p->nfound; r++)
 			if (p->found[r] != p->found[w - 1])
 				p->found[w++] = p->found[r];
 		probe_merge(p, p->found, w, false);
+		joined += w;
 	}
+	return joined;
 }
 
 /* Adds one process's status to the sums; returns 1 when it counts, 0 for a
@@ -722,7 +725,7 @@ int probe_read(probe *p, int64_t now_ns, probe_sample *out, char *err, size_t er
 			p->vanished = false;
 			p->scan_ns = now_ns;
 		}
-		if (walk)
+		if (walk && pass == 0)
 			probe_walk_kids(p);
 		memset(sums, 0, sizeof sums);
 		counted = 0;
@@ -742,11 +745,16 @@ int probe_read(probe *p, int64_t now_ns, probe_sample *out, char *err, size_t er
 		if (vanished_now)
 			p->vanished = true;
 		/* One more pass at once when this sample saw a process leave: its
-		 * orphans moved between the walk and the reads. */
+		 * orphans moved between the walk and the reads. With children lists
+		 * the reads are redone only when the walk finds someone new. */
 		if (pass > 0 || !vanished_now)
 			break;
-		if (walk)
+		if (walk) {
+			due = false;
+			if (probe_walk_kids(p) == 0)
+				break;
 			continue;
+		}
 		if (due || !probe_rescan_budget(p, now_ns))
 			break;
 		due = true;
