@@ -23,7 +23,9 @@ CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=gnu11 $(CFLAGS) $(WARN) $(SAN) -pthread -D_GNU_SOURCE $(NCURSES_CFLAGS) -Isrc
 LDLIBS  = $(SAN) -pthread -lcsv $(NCURSES_LIBS) -lutil
 
-SRCS     := $(sort $(wildcard src/*.c))
+# src/ holds the commands; the layers below them are its folders (src/README.md).
+SRCS     := $(sort $(wildcard src/*.c src/*/*.c))
+HDRS     := $(wildcard src/*.h src/*/*.h)
 LIB_SRCS := $(filter-out src/main.c,$(SRCS))
 LIB_OBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
 UNIT_SRCS:= $(sort $(wildcard tests/unit/test_*.c))
@@ -45,16 +47,15 @@ memlog-in-$(BUILD): $(BUILD)/memlog
 $(BUILD)/memlog: $(LIB_OBJS) $(BUILD)/obj/main.o
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)/obj
+$(BUILD)/obj/%.o: src/%.c $(HDRS)
+	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
-
-$(BUILD)/obj:
-	mkdir -p $@
 
 unit: $(UNIT_BINS)
 
 # Programs with known memory behaviour, for the end-to-end tests and the demo.
-$(BUILD)/workload: tests/workloads/workload.c | $(BUILD)/obj
+$(BUILD)/workload: tests/workloads/workload.c
+	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -O1 -g $(WARN) -o $@ $<
 
 $(BUILD)/test_%: tests/unit/test_%.c $(LIB_OBJS) $(wildcard tests/unit/*.h)
@@ -139,11 +140,9 @@ fuzz: fuzz-deps
 	$(MAKE) --no-print-directory $(FUZZ_BINS)
 
 # Library code gets coverage instrumentation but not libFuzzer's main.
-$(FUZZ_DIR)/obj/%.o: src/%.c $(wildcard src/*.h) | $(FUZZ_DIR)/obj
+$(FUZZ_DIR)/obj/%.o: src/%.c $(HDRS)
+	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
-
-$(FUZZ_DIR)/obj:
-	mkdir -p $@
 
 $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) $(FUZZ_LIBS)

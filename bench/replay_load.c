@@ -13,9 +13,9 @@
 #include <string.h>
 #include <sys/resource.h>
 
-#include "mtime.h"
-#include "reccsv.h"
-#include "series.h"
+#include "base/mtime.h"
+#include "recording/reccsv.h"
+#include "model/series.h"
 
 #define NS_PER_MS INT64_C(1000000)
 /* Width of the chart in a 200-column terminal, in braille dots. */
@@ -47,7 +47,7 @@ static int bench_gen(long rows, const char *path)
 	const int64_t wall0_ns = INT64_C(1795514400) * 1000000000 + 123 * NS_PER_MS;
 	const int64_t total_avail = INT64_C(16) << 30;
 	for (long i = 0; i < rows; i++) {
-		probe_sample s;
+		sample s;
 		double x = (double)i / (double)rows;
 		double base;
 		if (x < 0.02)
@@ -63,16 +63,16 @@ static int bench_gen(long rows, const char *path)
 		/* 10 ms ticks, a little jitter in the sampler's elapsed time. */
 		s.elapsed_ns = i * 10 * NS_PER_MS + (int64_t)(bench_rand() % 40000);
 		s.wall_ns = wall0_ns + s.elapsed_ns;
-		s.v[PROBE_RSS] = rss;
-		s.v[PROBE_ANON] = rss * 9 / 10;
-		s.v[PROBE_FILE] = rss / 10 - 4096 * (int64_t)(bench_rand() % 64);
-		s.v[PROBE_SHMEM] = 4096 * (int64_t)(bench_rand() % 1024);
-		s.v[PROBE_SWAP] = 0;
-		s.v[PROBE_PSS] = PROBE_NONE;
-		s.v[PROBE_PROCS] = 1 + (int64_t)(i % 5000 < 4000 ? 3 : 0);
-		s.v[PROBE_SYS_USED] = rss + (INT64_C(3) << 30) + (int64_t)(bench_rand() % 50000000);
-		s.v[PROBE_SYS_AVAIL] = total_avail - s.v[PROBE_SYS_USED];
-		s.v[PROBE_CGROUP] = rss + (INT64_C(200) << 20);
+		s.v[SAMPLE_RSS] = rss;
+		s.v[SAMPLE_ANON] = rss * 9 / 10;
+		s.v[SAMPLE_FILE] = rss / 10 - 4096 * (int64_t)(bench_rand() % 64);
+		s.v[SAMPLE_SHMEM] = 4096 * (int64_t)(bench_rand() % 1024);
+		s.v[SAMPLE_SWAP] = 0;
+		s.v[SAMPLE_PSS] = SAMPLE_NONE;
+		s.v[SAMPLE_PROCS] = 1 + (int64_t)(i % 5000 < 4000 ? 3 : 0);
+		s.v[SAMPLE_SYS_USED] = rss + (INT64_C(3) << 30) + (int64_t)(bench_rand() % 50000000);
+		s.v[SAMPLE_SYS_AVAIL] = total_avail - s.v[SAMPLE_SYS_USED];
+		s.v[SAMPLE_CGROUP] = rss + (INT64_C(200) << 20);
 		const char *marker = i > 0 && i % 100000 == 0 ? "epoch done, saving \"checkpoint\"" : NULL;
 		if (reccsv_write(w, &s, marker, err, sizeof err) != 0) {
 			fprintf(stderr, "%s\n", err);
@@ -94,7 +94,7 @@ static double bench_now(void)
 }
 
 /* reccsv_row_fn: what replay does with a row (its marker list is not timed). */
-static int bench_on_row(void *ctx, const probe_sample *s, const char *marker)
+static int bench_on_row(void *ctx, const sample *s, const char *marker)
 {
 	(void)marker;
 	series_append(ctx, s);
@@ -102,10 +102,10 @@ static int bench_on_row(void *ctx, const probe_sample *s, const char *marker)
 }
 
 /* reccsv_row_fn that only counts, to time the reader alone. */
-static int bench_count_row(void *ctx, const probe_sample *s, const char *marker)
+static int bench_count_row(void *ctx, const sample *s, const char *marker)
 {
 	(void)marker;
-	*(int64_t *)ctx += s->v[PROBE_RSS];
+	*(int64_t *)ctx += s->v[SAMPLE_RSS];
 	return 0;
 }
 
@@ -144,7 +144,7 @@ static int bench_load(const char *path, bool slow)
 	static int64_t min[BENCH_FRAME_SLICES], max[BENCH_FRAME_SLICES];
 	int64_t checksum = 0;
 	if (series_span(s, &first_ns, &last_ns) == 0) {
-		for (int c = 0; c < PROBE_NCOLS; c++) {
+		for (int c = 0; c < SAMPLE_NCOLS; c++) {
 			series_window(s, c, first_ns, last_ns + 1, BENCH_FRAME_SLICES, min, max);
 			checksum += max[BENCH_FRAME_SLICES / 2];
 		}

@@ -20,21 +20,21 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "child.h"
-#include "duration.h"
-#include "guard.h"
-#include "logbook.h"
-#include "logsrc.h"
-#include "mtime.h"
-#include "outfile.h"
-#include "probe.h"
-#include "reccsv.h"
+#include "record/child.h"
+#include "base/duration.h"
+#include "record/guard.h"
+#include "model/logbook.h"
+#include "record/logsrc.h"
+#include "base/mtime.h"
+#include "base/outfile.h"
+#include "record/probe.h"
+#include "recording/reccsv.h"
 #include "replay.h"
 #include "report.h"
-#include "sampler.h"
-#include "series.h"
-#include "ui.h"
-#include "units.h"
+#include "record/sampler.h"
+#include "model/series.h"
+#include "view/ui.h"
+#include "base/units.h"
 
 #define MEMLOG_VERSION "0.1.0"
 #define MAX_LOGS 16
@@ -638,15 +638,15 @@ static void print_summary(session *s, const char *csv_path, const char *log_path
 		return;
 	}
 	units_elapsed(last - first, span, sizeof span);
-	int col = PROBE_RSS;
-	if (series_peak(s->ser, PROBE_PSS, &peak, &at) == 0)
-		col = PROBE_PSS;
-	else if (series_peak(s->ser, PROBE_RSS, &peak, &at) == 0)
-		col = PROBE_RSS;
-	else if (series_peak(s->ser, PROBE_CGROUP, &peak, &at) == 0)
-		col = PROBE_CGROUP;
-	else if (series_peak(s->ser, PROBE_SYS_USED, &peak, &at) == 0)
-		col = PROBE_SYS_USED;
+	int col = SAMPLE_RSS;
+	if (series_peak(s->ser, SAMPLE_PSS, &peak, &at) == 0)
+		col = SAMPLE_PSS;
+	else if (series_peak(s->ser, SAMPLE_RSS, &peak, &at) == 0)
+		col = SAMPLE_RSS;
+	else if (series_peak(s->ser, SAMPLE_CGROUP, &peak, &at) == 0)
+		col = SAMPLE_CGROUP;
+	else if (series_peak(s->ser, SAMPLE_SYS_USED, &peak, &at) == 0)
+		col = SAMPLE_SYS_USED;
 	else
 		peak = -1;
 	if (s->csv_failed) {
@@ -668,7 +668,7 @@ static void print_summary(session *s, const char *csv_path, const char *log_path
 	if (peak >= 0) {
 		units_bytes(peak, peak_s, sizeof peak_s);
 		units_elapsed(at, at_s, sizeof at_s);
-		fprintf(stderr, ", peak %s %s at %s", probe_col_names[col], peak_s, at_s);
+		fprintf(stderr, ", peak %s %s at %s", sample_col_names[col], peak_s, at_s);
 	}
 	if (logbook_file_failed(s->lb))
 		fprintf(stderr, "\nmemlog: wrote %s; %s stops at its last whole line, where the disk filled\n",

@@ -19,10 +19,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "logsrc.h"
-#include "mtime.h"
-#include "reccsv.h"
-#include "ui.h"
+#include "record/logsrc.h"
+#include "base/mtime.h"
+#include "recording/reccsv.h"
+#include "view/ui.h"
 
 #define REPLAY_CHUNK ((size_t)1 << 20)
 /* The lines kept in memory of a log read from a FIFO (it cannot be counted first). */
@@ -52,7 +52,7 @@ typedef struct load_ctx {
 } load_ctx;
 
 /* One row of the recording: into the series, its marker into the markers. */
-static int replay_on_row(void *ctx, const probe_sample *smp, const char *marker)
+static int replay_on_row(void *ctx, const sample *smp, const char *marker)
 {
 	load_ctx *c = ctx;
 	series_append(c->s, smp);
@@ -327,7 +327,7 @@ typedef struct replay_state {
 static void replay_mark(void *ctx, const char *label, int64_t at_ns)
 {
 	replay_state *st = ctx;
-	probe_sample last;
+	sample last;
 	char err[512];
 	int64_t wall0 = series_last(st->s, &last) == 0 && last.wall_ns ? last.wall_ns - last.elapsed_ns : 0;
 	markers_add(st->m, at_ns, label);
@@ -526,7 +526,7 @@ int replay_main(int argc, char **argv)
 	}
 
 	/* Times without a zone in app logs: the recording's year and local zone. */
-	probe_sample last;
+	sample last;
 	if (series_last(st.s, &last) == 0 && last.wall_ns) {
 		time_t t = (time_t)(last.wall_ns / 1000000000);
 		struct tm tm;

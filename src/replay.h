@@ -6,10 +6,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "logbook.h"
-#include "logtime.h"
-#include "markers.h"
-#include "series.h"
+#include "model/logbook.h"
+#include "recording/logtime.h"
+#include "model/markers.h"
+#include "model/series.h"
 
 #define REPLAY_MAX_LOGS 16
 

@@ -6,7 +6,7 @@
  * terminal as a control sequence.
  */
 #include "report.h"
-#include "outfile.h"
+#include "base/outfile.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -17,14 +17,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "logbook.h"
-#include "logtext.h"
-#include "markers.h"
-#include "phases.h"
-#include "reccsv.h"
+#include "model/logbook.h"
+#include "view/logtext.h"
+#include "model/markers.h"
+#include "analysis/phases.h"
+#include "recording/reccsv.h"
 #include "replay.h"
-#include "svgplot.h"
-#include "units.h"
+#include "view/svgplot.h"
+#include "base/units.h"
 
 #define REPORT_MAX_PHASES 256
 #define REPORT_TEXT_COLS 60
@@ -37,7 +37,7 @@ typedef struct load_state {
 } load_state;
 
 /* One row: its times and every column, grown as needed. */
-static int report_on_row(void *ctx, const probe_sample *s, const char *marker)
+static int report_on_row(void *ctx, const sample *s, const char *marker)
 {
 	load_state *ls = ctx;
 	report_data *d = ls->d;
@@ -50,7 +50,7 @@ static int report_on_row(void *ctx, const probe_sample *s, const char *marker)
 		if (w)
 			d->wall_ns = w;
 		bool ok = t && w;
-		for (int c = 0; c < PROBE_NCOLS && ok; c++) {
+		for (int c = 0; c < SAMPLE_NCOLS && ok; c++) {
 			int64_t *v = realloc(d->v[c], cap * sizeof *v);
 			if (v)
 				d->v[c] = v;
@@ -64,7 +64,7 @@ static int report_on_row(void *ctx, const probe_sample *s, const char *marker)
 	}
 	d->t_ns[d->n] = s->elapsed_ns;
 	d->wall_ns[d->n] = s->wall_ns;
-	for (int c = 0; c < PROBE_NCOLS; c++)
+	for (int c = 0; c < SAMPLE_NCOLS; c++)
 		d->v[c][d->n] = s->v[c];
 	if (marker && *marker)
 		markers_add(d->marks, s->elapsed_ns, marker);
@@ -108,7 +108,7 @@ void report_data_free(report_data *d)
 {
 	free(d->t_ns);
 	free(d->wall_ns);
-	for (int c = 0; c < PROBE_NCOLS; c++)
+	for (int c = 0; c < SAMPLE_NCOLS; c++)
 		free(d->v[c]);
 	markers_free(d->marks);
 	memset(d, 0, sizeof *d);
@@ -117,12 +117,12 @@ void report_data_free(report_data *d)
 int report_pick_series(const report_data *d, const char *name)
 {
 	if (name) {
-		for (int c = 0; c < PROBE_NCOLS; c++)
-			if (strcmp(probe_col_names[c], name) == 0)
+		for (int c = 0; c < SAMPLE_NCOLS; c++)
+			if (strcmp(sample_col_names[c], name) == 0)
 				return c;
 		return -1;
 	}
-	static const int order[] = { PROBE_PSS, PROBE_RSS, PROBE_CGROUP, PROBE_SYS_USED };
+	static const int order[] = { SAMPLE_PSS, SAMPLE_RSS, SAMPLE_CGROUP, SAMPLE_SYS_USED };
 	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
 		for (size_t k = 0; k < d->n; k++)
 			if (d->v[order[i]][k] >= 0)
@@ -414,7 +414,7 @@ int report_main(int argc, char **argv)
 		units_bytes(peak, pk, sizeof pk);
 		units_elapsed_compact(peak_t, a, sizeof a);
 		report_clock(wall0 + peak_t, false, b, sizeof b);
-		printf("peak       %s %s at %s (%s)\n", probe_col_names[col], pk, a, b);
+		printf("peak       %s %s at %s (%s)\n", sample_col_names[col], pk, a, b);
 	}
 	if (np == 0) {
 		printf("\nThe recording is too short to segment into phases (%zu samples over %s).\n", d.n, span);
@@ -579,7 +579,7 @@ int plot_main(int argc, char **argv)
 			goto out;
 		}
 		report_notes_stderr(argv[optind + i], &d[i].info);
-		int ci = report_pick_series(&d[i], series_name ? series_name : (i ? probe_col_names[col] : NULL));
+		int ci = report_pick_series(&d[i], series_name ? series_name : (i ? sample_col_names[col] : NULL));
 		if (ci < 0) {
 			fprintf(stderr, "memlog: %s: %s\n", argv[optind + i], "that series was not measured in this recording");
 			goto out;
@@ -608,9 +608,9 @@ int plot_main(int argc, char **argv)
 	cmd = report_command(csv_path);
 	units_bytes(peak > 0 ? peak : 0, pk, sizeof pk);
 	units_elapsed_compact(peak_t, at, sizeof at);
-	snprintf(title, sizeof title, "%.600s: peak %s %s at %s", cmd ? cmd : csv_path, probe_col_names[col], pk, at);
-	snprintf(name1, sizeof name1, "%s %.250s", probe_col_names[col], csv_path);
-	snprintf(name2, sizeof name2, "%s %.250s", probe_col_names[col], nfiles == 2 ? argv[optind + 1] : "");
+	snprintf(title, sizeof title, "%.600s: peak %s %s at %s", cmd ? cmd : csv_path, sample_col_names[col], pk, at);
+	snprintf(name1, sizeof name1, "%s %.250s", sample_col_names[col], csv_path);
+	snprintf(name2, sizeof name2, "%s %.250s", sample_col_names[col], nfiles == 2 ? argv[optind + 1] : "");
 
 	markers_item marks[256];
 	size_t nm = markers_copy(d[0].marks, marks, 256);

@@ -6,16 +6,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "markers.h"
-#include "probe.h"
-#include "reccsv.h"
+#include "model/markers.h"
+#include "model/sample.h"
+#include "recording/reccsv.h"
 
 /* A recording loaded whole, a column at a time (for phases and plots). */
 typedef struct report_data {
 	size_t n;
 	int64_t *t_ns;    /* elapsed */
 	int64_t *wall_ns; /* 0 where unknown */
-	int64_t *v[PROBE_NCOLS];
+	int64_t *v[SAMPLE_NCOLS];
 	markers *marks;   /* marker column and REC.markers.csv */
 	reccsv_info info;
 } report_data;

@@ -12,8 +12,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "logtime.h"
-#include "mtime.h"
+#include "recording/logtime.h"
+#include "base/mtime.h"
 
 #define NS_PER_S INT64_C(1000000000)
 #define NS_PER_MS INT64_C(1000000)

@@ -16,7 +16,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "reccsv.h"
+#include "recording/reccsv.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -44,7 +44,7 @@ static uint64_t fuzz_mix(uint64_t h, const void *p, size_t len)
 }
 
 /* reccsv_row_fn: hashes the row. */
-static int fuzz_on_row(void *ctx, const probe_sample *s, const char *marker)
+static int fuzz_on_row(void *ctx, const sample *s, const char *marker)
 {
 	struct outcome *o = ctx;
 	o->hash = fuzz_mix(o->hash, s, sizeof *s);

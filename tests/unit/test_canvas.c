@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "canvas.h"
+#include "view/canvas.h"
 
 static char *last_dump;
 

@@ -24,8 +24,8 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "canvas.h"
-#include "chart.h"
+#include "view/canvas.h"
+#include "view/chart.h"
 
 #define NS_PER_MS INT64_C(1000000)
 #define NS_PER_S INT64_C(1000000000)

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "duration.h"
+#include "base/duration.h"
 
 /* Parses text, asserting success, and returns the ns. */
 static int64_t parse_ok(const char *text)

@@ -7,7 +7,7 @@
 
 #include <stdlib.h>
 
-#include "logindex.h"
+#include "view/logindex.h"
 
 /* The position a brute-force scan gives: the newest-placed line whose time is
  * at or before t, where among equal times the one added last wins. */

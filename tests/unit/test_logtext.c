@@ -17,8 +17,8 @@
 #include <wchar.h>
 #include <wctype.h>
 
-#include "canvas.h"
-#include "logtext.h"
+#include "view/canvas.h"
+#include "view/logtext.h"
 
 /* U+FFFD in UTF-8. */
 #define R "\xef\xbf\xbd"

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "logtime.h"
+#include "recording/logtime.h"
 
 #define NS_PER_S INT64_C(1000000000)
 

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "mtime.h"
+#include "base/mtime.h"
 
 #define NS_PER_S INT64_C(1000000000)
 #define NS_PER_MS INT64_C(1000000)

@@ -24,7 +24,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "phases.h"
+#include "analysis/phases.h"
 #include "phasegen.h"
 /* The unit build links only the objects of src/, so the generator comes in here. */
 #include "phasegen.c"

@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "probe.h"
+#include "record/probe.h"
 
 #define KB INT64_C(1024)
 #define MS INT64_C(1000000)
@@ -72,10 +72,10 @@ static probe *open_ok(const probe_config *c)
 }
 
 /* Reads a sample that must succeed, returning probe_read's count. */
-static int read_ok(probe *p, int64_t now_ns, probe_sample *s)
+static int read_ok(probe *p, int64_t now_ns, sample *s)
 {
 	char err[256] = "";
-	probe_sample_clear(s);
+	sample_clear(s);
 	int n = probe_read(p, now_ns, s, err, sizeof err);
 	if (n < 0)
 		print_error("probe_read: %s\n", err);
@@ -87,18 +87,18 @@ static int read_ok(probe *p, int64_t now_ns, probe_sample *s)
 static void test_names_and_clear(void **state)
 {
 	(void)state;
-	static const char *const want[PROBE_NCOLS] = {
+	static const char *const want[SAMPLE_NCOLS] = {
 		"rss", "anon", "file", "shmem", "swap", "pss", "procs", "sys_used", "sys_avail", "cgroup",
 	};
-	for (int i = 0; i < PROBE_NCOLS; i++)
-		assert_string_equal(probe_col_names[i], want[i]);
-	probe_sample s;
+	for (int i = 0; i < SAMPLE_NCOLS; i++)
+		assert_string_equal(sample_col_names[i], want[i]);
+	sample s;
 	memset(&s, 0x5a, sizeof s);
-	probe_sample_clear(&s);
+	sample_clear(&s);
 	assert_int_equal(s.elapsed_ns, 0);
 	assert_int_equal(s.wall_ns, 0);
-	for (int i = 0; i < PROBE_NCOLS; i++)
-		assert_int_equal(s.v[i], PROBE_NONE);
+	for (int i = 0; i < SAMPLE_NCOLS; i++)
+		assert_int_equal(s.v[i], SAMPLE_NONE);
 }
 
 /* pid 100 and its descendants 101, 102, 103 (zombie), 104 (no Vm lines). */
@@ -107,22 +107,22 @@ static void test_tree_sums(void **state)
 	(void)state;
 	probe_config c = tree_cfg(100, true, true);
 	probe *p = open_ok(&c);
-	probe_sample s;
+	sample s;
 	assert_int_equal(read_ok(p, 0, &s), 4);
-	assert_int_equal(s.v[PROBE_RSS], (1000 + 2000 + 4000) * KB);
-	assert_int_equal(s.v[PROBE_ANON], (600 + 1500 + 3000) * KB);
-	assert_int_equal(s.v[PROBE_FILE], (300 + 400 + 1000) * KB);
-	assert_int_equal(s.v[PROBE_SHMEM], (100 + 100 + 0) * KB);
-	assert_int_equal(s.v[PROBE_SWAP], (50 + 0 + 20) * KB);
-	assert_int_equal(s.v[PROBE_PROCS], 4);
-	assert_int_equal(s.v[PROBE_PSS], PROBE_NONE);
-	assert_int_equal(s.v[PROBE_SYS_USED], SYS_USED);
-	assert_int_equal(s.v[PROBE_SYS_AVAIL], SYS_AVAIL);
+	assert_int_equal(s.v[SAMPLE_RSS], (1000 + 2000 + 4000) * KB);
+	assert_int_equal(s.v[SAMPLE_ANON], (600 + 1500 + 3000) * KB);
+	assert_int_equal(s.v[SAMPLE_FILE], (300 + 400 + 1000) * KB);
+	assert_int_equal(s.v[SAMPLE_SHMEM], (100 + 100 + 0) * KB);
+	assert_int_equal(s.v[SAMPLE_SWAP], (50 + 0 + 20) * KB);
+	assert_int_equal(s.v[SAMPLE_PROCS], 4);
+	assert_int_equal(s.v[SAMPLE_PSS], SAMPLE_NONE);
+	assert_int_equal(s.v[SAMPLE_SYS_USED], SYS_USED);
+	assert_int_equal(s.v[SAMPLE_SYS_AVAIL], SYS_AVAIL);
 	/* Same again from the kept fds, before and after a rescan. */
 	assert_int_equal(read_ok(p, 100 * MS, &s), 4);
-	assert_int_equal(s.v[PROBE_RSS], 7000 * KB);
+	assert_int_equal(s.v[SAMPLE_RSS], 7000 * KB);
 	assert_int_equal(read_ok(p, 400 * MS, &s), 4);
-	assert_int_equal(s.v[PROBE_RSS], 7000 * KB);
+	assert_int_equal(s.v[SAMPLE_RSS], 7000 * KB);
 	probe_close(p);
 }
 
@@ -130,29 +130,29 @@ static void test_tree_sums(void **state)
 static void test_tree_flags(void **state)
 {
 	(void)state;
-	probe_sample s;
+	sample s;
 	probe_config c = tree_cfg(100, false, true);
 	probe *p = open_ok(&c);
 	assert_int_equal(read_ok(p, 0, &s), 3);
-	assert_int_equal(s.v[PROBE_RSS], (2000 + 4000) * KB);
-	assert_int_equal(s.v[PROBE_SWAP], 20 * KB);
-	assert_int_equal(s.v[PROBE_PROCS], 3);
+	assert_int_equal(s.v[SAMPLE_RSS], (2000 + 4000) * KB);
+	assert_int_equal(s.v[SAMPLE_SWAP], 20 * KB);
+	assert_int_equal(s.v[SAMPLE_PROCS], 3);
 	probe_close(p);
 
 	c = tree_cfg(100, true, false);
 	p = open_ok(&c);
 	assert_int_equal(read_ok(p, 0, &s), 1);
-	assert_int_equal(s.v[PROBE_RSS], 1000 * KB);
-	assert_int_equal(s.v[PROBE_ANON], 600 * KB);
-	assert_int_equal(s.v[PROBE_PROCS], 1);
+	assert_int_equal(s.v[SAMPLE_RSS], 1000 * KB);
+	assert_int_equal(s.v[SAMPLE_ANON], 600 * KB);
+	assert_int_equal(s.v[SAMPLE_PROCS], 1);
 	probe_close(p);
 
 	/* A leaf with include_root false has nothing to count: the caller's "tree gone". */
 	c = tree_cfg(201, false, true);
 	p = open_ok(&c);
 	assert_int_equal(read_ok(p, 0, &s), 0);
-	assert_int_equal(s.v[PROBE_RSS], 0);
-	assert_int_equal(s.v[PROBE_PROCS], 0);
+	assert_int_equal(s.v[SAMPLE_RSS], 0);
+	assert_int_equal(s.v[SAMPLE_PROCS], 0);
 	probe_close(p);
 }
 
@@ -163,14 +163,14 @@ static void test_pss_paced(void **state)
 	probe_config c = tree_cfg(100, true, true);
 	c.pss = true;
 	probe *p = open_ok(&c);
-	probe_sample s;
+	sample s;
 	const int64_t pss = (800 + 1200 + 3500) * KB; /* 103 and 104 have none */
 	static const int64_t at_ms[] = { 0, 500, 1000, 1600, 2000 };
 	static const bool has[] = { true, false, true, false, true };
 	for (size_t i = 0; i < sizeof at_ms / sizeof at_ms[0]; i++) {
 		read_ok(p, at_ms[i] * MS, &s);
-		assert_int_equal(s.v[PROBE_PSS], has[i] ? pss : PROBE_NONE);
-		assert_int_equal(s.v[PROBE_RSS], 7000 * KB);
+		assert_int_equal(s.v[SAMPLE_PSS], has[i] ? pss : SAMPLE_NONE);
+		assert_int_equal(s.v[SAMPLE_RSS], 7000 * KB);
 	}
 	probe_close(p);
 
@@ -178,11 +178,11 @@ static void test_pss_paced(void **state)
 	c.pss_interval_ns = 300 * MS;
 	p = open_ok(&c);
 	read_ok(p, 0, &s);
-	assert_int_equal(s.v[PROBE_PSS], pss);
+	assert_int_equal(s.v[SAMPLE_PSS], pss);
 	read_ok(p, 200 * MS, &s);
-	assert_int_equal(s.v[PROBE_PSS], PROBE_NONE);
+	assert_int_equal(s.v[SAMPLE_PSS], SAMPLE_NONE);
 	read_ok(p, 300 * MS, &s);
-	assert_int_equal(s.v[PROBE_PSS], pss);
+	assert_int_equal(s.v[SAMPLE_PSS], pss);
 	probe_close(p);
 }
 
@@ -220,29 +220,29 @@ static void test_vanished(void **state)
 	c.proc_root = proc;
 	c.pss = true;
 	probe *p = open_ok(&c);
-	probe_sample s;
+	sample s;
 	assert_int_equal(read_ok(p, 0, &s), 4);
-	assert_int_equal(s.v[PROBE_PSS], 5500 * KB);
+	assert_int_equal(s.v[SAMPLE_PSS], 5500 * KB);
 
 	/* 102 dies: the kept fd now reads 0 bytes, as on /proc. */
 	sh(": > '%s/proc/102/status'", dir);
 	assert_int_equal(read_ok(p, 100 * MS, &s), 3);
-	assert_int_equal(s.v[PROBE_RSS], (1000 + 2000) * KB);
-	assert_int_equal(s.v[PROBE_SWAP], 50 * KB);
-	assert_int_equal(s.v[PROBE_PROCS], 3);
+	assert_int_equal(s.v[SAMPLE_RSS], (1000 + 2000) * KB);
+	assert_int_equal(s.v[SAMPLE_SWAP], 50 * KB);
+	assert_int_equal(s.v[SAMPLE_PROCS], 3);
 
 	/* Its directory goes away; its child 104 is orphaned out of the tree. */
 	sh("rm -r '%s/proc/102'", dir);
 	assert_int_equal(read_ok(p, 1000 * MS, &s), 2);
-	assert_int_equal(s.v[PROBE_RSS], 3000 * KB);
-	assert_int_equal(s.v[PROBE_PSS], (800 + 1200) * KB);
+	assert_int_equal(s.v[SAMPLE_RSS], 3000 * KB);
+	assert_int_equal(s.v[SAMPLE_PSS], (800 + 1200) * KB);
 
 	/* The rest of the tree goes: 0 processes, which ends a --pid recording. */
 	sh(": > '%s/proc/100/status' && : > '%s/proc/101/status'", dir, dir);
 	assert_int_equal(read_ok(p, 1100 * MS, &s), 0);
-	assert_int_equal(s.v[PROBE_RSS], 0);
-	assert_int_equal(s.v[PROBE_PROCS], 0);
-	assert_int_equal(s.v[PROBE_SYS_USED], SYS_USED);
+	assert_int_equal(s.v[SAMPLE_RSS], 0);
+	assert_int_equal(s.v[SAMPLE_PROCS], 0);
+	assert_int_equal(s.v[SAMPLE_SYS_USED], SYS_USED);
 	probe_close(p);
 	sh("rm -rf '%s'", dir);
 }
@@ -256,16 +256,16 @@ static void test_new_child_on_rescan(void **state)
 	probe_config c = tree_cfg(200, true, true);
 	c.proc_root = proc;
 	probe *p = open_ok(&c);
-	probe_sample s;
+	sample s;
 	assert_int_equal(read_ok(p, 0, &s), 2);
-	assert_int_equal(s.v[PROBE_RSS], (300 + 700) * KB);
+	assert_int_equal(s.v[SAMPLE_RSS], (300 + 700) * KB);
 
 	/* A new child of 201 (a new pid, like 300's files), seen at the next scan. */
 	sh("cp -r '%s/proc/300' '%s/proc/301' && sed -i 's/^300 (v1 job) S 1 /301 (v1 job) S 201 /' '%s/proc/301/stat'",
 	   dir, dir, dir);
 	assert_int_equal(read_ok(p, 249 * MS, &s), 2);
 	assert_int_equal(read_ok(p, 250 * MS, &s), 3);
-	assert_int_equal(s.v[PROBE_RSS], (300 + 700 + 1500) * KB);
+	assert_int_equal(s.v[SAMPLE_RSS], (300 + 700 + 1500) * KB);
 
 	/* 300 was outside the tree, so scans skip it; were its pid reused by a
 	 * new child of 201, the periodic full scan (every 8th) finds it. */
@@ -275,7 +275,7 @@ static void test_new_child_on_rescan(void **state)
 		if (read_ok(p, k * 250 * MS, &s) == 4)
 			found_at = k;
 	assert_true(found_at >= 2 && found_at <= 9);
-	assert_int_equal(s.v[PROBE_RSS], (300 + 700 + 1500 + 1500) * KB);
+	assert_int_equal(s.v[SAMPLE_RSS], (300 + 700 + 1500 + 1500) * KB);
 	probe_close(p);
 	sh("rm -rf '%s'", dir);
 }
@@ -374,18 +374,18 @@ static void test_cgroup_v2_dir(void **state)
 	probe_config c = { .proc_root = fx_proc, .sys_root = fx_sys, .kind = PROBE_KIND_CGROUP,
 			   .cgroup_dir = dir };
 	probe *p = open_ok(&c);
-	probe_sample s;
+	sample s;
 	/* cgroup.procs lists 102, 100, 999 (gone) and 101. */
 	assert_int_equal(read_ok(p, 0, &s), 3);
-	assert_int_equal(s.v[PROBE_PROCS], 3);
-	assert_int_equal(s.v[PROBE_RSS], 7000 * KB);
-	assert_int_equal(s.v[PROBE_CGROUP], 9437184);
-	assert_int_equal(s.v[PROBE_ANON], 5222400);
-	assert_int_equal(s.v[PROBE_FILE], 1740800);
-	assert_int_equal(s.v[PROBE_SHMEM], 204800);
-	assert_int_equal(s.v[PROBE_SWAP], 71680);
-	assert_int_equal(s.v[PROBE_PSS], PROBE_NONE);
-	assert_int_equal(s.v[PROBE_SYS_AVAIL], SYS_AVAIL);
+	assert_int_equal(s.v[SAMPLE_PROCS], 3);
+	assert_int_equal(s.v[SAMPLE_RSS], 7000 * KB);
+	assert_int_equal(s.v[SAMPLE_CGROUP], 9437184);
+	assert_int_equal(s.v[SAMPLE_ANON], 5222400);
+	assert_int_equal(s.v[SAMPLE_FILE], 1740800);
+	assert_int_equal(s.v[SAMPLE_SHMEM], 204800);
+	assert_int_equal(s.v[SAMPLE_SWAP], 71680);
+	assert_int_equal(s.v[SAMPLE_PSS], SAMPLE_NONE);
+	assert_int_equal(s.v[SAMPLE_SYS_AVAIL], SYS_AVAIL);
 	probe_close(p);
 }
 
@@ -398,27 +398,27 @@ static void test_cgroup_v1_dir(void **state)
 	probe_config c = { .proc_root = fx_proc, .sys_root = fx_sys_v1, .kind = PROBE_KIND_CGROUP,
 			   .cgroup_dir = dir, .pss = true };
 	probe *p = open_ok(&c);
-	probe_sample s;
+	sample s;
 	assert_int_equal(read_ok(p, 0, &s), 2);
-	assert_int_equal(s.v[PROBE_PROCS], 2);
-	assert_int_equal(s.v[PROBE_RSS], (300 + 700) * KB);
-	assert_int_equal(s.v[PROBE_PSS], (250 + 600) * KB);
-	assert_int_equal(s.v[PROBE_CGROUP], 8388608);
-	assert_int_equal(s.v[PROBE_ANON], 2000000);
-	assert_int_equal(s.v[PROBE_FILE], 1000000);
-	assert_int_equal(s.v[PROBE_SHMEM], 300000);
-	assert_int_equal(s.v[PROBE_SWAP], 40960);
+	assert_int_equal(s.v[SAMPLE_PROCS], 2);
+	assert_int_equal(s.v[SAMPLE_RSS], (300 + 700) * KB);
+	assert_int_equal(s.v[SAMPLE_PSS], (250 + 600) * KB);
+	assert_int_equal(s.v[SAMPLE_CGROUP], 8388608);
+	assert_int_equal(s.v[SAMPLE_ANON], 2000000);
+	assert_int_equal(s.v[SAMPLE_FILE], 1000000);
+	assert_int_equal(s.v[SAMPLE_SHMEM], 300000);
+	assert_int_equal(s.v[SAMPLE_SWAP], 40960);
 	probe_close(p);
 
 	/* Without swap accounting, swap is not measured; an empty cgroup counts 0. */
 	snprintf(dir, sizeof dir, "%s/fs/cgroup/memory/user/noswap", fx_sys_v1);
 	p = open_ok(&c);
 	assert_int_equal(read_ok(p, 0, &s), 0);
-	assert_int_equal(s.v[PROBE_PROCS], 0);
-	assert_int_equal(s.v[PROBE_RSS], 0);
-	assert_int_equal(s.v[PROBE_CGROUP], 1048576);
-	assert_int_equal(s.v[PROBE_ANON], 500000);
-	assert_int_equal(s.v[PROBE_SWAP], PROBE_NONE);
+	assert_int_equal(s.v[SAMPLE_PROCS], 0);
+	assert_int_equal(s.v[SAMPLE_RSS], 0);
+	assert_int_equal(s.v[SAMPLE_CGROUP], 1048576);
+	assert_int_equal(s.v[SAMPLE_ANON], 500000);
+	assert_int_equal(s.v[SAMPLE_SWAP], SAMPLE_NONE);
 	probe_close(p);
 }
 
@@ -439,7 +439,7 @@ static void test_cgroup_not_memory(void **state)
 static void test_tree_cgroup_column(void **state)
 {
 	(void)state;
-	probe_sample s;
+	sample s;
 	struct {
 		pid_t pid;
 		const char *sys;
@@ -447,17 +447,17 @@ static void test_tree_cgroup_column(void **state)
 	} cases[] = {
 		{ 100, fx_sys, 9437184 },        /* v2 "0::/job.slice" */
 		{ 300, fx_sys_v1, 8388608 },     /* v1 "4:memory:/user/job" */
-		{ 300, fx_sys, PROBE_NONE },     /* v2 /user/job has no memory.current */
-		{ 200, fx_sys, PROBE_NONE },     /* v2 root cgroup */
-		{ 100, fx_sys_v1, PROBE_NONE },  /* no v1 memory line, no unified mount */
-		{ 100, "/nonexistent", PROBE_NONE },
+		{ 300, fx_sys, SAMPLE_NONE },     /* v2 /user/job has no memory.current */
+		{ 200, fx_sys, SAMPLE_NONE },     /* v2 root cgroup */
+		{ 100, fx_sys_v1, SAMPLE_NONE },  /* no v1 memory line, no unified mount */
+		{ 100, "/nonexistent", SAMPLE_NONE },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		probe_config c = tree_cfg(cases[i].pid, true, false);
 		c.sys_root = cases[i].sys;
 		probe *p = open_ok(&c);
 		assert_int_equal(read_ok(p, 0, &s), 1);
-		assert_int_equal(s.v[PROBE_CGROUP], cases[i].want);
+		assert_int_equal(s.v[SAMPLE_CGROUP], cases[i].want);
 		probe_close(p);
 	}
 }
@@ -468,15 +468,15 @@ static void test_system(void **state)
 	(void)state;
 	probe_config c = { .proc_root = fx_proc, .sys_root = fx_sys, .kind = PROBE_KIND_SYSTEM };
 	probe *p = open_ok(&c);
-	probe_sample s;
+	sample s;
 	assert_int_equal(read_ok(p, 0, &s), 0);
-	for (int i = 0; i < PROBE_NCOLS; i++) {
-		if (i == PROBE_SYS_USED)
+	for (int i = 0; i < SAMPLE_NCOLS; i++) {
+		if (i == SAMPLE_SYS_USED)
 			assert_int_equal(s.v[i], SYS_USED);
-		else if (i == PROBE_SYS_AVAIL)
+		else if (i == SAMPLE_SYS_AVAIL)
 			assert_int_equal(s.v[i], SYS_AVAIL);
 		else
-			assert_int_equal(s.v[i], PROBE_NONE);
+			assert_int_equal(s.v[i], SAMPLE_NONE);
 	}
 	probe_close(p);
 }
@@ -489,10 +489,10 @@ static void test_meminfo_unreadable(void **state)
 	copy_tree(dir, proc, sizeof proc);
 	probe_config c = { .proc_root = proc, .kind = PROBE_KIND_SYSTEM };
 	probe *p = open_ok(&c);
-	probe_sample s;
+	sample s;
 	assert_int_equal(read_ok(p, 0, &s), 0);
 	sh(": > '%s/proc/meminfo'", dir);
-	probe_sample_clear(&s);
+	sample_clear(&s);
 	assert_int_equal(probe_read(p, 100 * MS, &s, err, sizeof err), -1);
 	assert_non_null(strstr(err, "meminfo"));
 	probe_close(p);
@@ -506,14 +506,14 @@ static void test_real_proc(void **state)
 	probe_config c = { .proc_root = "/proc", .sys_root = "/sys", .kind = PROBE_KIND_TREE,
 			   .pid = getpid(), .include_root = true, .children = true, .pss = true };
 	probe *p = open_ok(&c);
-	probe_sample s;
+	sample s;
 	assert_int_equal(read_ok(p, 0, &s), 1);
-	assert_true(s.v[PROBE_RSS] > 0);
-	assert_true(s.v[PROBE_ANON] > 0);
-	assert_true(s.v[PROBE_PSS] > 0);
-	assert_int_equal(s.v[PROBE_PROCS], 1);
-	assert_true(s.v[PROBE_SYS_USED] > 0);
-	assert_true(s.v[PROBE_SYS_AVAIL] > 0);
+	assert_true(s.v[SAMPLE_RSS] > 0);
+	assert_true(s.v[SAMPLE_ANON] > 0);
+	assert_true(s.v[SAMPLE_PSS] > 0);
+	assert_int_equal(s.v[SAMPLE_PROCS], 1);
+	assert_true(s.v[SAMPLE_SYS_USED] > 0);
+	assert_true(s.v[SAMPLE_SYS_AVAIL] > 0);
 
 	struct timespec t0, t1;
 	enum { LOOPS = 20000 };
@@ -536,12 +536,12 @@ static void test_real_proc(void **state)
 	c.pss = false;
 	p = open_ok(&c);
 	assert_int_equal(read_ok(p, 0, &s), 1);
-	assert_true(s.v[PROBE_RSS] > 0);
+	assert_true(s.v[SAMPLE_RSS] > 0);
 	kill(child, SIGKILL);
 	assert_int_equal(waitpid(child, NULL, 0), child);
 	/* Reaped: the kept fd reads ESRCH before any rescan. */
 	assert_int_equal(read_ok(p, 1, &s), 0);
-	assert_int_equal(s.v[PROBE_RSS], 0);
+	assert_int_equal(s.v[SAMPLE_RSS], 0);
 	assert_int_equal(read_ok(p, 1000 * MS, &s), 0);
 	probe_close(p);
 }
@@ -572,7 +572,7 @@ static void wait_children(pid_t pid, int n)
 /* A probe of run mode's shape on the live /proc (ourselves as the root, not
  * counted) with no full rescan due for an hour, read once while we have no
  * children; go is a pipe whose closing lets the test's children go. */
-static probe *open_run_shape(probe_sample *s, int go[2])
+static probe *open_run_shape(sample *s, int go[2])
 {
 	probe_config c = { .proc_root = "/proc", .sys_root = "/sys", .kind = PROBE_KIND_TREE,
 			   .pid = getpid(), .include_root = false, .children = true,
@@ -589,7 +589,7 @@ static probe *open_run_shape(probe_sample *s, int go[2])
 static void test_new_child_next_sample(void **state)
 {
 	(void)state;
-	probe_sample s;
+	sample s;
 	int go[2];
 	probe *p = open_run_shape(&s, go);
 	pid_t child = fork();
@@ -611,7 +611,7 @@ static void test_new_child_next_sample(void **state)
 	close(go[0]);
 	wait_children(child, 1);
 	assert_int_equal(read_ok(p, 1 * MS, &s), 2);
-	assert_int_equal(s.v[PROBE_PROCS], 2);
+	assert_int_equal(s.v[SAMPLE_PROCS], 2);
 	close(go[1]);
 	assert_int_equal(waitpid(child, NULL, 0), child);
 	probe_close(p);
@@ -624,7 +624,7 @@ static void test_orphan_next_sample(void **state)
 {
 	(void)state;
 	assert_int_equal(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), 0);
-	probe_sample s;
+	sample s;
 	int go[2];
 	probe *p = open_run_shape(&s, go);
 	pid_t child = fork();

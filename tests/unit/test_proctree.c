@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "proctree.h"
+#include "record/proctree.h"
 
 /* Returns the fixture root: $MEMLOG_FIXTURES, else tests/fixtures (tests run from the repo root). */
 static const char *fixtures(void)

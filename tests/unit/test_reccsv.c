@@ -12,8 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "mtime.h"
-#include "reccsv.h"
+#include "base/mtime.h"
+#include "recording/reccsv.h"
 
 #define NS_PER_S INT64_C(1000000000)
 #define NS_PER_MS INT64_C(1000000)
@@ -33,13 +33,13 @@ static const char *fixture(const char *name)
 /* Rows read back, kept whole so tests can compare every field. */
 struct rows {
 	size_t n, cap;
-	probe_sample *s;
+	sample *s;
 	char **marker;
 	size_t stop_after; /* the callback asks to stop after this many rows (0: never) */
 };
 
 /* reccsv_row_fn that copies each row into a struct rows. */
-static int collect(void *ctx, const probe_sample *s, const char *marker)
+static int collect(void *ctx, const sample *s, const char *marker)
 {
 	struct rows *r = ctx;
 	if (r->n == r->cap) {
@@ -131,14 +131,14 @@ static off_t file_size(const char *path)
 }
 
 /* A sample with every column set from i, some of them not measured. */
-static void make_sample(probe_sample *s, size_t i, int64_t wall0_ns)
+static void make_sample(sample *s, size_t i, int64_t wall0_ns)
 {
 	/* Irregular steps that cross second, minute and day boundaries. */
 	s->elapsed_ns = (int64_t)i * 999983 + (int64_t)(i % 13) * 7 + (int64_t)(i * i % 1000);
 	s->wall_ns = wall0_ns + s->elapsed_ns;
-	for (int c = 0; c < PROBE_NCOLS; c++) {
+	for (int c = 0; c < SAMPLE_NCOLS; c++) {
 		if ((i + (size_t)c) % 7 == 0)
-			s->v[c] = PROBE_NONE;
+			s->v[c] = SAMPLE_NONE;
 		else if ((i + (size_t)c) % 11 == 0)
 			s->v[c] = 0;
 		else if (i % 97 == 5)
@@ -166,7 +166,7 @@ static void test_round_trip(void **state)
 	reccsv_writer *w = reccsv_create(path, OUTFILE_REPLACE, err, sizeof err);
 	assert_non_null(w);
 	for (size_t i = 0; i < n; i++) {
-		probe_sample s;
+		sample s;
 		make_sample(&s, i, wall0_ns);
 		assert_int_equal(reccsv_write(w, &s, markers[i % NMARKERS], err, sizeof err), 0);
 		if (i % 1000 == 999)
@@ -182,17 +182,17 @@ static void test_round_trip(void **state)
 	assert_int_equal(info.skipped, 0);
 	assert_false(info.truncated_last);
 	assert_true(info.has_time && info.has_elapsed && info.has_marker);
-	for (int c = 0; c < PROBE_NCOLS; c++)
+	for (int c = 0; c < SAMPLE_NCOLS; c++)
 		assert_true(info.has[c]);
 	assert_int_equal(info.first_wall_ns, wall0_ns / NS_PER_MS * NS_PER_MS);
 
 	for (size_t i = 0; i < n; i++) {
-		probe_sample s;
+		sample s;
 		make_sample(&s, i, wall0_ns);
 		/* The file keeps milliseconds of wall time and microseconds of elapsed. */
 		assert_int_equal(rows.s[i].wall_ns, s.wall_ns / NS_PER_MS * NS_PER_MS);
 		assert_int_equal(rows.s[i].elapsed_ns, s.elapsed_ns / NS_PER_US * NS_PER_US);
-		for (int c = 0; c < PROBE_NCOLS; c++)
+		for (int c = 0; c < SAMPLE_NCOLS; c++)
 			assert_int_equal(rows.s[i].v[c], s.v[c]);
 		const char *m = markers[i % NMARKERS];
 		if (m == NULL || *m == '\0') {
@@ -218,11 +218,11 @@ static void test_exact_text(void **state)
 	temp_path(path, sizeof path);
 	reccsv_writer *w = reccsv_create(path, OUTFILE_REPLACE, err, sizeof err);
 	assert_non_null(w);
-	probe_sample s;
+	sample s;
 	s.wall_ns = INT64_C(1709210096) * NS_PER_S + 789999999; /* ms are truncated, not rounded */
 	s.elapsed_ns = INT64_C(1234567891);
-	for (int c = 0; c < PROBE_NCOLS; c++)
-		s.v[c] = c % 2 ? PROBE_NONE : (int64_t)c * 1000 + 1;
+	for (int c = 0; c < SAMPLE_NCOLS; c++)
+		s.v[c] = c % 2 ? SAMPLE_NONE : (int64_t)c * 1000 + 1;
 	assert_int_equal(reccsv_write(w, &s, "a,\"b\"", err, sizeof err), 0);
 	s.elapsed_ns = 999999; /* under a second, zero-padded */
 	s.wall_ns += NS_PER_S;
@@ -250,7 +250,7 @@ static void test_flush_timing(void **state)
 	assert_non_null(w);
 	/* The header is on disk at once, rows only after a flush. */
 	assert_int_equal(file_size(path), (off_t)strlen(HEADER));
-	probe_sample s;
+	sample s;
 	make_sample(&s, 1, 0);
 	assert_int_equal(reccsv_write(w, &s, "m", err, sizeof err), 0);
 	assert_int_equal(file_size(path), (off_t)strlen(HEADER));
@@ -402,9 +402,9 @@ static void test_crlf(void **state)
 	reccsv_info info;
 	read_ok("crlf.csv", false, &rows, &info);
 	assert_int_equal(rows.n, 3);
-	assert_int_equal(rows.s[1].v[PROBE_RSS], 110);
+	assert_int_equal(rows.s[1].v[SAMPLE_RSS], 110);
 	assert_int_equal(rows.s[2].elapsed_ns, 200 * NS_PER_MS);
-	assert_int_equal(rows.s[2].v[PROBE_CGROUP], PROBE_NONE);
+	assert_int_equal(rows.s[2].v[SAMPLE_CGROUP], SAMPLE_NONE);
 	assert_null(rows.marker[0]);
 	assert_string_equal(rows.marker[1], "two\r\nlines"); /* quoted, so kept as written */
 	assert_string_equal(rows.marker[2], "plain");
@@ -482,25 +482,25 @@ static void test_reordered_columns(void **state)
 	reccsv_info info;
 	read_ok("reordered.csv", false, &rows, &info);
 	assert_int_equal(rows.n, 3);
-	assert_true(info.has[PROBE_RSS] && info.has[PROBE_PROCS] && info.has[PROBE_CGROUP]);
-	assert_false(info.has[PROBE_ANON] || info.has[PROBE_PSS] || info.has[PROBE_SYS_USED]);
+	assert_true(info.has[SAMPLE_RSS] && info.has[SAMPLE_PROCS] && info.has[SAMPLE_CGROUP]);
+	assert_false(info.has[SAMPLE_ANON] || info.has[SAMPLE_PSS] || info.has[SAMPLE_SYS_USED]);
 	assert_true(info.has_time && info.has_elapsed && info.has_marker);
 	assert_int_equal(info.first_wall_ns, INT64_C(1795514400) * NS_PER_S + 500 * NS_PER_MS);
 
 	assert_int_equal(rows.s[0].elapsed_ns, 500 * NS_PER_MS);
-	assert_int_equal(rows.s[0].v[PROBE_RSS], 1000);
-	assert_int_equal(rows.s[0].v[PROBE_PROCS], 2);
-	assert_int_equal(rows.s[0].v[PROBE_CGROUP], PROBE_NONE);
-	assert_int_equal(rows.s[0].v[PROBE_ANON], PROBE_NONE);
+	assert_int_equal(rows.s[0].v[SAMPLE_RSS], 1000);
+	assert_int_equal(rows.s[0].v[SAMPLE_PROCS], 2);
+	assert_int_equal(rows.s[0].v[SAMPLE_CGROUP], SAMPLE_NONE);
+	assert_int_equal(rows.s[0].v[SAMPLE_ANON], SAMPLE_NONE);
 	assert_string_equal(rows.marker[0], "start");
 
 	assert_int_equal(rows.s[1].elapsed_ns, 1250 * NS_PER_MS);
 	assert_int_equal(rows.s[1].wall_ns, INT64_C(1795514401) * NS_PER_S + 250 * NS_PER_MS);
-	assert_int_equal(rows.s[1].v[PROBE_PROCS], PROBE_NONE);
-	assert_int_equal(rows.s[1].v[PROBE_CGROUP], 777);
+	assert_int_equal(rows.s[1].v[SAMPLE_PROCS], SAMPLE_NONE);
+	assert_int_equal(rows.s[1].v[SAMPLE_CGROUP], 777);
 	assert_null(rows.marker[1]);
 
-	assert_int_equal(rows.s[2].v[PROBE_RSS], PROBE_NONE);
+	assert_int_equal(rows.s[2].v[SAMPLE_RSS], SAMPLE_NONE);
 	assert_string_equal(rows.marker[2], "end, really");
 	rows_free(&rows);
 }
@@ -534,10 +534,10 @@ static void test_time_or_elapsed_only(void **state)
 	assert_int_equal(info.first_wall_ns, 0);
 	assert_int_equal(rows.s[0].wall_ns, 0);
 	assert_int_equal(rows.s[0].elapsed_ns, 1000);
-	assert_int_equal(rows.s[0].v[PROBE_SWAP], PROBE_NONE);
+	assert_int_equal(rows.s[0].v[SAMPLE_SWAP], SAMPLE_NONE);
 	assert_int_equal(rows.s[1].elapsed_ns, 1500 * NS_PER_MS);
 	assert_int_equal(rows.s[2].elapsed_ns, INT64_C(2123456789)); /* beyond ns: dropped */
-	assert_int_equal(rows.s[2].v[PROBE_SWAP], 6);
+	assert_int_equal(rows.s[2].v[SAMPLE_SWAP], 6);
 	rows_free(&rows);
 }
 
@@ -565,7 +565,7 @@ static void test_lenient(void **state)
 	assert_int_equal(info.skipped, 7);
 	const int64_t want_rss[] = {100, 110, 120, 130, 140};
 	for (size_t i = 0; i < 5; i++)
-		assert_int_equal(rows.s[i].v[PROBE_RSS], want_rss[i]);
+		assert_int_equal(rows.s[i].v[SAMPLE_RSS], want_rss[i]);
 	assert_string_equal(rows.marker[3], "ok");
 	rows_free(&rows);
 }
@@ -637,8 +637,8 @@ static void test_runaway_quote(void **state)
 	/* Lenient: the runaway row is dropped and reading resumes on the next line. */
 	assert_int_equal(reccsv_read(path, true, collect, &rows, &info, err, sizeof err), 0);
 	assert_true(rows.n >= 2);
-	assert_int_equal(rows.s[0].v[PROBE_RSS], 1);
-	assert_int_equal(rows.s[rows.n - 1].v[PROBE_RSS], 4);
+	assert_int_equal(rows.s[0].v[SAMPLE_RSS], 1);
+	assert_int_equal(rows.s[rows.n - 1].v[SAMPLE_RSS], 4);
 	assert_true(info.skipped >= 1);
 	rows_free(&rows);
 	unlink(path);
@@ -719,7 +719,7 @@ static void test_poll_appended_rows(void **state)
 	assert_int_equal(reccsv_reader_info(r)->rows, 7);
 	const int64_t want[] = {10, 20, 30, 40, 50, 61234, 62};
 	for (size_t i = 0; i < 7; i++)
-		assert_int_equal(rows.s[i].v[PROBE_RSS], want[i]);
+		assert_int_equal(rows.s[i].v[SAMPLE_RSS], want[i]);
 	assert_int_equal(rows.s[5].elapsed_ns, INT64_C(61234) * NS_PER_MS);
 	assert_string_equal(rows.marker[1], "a, \"b\"");
 	assert_string_equal(rows.marker[6], "two\nlines");
@@ -842,7 +842,7 @@ static void test_poll_pause_and_finish(void **state)
 	rows.stop_after = 0;
 	assert_int_equal(reccsv_reader_poll(r, collect, &rows, err, sizeof err), 3);
 	for (size_t i = 0; i < 5; i++)
-		assert_int_equal(rows.s[i].v[PROBE_RSS], (int64_t)i + 1);
+		assert_int_equal(rows.s[i].v[SAMPLE_RSS], (int64_t)i + 1);
 
 	/* A complete last row without its newline: held by poll, taken by finish. */
 	append_text(path, "2026-11-24T10:00:00.006Z,0.006000,6,,,,,,,,,,\"end\"");
@@ -899,7 +899,7 @@ static char *read_outcome(const char *path, bool lenient, bool fast)
 	for (size_t i = 0; i < rows.n; i++) {
 		n += (size_t)snprintf(out + n, cap - n, "%lld %lld", (long long)rows.s[i].elapsed_ns,
 		                      (long long)rows.s[i].wall_ns);
-		for (int c = 0; c < PROBE_NCOLS; c++)
+		for (int c = 0; c < SAMPLE_NCOLS; c++)
 			n += (size_t)snprintf(out + n, cap - n, " %lld", (long long)rows.s[i].v[c]);
 		n += (size_t)snprintf(out + n, cap - n, " [%s]\n", rows.marker[i] ? rows.marker[i] : "(null)");
 	}
@@ -934,7 +934,7 @@ static void test_fast_path_matches_libcsv(void **state)
 	assert_int_equal(rows.n, 10);
 	assert_int_equal(info.skipped, 1);
 	for (size_t i = 0; i < 10; i++)
-		assert_int_equal(rows.s[i].v[PROBE_RSS], want_rss[i]);
+		assert_int_equal(rows.s[i].v[SAMPLE_RSS], want_rss[i]);
 	assert_int_equal(rows.s[1].elapsed_ns, 100 * NS_PER_MS); /* " 0.100000 " trimmed */
 	assert_string_equal(rows.marker[2], "plain marker");
 	assert_string_equal(rows.marker[3], "q");
@@ -960,7 +960,7 @@ static void test_count_rows(void **state)
 	assert_non_null(w);
 	const size_t n = 40000;
 	for (size_t i = 0; i < n; i++) {
-		probe_sample s;
+		sample s;
 		make_sample(&s, i, 0);
 		assert_int_equal(reccsv_write(w, &s, i % 3 ? NULL : "m, \"q\"", err, sizeof err), 0);
 	}

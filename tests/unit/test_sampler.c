@@ -13,20 +13,20 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "mtime.h"
-#include "probe.h"
-#include "reccsv.h"
-#include "sampler.h"
-#include "series.h"
+#include "base/mtime.h"
+#include "record/probe.h"
+#include "recording/reccsv.h"
+#include "record/sampler.h"
+#include "model/series.h"
 
 typedef struct rows {
-	probe_sample s[4096];
+	sample s[4096];
 	char marker[4096][64];
 	size_t n;
 } rows;
 
 /* Collects rows read back from the CSV. */
-static int collect(void *ctx, const probe_sample *s, const char *marker)
+static int collect(void *ctx, const sample *s, const char *marker)
 {
 	rows *r = ctx;
 	if (r->n < 4096) {
@@ -111,8 +111,8 @@ static void test_duration_rows_match(void **state)
 	assert_true(got->n >= 2);
 	for (size_t i = 1; i < got->n; i++) {
 		assert_true(got->s[i].elapsed_ns >= got->s[i - 1].elapsed_ns);
-		assert_true(got->s[i].v[PROBE_SYS_AVAIL] > 0);
-		assert_int_equal(got->s[i].v[PROBE_RSS], PROBE_NONE);
+		assert_true(got->s[i].v[SAMPLE_SYS_AVAIL] > 0);
+		assert_int_equal(got->s[i].v[SAMPLE_RSS], SAMPLE_NONE);
 	}
 	assert_true(got->s[got->n - 1].elapsed_ns >= 150 * INT64_C(1000000));
 	/* Skipped, not burst: never more ticks than the time allowed. */
@@ -186,8 +186,8 @@ static void test_target_gone(void **state)
 	sampler_stop(s, NULL);
 	rig_close(&r, got);
 	assert_true(got->n >= 1);
-	assert_int_equal(got->s[got->n - 1].v[PROBE_PROCS], 0);
-	assert_true(got->s[0].v[PROBE_PROCS] == 1 || got->n == 1);
+	assert_int_equal(got->s[got->n - 1].v[SAMPLE_PROCS], 0);
+	assert_true(got->s[0].v[SAMPLE_PROCS] == 1 || got->n == 1);
 	series_free(r.ser);
 	free(got);
 }

@@ -2,6 +2,7 @@
  * brute-force scan of the same samples, live-mode wraparound with bounded
  * memory, unmeasured columns, and a writer and a reader at the same time. */
 
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -15,7 +16,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "series.h"
+#include "model/series.h"
 
 #define MS_NS INT64_C(1000000)
 
@@ -41,24 +42,24 @@ static int64_t test_range(uint64_t *st, int64_t lo, int64_t hi)
 	return lo + (int64_t)(test_rand(st) % (uint64_t)(hi - lo + 1));
 }
 
-/* A sample at t_ns with every column unmeasured (not probe_sample_clear, so
+/* A sample at t_ns with every column unmeasured (not sample_clear, so
  * this test links without probe.c). */
-static probe_sample test_sample(int64_t t_ns)
+static sample test_sample(int64_t t_ns)
 {
-	probe_sample p;
+	sample p;
 	p.elapsed_ns = t_ns;
 	p.wall_ns = INT64_C(1700000000) * 1000 * MS_NS + t_ns;
-	for (int c = 0; c < PROBE_NCOLS; c++)
-		p.v[c] = PROBE_NONE;
+	for (int c = 0; c < SAMPLE_NCOLS; c++)
+		p.v[c] = SAMPLE_NONE;
 	return p;
 }
 
 /* n samples of varied data: irregular steps (some zero, some long gaps), RSS
  * a random walk, SWAP unmeasured in a third of samples, PSS in every 10th,
  * CGROUP never; all values in [0, 2e9]. */
-static probe_sample *test_gen(size_t n, uint64_t seed)
+static sample *test_gen(size_t n, uint64_t seed)
 {
-	probe_sample *smp = malloc(n * sizeof *smp);
+	sample *smp = malloc(n * sizeof *smp);
 	assert_non_null(smp);
 	uint64_t st = seed;
 	int64_t t = test_range(&st, 0, 5 * MS_NS);
@@ -73,15 +74,15 @@ static probe_sample *test_gen(size_t n, uint64_t seed)
 		rss += test_range(&st, -1000000, 1000000);
 		if (rss < 0)
 			rss = 0;
-		smp[i].v[PROBE_RSS] = rss;
-		smp[i].v[PROBE_ANON] = test_range(&st, 0, 2000000000);
-		smp[i].v[PROBE_FILE] = test_range(&st, 0, 1000);
-		smp[i].v[PROBE_SHMEM] = 0;
-		smp[i].v[PROBE_SWAP] = test_rand(&st) % 3 == 0 ? PROBE_NONE : test_range(&st, 0, 5000000);
-		smp[i].v[PROBE_PSS] = i % 10 == 0 ? test_range(&st, 0, 300000000) : PROBE_NONE;
-		smp[i].v[PROBE_PROCS] = test_range(&st, 1, 40);
-		smp[i].v[PROBE_SYS_USED] = test_range(&st, 1000000000, 1100000000);
-		smp[i].v[PROBE_SYS_AVAIL] = test_range(&st, 0, 1);
+		smp[i].v[SAMPLE_RSS] = rss;
+		smp[i].v[SAMPLE_ANON] = test_range(&st, 0, 2000000000);
+		smp[i].v[SAMPLE_FILE] = test_range(&st, 0, 1000);
+		smp[i].v[SAMPLE_SHMEM] = 0;
+		smp[i].v[SAMPLE_SWAP] = test_rand(&st) % 3 == 0 ? SAMPLE_NONE : test_range(&st, 0, 5000000);
+		smp[i].v[SAMPLE_PSS] = i % 10 == 0 ? test_range(&st, 0, 300000000) : SAMPLE_NONE;
+		smp[i].v[SAMPLE_PROCS] = test_range(&st, 1, 40);
+		smp[i].v[SAMPLE_SYS_USED] = test_range(&st, 1000000000, 1100000000);
+		smp[i].v[SAMPLE_SYS_AVAIL] = test_range(&st, 0, 1);
 	}
 	return smp;
 }
@@ -89,7 +90,7 @@ static probe_sample *test_gen(size_t n, uint64_t seed)
 /* The min/max of col per slice by a direct scan of sorted samples: slice i
  * holds the times t with t0 + i*W/n <= t < t0 + (i+1)*W/n, i.e. integer t from
  * t0 + ceil(i*W/n) on. */
-static void test_brute(const probe_sample *smp, size_t n, int col, int64_t t0, int64_t t1,
+static void test_brute(const sample *smp, size_t n, int col, int64_t t0, int64_t t1,
                        size_t nslices, int64_t *min, int64_t *max)
 {
 	__int128 w = (__int128)t1 - t0;
@@ -97,24 +98,24 @@ static void test_brute(const probe_sample *smp, size_t n, int col, int64_t t0, i
 	while (k < n && smp[k].elapsed_ns < t0)
 		k++;
 	for (size_t i = 0; i < nslices; i++) {
-		min[i] = PROBE_NONE;
-		max[i] = PROBE_NONE;
+		min[i] = SAMPLE_NONE;
+		max[i] = SAMPLE_NONE;
 		__int128 num = w * (__int128)(i + 1);
 		__int128 end = t0 + (num + (__int128)nslices - 1) / (__int128)nslices;
 		for (; k < n && smp[k].elapsed_ns < end; k++) {
 			int64_t v = smp[k].v[col];
-			if (v == PROBE_NONE)
+			if (v == SAMPLE_NONE)
 				continue;
-			if (min[i] == PROBE_NONE || v < min[i])
+			if (min[i] == SAMPLE_NONE || v < min[i])
 				min[i] = v;
-			if (max[i] == PROBE_NONE || v > max[i])
+			if (max[i] == SAMPLE_NONE || v > max[i])
 				max[i] = v;
 		}
 	}
 }
 
 /* Compares series_window with the brute-force scan over one window. */
-static void test_check_window(series *s, const probe_sample *smp, size_t n, int col,
+static void test_check_window(series *s, const sample *smp, size_t n, int col,
                               int64_t t0, int64_t t1, size_t nslices)
 {
 	int64_t *min = malloc(nslices * sizeof *min), *max = malloc(nslices * sizeof *max);
@@ -142,18 +143,18 @@ static void test_empty(void **state)
 	for (size_t k = 0; k < 2; k++) {
 		series *s = series_new(caps[k]);
 		assert_non_null(s);
-		probe_sample p;
+		sample p;
 		int64_t a = 7, b = 7, min[5], max[5];
 		assert_int_equal(series_count(s), 0);
 		assert_int_equal(series_last(s, &p), -1);
 		assert_int_equal(series_span(s, &a, &b), -1);
-		assert_int_equal(series_peak(s, PROBE_RSS, &a, &b), -1);
+		assert_int_equal(series_peak(s, SAMPLE_RSS, &a, &b), -1);
 		for (int i = 0; i < 5; i++)
 			min[i] = max[i] = 42;
-		series_window(s, PROBE_RSS, 0, 1000, 5, min, max);
+		series_window(s, SAMPLE_RSS, 0, 1000, 5, min, max);
 		for (int i = 0; i < 5; i++) {
-			assert_int_equal(min[i], PROBE_NONE);
-			assert_int_equal(max[i], PROBE_NONE);
+			assert_int_equal(min[i], SAMPLE_NONE);
+			assert_int_equal(max[i], SAMPLE_NONE);
 		}
 		assert_true(series_memory_bytes(s) > 0);
 		series_free(s);
@@ -167,16 +168,16 @@ static void test_basics(void **state)
 	(void)state;
 	series *s = series_new(0);
 	assert_non_null(s);
-	probe_sample a = test_sample(10 * MS_NS), b = test_sample(20 * MS_NS), c = test_sample(30 * MS_NS);
-	a.v[PROBE_RSS] = 500;
-	b.v[PROBE_RSS] = 900;
-	c.v[PROBE_RSS] = 700;
-	c.v[PROBE_PROCS] = 3;
+	sample a = test_sample(10 * MS_NS), b = test_sample(20 * MS_NS), c = test_sample(30 * MS_NS);
+	a.v[SAMPLE_RSS] = 500;
+	b.v[SAMPLE_RSS] = 900;
+	c.v[SAMPLE_RSS] = 700;
+	c.v[SAMPLE_PROCS] = 3;
 	series_append(s, &a);
 	series_append(s, &b);
 	series_append(s, &c);
 
-	probe_sample got;
+	sample got;
 	int64_t first, last, v, at;
 	assert_int_equal(series_count(s), 3);
 	assert_int_equal(series_last(s, &got), 0);
@@ -184,38 +185,38 @@ static void test_basics(void **state)
 	assert_int_equal(series_span(s, &first, &last), 0);
 	assert_int_equal(first, 10 * MS_NS);
 	assert_int_equal(last, 30 * MS_NS);
-	assert_int_equal(series_peak(s, PROBE_RSS, &v, &at), 0);
+	assert_int_equal(series_peak(s, SAMPLE_RSS, &v, &at), 0);
 	assert_int_equal(v, 900);
 	assert_int_equal(at, 20 * MS_NS);
-	assert_int_equal(series_peak(s, PROBE_PROCS, &v, &at), 0);
+	assert_int_equal(series_peak(s, SAMPLE_PROCS, &v, &at), 0);
 	assert_int_equal(v, 3);
 	assert_int_equal(at, 30 * MS_NS);
-	assert_int_equal(series_peak(s, PROBE_ANON, &v, &at), -1);
-	assert_int_equal(series_peak(s, PROBE_NCOLS, &v, &at), -1);
+	assert_int_equal(series_peak(s, SAMPLE_ANON, &v, &at), -1);
+	assert_int_equal(series_peak(s, SAMPLE_NCOLS, &v, &at), -1);
 
 	/* Backwards in time: stored at the previous sample's time. */
-	probe_sample d = test_sample(5 * MS_NS);
-	d.v[PROBE_RSS] = 1000;
+	sample d = test_sample(5 * MS_NS);
+	d.v[SAMPLE_RSS] = 1000;
 	series_append(s, &d);
 	assert_int_equal(series_count(s), 4);
 	assert_int_equal(series_last(s, &got), 0);
 	assert_int_equal(got.elapsed_ns, 30 * MS_NS);
-	assert_int_equal(got.v[PROBE_RSS], 1000);
+	assert_int_equal(got.v[SAMPLE_RSS], 1000);
 	assert_int_equal(series_span(s, &first, &last), 0);
 	assert_int_equal(last, 30 * MS_NS);
-	assert_int_equal(series_peak(s, PROBE_RSS, &v, &at), 0);
+	assert_int_equal(series_peak(s, SAMPLE_RSS, &v, &at), 0);
 	assert_int_equal(v, 1000);
 	assert_int_equal(at, 30 * MS_NS);
 	/* A later equal value leaves the peak at its first time. */
-	probe_sample e = test_sample(40 * MS_NS);
-	e.v[PROBE_RSS] = 1000;
+	sample e = test_sample(40 * MS_NS);
+	e.v[SAMPLE_RSS] = 1000;
 	series_append(s, &e);
-	assert_int_equal(series_peak(s, PROBE_RSS, &v, &at), 0);
+	assert_int_equal(series_peak(s, SAMPLE_RSS, &v, &at), 0);
 	assert_int_equal(at, 30 * MS_NS);
 
 	/* Three 10 ms slices from 5 ms: [5,15) [15,25) [25,35). */
 	int64_t min[3], max[3];
-	series_window(s, PROBE_RSS, 5 * MS_NS, 35 * MS_NS, 3, min, max);
+	series_window(s, SAMPLE_RSS, 5 * MS_NS, 35 * MS_NS, 3, min, max);
 	assert_int_equal(min[0], 500);
 	assert_int_equal(max[0], 500);
 	assert_int_equal(min[1], 900);
@@ -223,14 +224,14 @@ static void test_basics(void **state)
 	assert_int_equal(min[2], 700);
 	assert_int_equal(max[2], 1000);
 	/* The window is half-open: a sample at t1 is outside. */
-	series_window(s, PROBE_RSS, 0, 10 * MS_NS, 1, min, max);
-	assert_int_equal(min[0], PROBE_NONE);
-	assert_int_equal(max[0], PROBE_NONE);
+	series_window(s, SAMPLE_RSS, 0, 10 * MS_NS, 1, min, max);
+	assert_int_equal(min[0], SAMPLE_NONE);
+	assert_int_equal(max[0], SAMPLE_NONE);
 	/* Bad arguments leave every slice empty. */
-	series_window(s, PROBE_RSS, 35 * MS_NS, 5 * MS_NS, 3, min, max);
-	assert_int_equal(max[0], PROBE_NONE);
+	series_window(s, SAMPLE_RSS, 35 * MS_NS, 5 * MS_NS, 3, min, max);
+	assert_int_equal(max[0], SAMPLE_NONE);
 	series_window(s, -1, 5 * MS_NS, 35 * MS_NS, 3, min, max);
-	assert_int_equal(max[2], PROBE_NONE);
+	assert_int_equal(max[2], SAMPLE_NONE);
 	series_free(s);
 }
 
@@ -240,7 +241,7 @@ static void test_window_replay(void **state)
 {
 	(void)state;
 	const size_t n = 20000;
-	probe_sample *smp = test_gen(n, 1);
+	sample *smp = test_gen(n, 1);
 	series *s = series_new(0);
 	assert_non_null(s);
 	for (size_t i = 0; i < n; i++)
@@ -250,7 +251,7 @@ static void test_window_replay(void **state)
 	int64_t first = smp[0].elapsed_ns, last = smp[n - 1].elapsed_ns;
 	uint64_t st = 99;
 	for (int k = 0; k < 300; k++) {
-		int col = (int)(test_rand(&st) % PROBE_NCOLS);
+		int col = (int)(test_rand(&st) % SAMPLE_NCOLS);
 		size_t nslices = (size_t)test_range(&st, 1, 600);
 		int64_t t0, t1;
 		if (k % 4 == 0) {
@@ -271,9 +272,9 @@ static void test_window_replay(void **state)
 		test_check_window(s, smp, n, col, t0, t1, nslices);
 	}
 	/* Many more slices than samples; windows just around the first sample. */
-	test_check_window(s, smp, n, PROBE_RSS, first, last + 1, 50000);
-	test_check_window(s, smp, n, PROBE_RSS, first, first + 1, 1);
-	test_check_window(s, smp, n, PROBE_RSS, first - 5, first + 1, 3);
+	test_check_window(s, smp, n, SAMPLE_RSS, first, last + 1, 50000);
+	test_check_window(s, smp, n, SAMPLE_RSS, first, first + 1, 1);
+	test_check_window(s, smp, n, SAMPLE_RSS, first - 5, first + 1, 3);
 	series_free(s);
 	free(smp);
 }
@@ -286,7 +287,7 @@ static void test_window_live(void **state)
 {
 	(void)state;
 	const size_t n = 20007, cap = 4096;
-	probe_sample *smp = test_gen(n, 2);
+	sample *smp = test_gen(n, 2);
 	series *s = series_new(cap);
 	assert_non_null(s);
 	for (size_t i = 0; i < n; i++)
@@ -296,7 +297,7 @@ static void test_window_live(void **state)
 	int64_t oldest = smp[n - cap].elapsed_ns, last = smp[n - 1].elapsed_ns;
 	uint64_t st = 7;
 	for (int k = 0; k < 400; k++) {
-		int col = (int)(test_rand(&st) % PROBE_NCOLS);
+		int col = (int)(test_rand(&st) % SAMPLE_NCOLS);
 		size_t nslices = (size_t)test_range(&st, 1, 600);
 		int64_t t0 = k % 4 == 0 ? oldest + 1 : test_range(&st, oldest + 1, last + 10 * MS_NS);
 		int64_t t1 = t0 + test_range(&st, 1, last - oldest + 100 * MS_NS);
@@ -323,25 +324,25 @@ static void test_window_live(void **state)
  * rising ramp (so a lost sample cannot hide inside a neighbour's range), odd
  * ones hashed noise; SWAP unmeasured in a quarter of them, CGROUP never, one
  * RSS spike. */
-static probe_sample test_wrap_sample(size_t i)
+static sample test_wrap_sample(size_t i)
 {
-	probe_sample p = test_sample((int64_t)i * MS_NS);
-	for (int c = 0; c < PROBE_NCOLS; c++) {
+	sample p = test_sample((int64_t)i * MS_NS);
+	for (int c = 0; c < SAMPLE_NCOLS; c++) {
 		uint64_t h = test_mix((uint64_t)i * 16 + (uint64_t)c);
 		p.v[c] = c % 2 == 0 ? (int64_t)i * 10000 + (int64_t)(h % 5000) : (int64_t)(h % 1000000000);
 	}
 	if (test_mix((uint64_t)i) % 4 == 0)
-		p.v[PROBE_SWAP] = PROBE_NONE;
-	p.v[PROBE_CGROUP] = PROBE_NONE;
+		p.v[SAMPLE_SWAP] = SAMPLE_NONE;
+	p.v[SAMPLE_CGROUP] = SAMPLE_NONE;
 	if (i == WRAP_SPIKE_AT)
-		p.v[PROBE_RSS] = WRAP_SPIKE;
+		p.v[SAMPLE_RSS] = WRAP_SPIKE;
 	return p;
 }
 
 /* The wraparound data, made once: the brute-force scans read it many times. */
-static const probe_sample *test_wrap_data(void)
+static const sample *test_wrap_data(void)
 {
-	static probe_sample *data;
+	static sample *data;
 	if (!data) {
 		data = malloc(WRAP_N * sizeof *data);
 		assert_non_null(data);
@@ -354,15 +355,15 @@ static const probe_sample *test_wrap_data(void)
 /* Brute-force min/max of col over samples [lo, hi) of the wraparound data. */
 static void test_wrap_brute(size_t lo, size_t hi, int col, int64_t *min, int64_t *max)
 {
-	const probe_sample *data = test_wrap_data();
-	*min = *max = PROBE_NONE;
+	const sample *data = test_wrap_data();
+	*min = *max = SAMPLE_NONE;
 	for (size_t i = lo; i < hi && i < WRAP_N; i++) {
 		int64_t v = data[i].v[col];
-		if (v == PROBE_NONE)
+		if (v == SAMPLE_NONE)
 			continue;
-		if (*min == PROBE_NONE || v < *min)
+		if (*min == SAMPLE_NONE || v < *min)
 			*min = v;
-		if (*max == PROBE_NONE || v > *max)
+		if (*max == SAMPLE_NONE || v > *max)
 			*max = v;
 	}
 }
@@ -383,20 +384,20 @@ static void test_wraparound(void **state)
 	size_t mem_100k = series_memory_bytes(s);
 	assert_int_equal(mem_10k, mem_new);
 	assert_int_equal(mem_100k, mem_10k);
-	assert_true(mem_100k < WRAP_N * sizeof(probe_sample) / 4);
+	assert_true(mem_100k < WRAP_N * sizeof(sample) / 4);
 	assert_int_equal(series_count(s), WRAP_N);
 
-	probe_sample got, want = test_wrap_sample(WRAP_N - 1);
+	sample got, want = test_wrap_sample(WRAP_N - 1);
 	assert_int_equal(series_last(s, &got), 0);
 	assert_memory_equal(&got, &want, sizeof got);
 	int64_t first, last, v, at;
 	assert_int_equal(series_span(s, &first, &last), 0);
 	assert_int_equal(first, 0);
 	assert_int_equal(last, (WRAP_N - 1) * MS_NS);
-	assert_int_equal(series_peak(s, PROBE_RSS, &v, &at), 0);
+	assert_int_equal(series_peak(s, SAMPLE_RSS, &v, &at), 0);
 	assert_int_equal(v, WRAP_SPIKE);
 	assert_int_equal(at, WRAP_SPIKE_AT * MS_NS);
-	assert_int_equal(series_peak(s, PROBE_CGROUP, &v, &at), -1);
+	assert_int_equal(series_peak(s, SAMPLE_CGROUP, &v, &at), -1);
 
 	/* With 64 buckets a level, old samples survive as buckets of 16^3 = 4096
 	 * samples. Windows whose slices are whole runs of such buckets are exact. */
@@ -404,12 +405,12 @@ static void test_wraparound(void **state)
 	int64_t min[64], max[64];
 	uint64_t st = 3;
 	for (int k = 0; k < 60; k++) {
-		int col = (int)(test_rand(&st) % PROBE_NCOLS);
+		int col = (int)(test_rand(&st) % SAMPLE_NCOLS);
 		size_t nslices = (size_t)test_range(&st, 1, 8);
 		size_t per = (size_t)test_range(&st, 1, 3) * bucket;
 		size_t lo = (size_t)test_range(&st, 0, WRAP_N / bucket - 1) * bucket;
 		if (k == 0) {
-			col = PROBE_RSS;
+			col = SAMPLE_RSS;
 			lo = 0;
 			per = bucket;
 			nslices = (WRAP_N + bucket - 1) / bucket;
@@ -430,17 +431,17 @@ static void test_wraparound(void **state)
 	 * [start of the spike's 4096-sample bucket, spike]; and the extremes over
 	 * all slices are those of the data. */
 	int64_t rss_min, rss_max;
-	test_wrap_brute(0, WRAP_N, PROBE_RSS, &rss_min, &rss_max);
+	test_wrap_brute(0, WRAP_N, SAMPLE_RSS, &rss_min, &rss_max);
 	for (size_t nslices = 1; nslices <= 64; nslices += 7) {
 		int64_t t1 = last + 1;
-		series_window(s, PROBE_RSS, 0, t1, nslices, min, max);
+		series_window(s, SAMPLE_RSS, 0, t1, nslices, min, max);
 		size_t hit = nslices;
-		int64_t lowest = PROBE_NONE;
+		int64_t lowest = SAMPLE_NONE;
 		for (size_t i = 0; i < nslices; i++) {
 			assert_true(min[i] <= max[i]);
 			if (max[i] == WRAP_SPIKE && hit == nslices)
 				hit = i;
-			if (min[i] != PROBE_NONE && (lowest == PROBE_NONE || min[i] < lowest))
+			if (min[i] != SAMPLE_NONE && (lowest == SAMPLE_NONE || min[i] < lowest))
 				lowest = min[i];
 		}
 		assert_true(hit < nslices);
@@ -471,23 +472,23 @@ static void test_wrap_check(series *s, int col, int64_t t0, int64_t t1, size_t n
 	size_t from = t0 / MS_NS > coarse ? (size_t)(t0 / MS_NS - coarse) : 0;
 	test_wrap_brute(from, (size_t)((t1 + MS_NS - 1) / MS_NS + coarse), col, &emin, &emax);
 	for (size_t i = 0; i < nslices; i++) {
-		if ((min[i] == PROBE_NONE) != (max[i] == PROBE_NONE))
+		if ((min[i] == SAMPLE_NONE) != (max[i] == SAMPLE_NONE))
 			fail_msg("slice %zu half empty", i);
-		if (min[i] != PROBE_NONE && (min[i] < emin || max[i] > emax || min[i] > max[i]))
+		if (min[i] != SAMPLE_NONE && (min[i] < emin || max[i] > emax || min[i] > max[i]))
 			fail_msg("col %d [%lld,%lld)/%zu slice %zu [%lld,%lld] outside the data [%lld,%lld]",
 			         col, (long long)t0, (long long)t1, nslices, i, (long long)min[i],
 			         (long long)max[i], (long long)emin, (long long)emax);
 	}
 	for (int64_t t = (t0 + MS_NS - 1) / MS_NS * MS_NS; t < t1 && t < WRAP_N * MS_NS; t += MS_NS) {
 		int64_t v = test_wrap_data()[t / MS_NS].v[col];
-		if (v == PROBE_NONE)
+		if (v == SAMPLE_NONE)
 			continue;
 		size_t hi = (size_t)((__int128)(t - t0) * nslices / w);
 		int64_t early = t - coarse * MS_NS < t0 ? t0 : t - coarse * MS_NS;
 		size_t lo = (size_t)((__int128)(early - t0) * nslices / w);
 		bool kept = false;
 		for (size_t i = lo; i <= hi && !kept; i++)
-			kept = min[i] != PROBE_NONE && min[i] <= v && v <= max[i];
+			kept = min[i] != SAMPLE_NONE && min[i] <= v && v <= max[i];
 		if (!kept)
 			fail_msg("col %d window [%lld,%lld)/%zu: sample at %lld (%lld) in no slice %zu..%zu",
 			         col, (long long)t0, (long long)t1, nslices, (long long)t, (long long)v, lo, hi);
@@ -506,7 +507,7 @@ static void test_wrap_peaks_kept(void **state)
 		series_append(s, &test_wrap_data()[i]);
 	uint64_t st = 5;
 	for (int k = 0; k < 100; k++) {
-		int col = (int)(test_rand(&st) % PROBE_NCOLS);
+		int col = (int)(test_rand(&st) % SAMPLE_NCOLS);
 		size_t nslices = (size_t)test_range(&st, 1, 64);
 		int64_t t0 = test_range(&st, 0, WRAP_N * MS_NS);
 		if (k % 3 == 0)
@@ -517,7 +518,7 @@ static void test_wrap_peaks_kept(void **state)
 	int step = 0;
 	for (int64_t t0 = 78000 * MS_NS; t0 < WRAP_N * MS_NS; t0 += 17 * MS_NS, step++) {
 		int64_t start = step % 2 ? t0 : t0 + MS_NS / 2;
-		test_wrap_check(s, step % 4 < 2 ? PROBE_RSS : PROBE_FILE, start, start + 40 * MS_NS,
+		test_wrap_check(s, step % 4 < 2 ? SAMPLE_RSS : SAMPLE_FILE, start, start + 40 * MS_NS,
 		                (size_t)(1 + step % 5));
 	}
 	series_free(s);
@@ -533,12 +534,12 @@ static void test_wrap_same_time(void **state)
 	assert_non_null(s);
 	const int64_t same_ns = 930 * MS_NS;
 	for (size_t i = 0; i < 1000; i++) {
-		probe_sample p = test_sample(i >= 930 && i <= 940 ? same_ns : (int64_t)i * MS_NS);
-		p.v[PROBE_RSS] = i == 935 ? 1000000 : (int64_t)i;
+		sample p = test_sample(i >= 930 && i <= 940 ? same_ns : (int64_t)i * MS_NS);
+		p.v[SAMPLE_RSS] = i == 935 ? 1000000 : (int64_t)i;
 		series_append(s, &p);
 	}
-	int64_t min[4], max[4], top = PROBE_NONE;
-	series_window(s, PROBE_RSS, same_ns, 1000 * MS_NS, 4, min, max);
+	int64_t min[4], max[4], top = SAMPLE_NONE;
+	series_window(s, SAMPLE_RSS, same_ns, 1000 * MS_NS, 4, min, max);
 	for (int i = 0; i < 4; i++)
 		if (max[i] > top)
 			top = max[i];
@@ -546,7 +547,7 @@ static void test_wrap_same_time(void **state)
 	series_free(s);
 }
 
-/* A column never measured is PROBE_NONE everywhere; one measured only in
+/* A column never measured is SAMPLE_NONE everywhere; one measured only in
  * some samples shows only where it was, in both modes, also after wrapping. */
 static void test_none_columns(void **state)
 {
@@ -556,32 +557,32 @@ static void test_none_columns(void **state)
 		series *s = series_new(caps[k]);
 		assert_non_null(s);
 		for (size_t i = 0; i < 1000; i++) {
-			probe_sample p = test_sample((int64_t)i * MS_NS);
-			p.v[PROBE_RSS] = (int64_t)i;
+			sample p = test_sample((int64_t)i * MS_NS);
+			p.v[SAMPLE_RSS] = (int64_t)i;
 			if (i >= 900 && i < 950)
-				p.v[PROBE_PSS] = 5000 + (int64_t)i;
+				p.v[SAMPLE_PSS] = 5000 + (int64_t)i;
 			series_append(s, &p);
 		}
 		int64_t v, at, min[10], max[10];
-		assert_int_equal(series_peak(s, PROBE_CGROUP, &v, &at), -1);
-		assert_int_equal(series_peak(s, PROBE_PSS, &v, &at), 0);
+		assert_int_equal(series_peak(s, SAMPLE_CGROUP, &v, &at), -1);
+		assert_int_equal(series_peak(s, SAMPLE_PSS, &v, &at), 0);
 		assert_int_equal(v, 5949);
 		assert_int_equal(at, 949 * MS_NS);
 
-		series_window(s, PROBE_CGROUP, 0, 1000 * MS_NS, 10, min, max);
+		series_window(s, SAMPLE_CGROUP, 0, 1000 * MS_NS, 10, min, max);
 		for (int i = 0; i < 10; i++) {
-			assert_int_equal(min[i], PROBE_NONE);
-			assert_int_equal(max[i], PROBE_NONE);
+			assert_int_equal(min[i], SAMPLE_NONE);
+			assert_int_equal(max[i], SAMPLE_NONE);
 		}
 		/* 100 ms slices over the recent, full-resolution tail. */
-		series_window(s, PROBE_PSS, 900 * MS_NS, 1000 * MS_NS, 10, min, max);
+		series_window(s, SAMPLE_PSS, 900 * MS_NS, 1000 * MS_NS, 10, min, max);
 		for (int i = 0; i < 10; i++) {
 			if (i < 5) {
 				assert_int_equal(min[i], 5900 + i * 10);
 				assert_int_equal(max[i], 5909 + i * 10);
 			} else {
-				assert_int_equal(min[i], PROBE_NONE);
-				assert_int_equal(max[i], PROBE_NONE);
+				assert_int_equal(min[i], SAMPLE_NONE);
+				assert_int_equal(max[i], SAMPLE_NONE);
 			}
 		}
 		series_free(s);
@@ -597,12 +598,12 @@ static void test_memory(void **state)
 	series *s = series_new(32768);
 	assert_non_null(s);
 	size_t before = series_memory_bytes(s);
-	assert_true(before >= 32768 * sizeof(probe_sample));
+	assert_true(before >= 32768 * sizeof(sample));
 	assert_true(before < 8u * 1024 * 1024);
-	probe_sample p = test_sample(0);
+	sample p = test_sample(0);
 	for (size_t i = 0; i < 200000; i++) {
 		p.elapsed_ns = (int64_t)i * 100000;
-		p.v[PROBE_RSS] = (int64_t)(i % 1000);
+		p.v[SAMPLE_RSS] = (int64_t)(i % 1000);
 		series_append(s, &p);
 	}
 	assert_int_equal(series_memory_bytes(s), before);
@@ -618,8 +619,8 @@ static void test_memory(void **state)
 		if (i + 1 == 10000)
 			mem_10k = series_memory_bytes(r);
 	}
-	assert_true(mem_10k >= 10000 * sizeof(probe_sample));
-	assert_true(series_memory_bytes(r) >= 100000 * sizeof(probe_sample));
+	assert_true(mem_10k >= 10000 * sizeof(sample));
+	assert_true(series_memory_bytes(r) >= 100000 * sizeof(sample));
 	series_free(r);
 }
 
@@ -641,9 +642,9 @@ static void *test_conc_writer(void *arg)
 {
 	struct conc *c = arg;
 	for (size_t i = 0; i < CONC_N; i++) {
-		probe_sample p = test_sample((int64_t)i * 1000);
-		p.v[PROBE_RSS] = CONC_VMIN + (int64_t)(test_mix(i) % (uint64_t)(CONC_VMAX - CONC_VMIN + 1));
-		p.v[PROBE_ANON] = i % 3 ? CONC_VMIN + (int64_t)(i % 1000) : PROBE_NONE;
+		sample p = test_sample((int64_t)i * 1000);
+		p.v[SAMPLE_RSS] = CONC_VMIN + (int64_t)(test_mix(i) % (uint64_t)(CONC_VMAX - CONC_VMIN + 1));
+		p.v[SAMPLE_ANON] = i % 3 ? CONC_VMIN + (int64_t)(i % 1000) : SAMPLE_NONE;
 		series_append(c->s, &p);
 	}
 	atomic_store(&c->done, true);
@@ -662,7 +663,7 @@ static void *test_conc_reader(void *arg)
 	bool finished = false;
 	while (!finished) {
 		finished = atomic_load(&c->done);
-		probe_sample last;
+		sample last;
 		size_t count = series_count(c->s);
 		if (count < prev_count)
 			CONC_FAIL(c, "count went down: %zu then %zu", prev_count, count);
@@ -677,18 +678,18 @@ static void *test_conc_reader(void *arg)
 			         (long long)last.elapsed_ns);
 		prev_ns = last.elapsed_ns;
 
-		int col = test_rand(&st) % 2 ? PROBE_RSS : PROBE_ANON;
+		int col = test_rand(&st) % 2 ? SAMPLE_RSS : SAMPLE_ANON;
 		size_t nslices = (size_t)test_range(&st, 1, 128);
 		int64_t t0 = test_range(&st, 0, last.elapsed_ns);
 		series_window(c->s, col, t0, last.elapsed_ns + 1, nslices, min, max);
-		int64_t peak = PROBE_NONE, at;
-		if (series_peak(c->s, col, &peak, &at) != 0 && col == PROBE_RSS)
+		int64_t peak = SAMPLE_NONE, at;
+		if (series_peak(c->s, col, &peak, &at) != 0 && col == SAMPLE_RSS)
 			CONC_FAIL(c, "RSS peak missing after a sample");
 		bool any = false;
 		for (size_t i = 0; i < nslices; i++) {
-			if ((min[i] == PROBE_NONE) != (max[i] == PROBE_NONE))
+			if ((min[i] == SAMPLE_NONE) != (max[i] == SAMPLE_NONE))
 				CONC_FAIL(c, "slice %zu half empty", i);
-			if (min[i] == PROBE_NONE)
+			if (min[i] == SAMPLE_NONE)
 				continue;
 			any = true;
 			if (min[i] > max[i] || min[i] < CONC_VMIN || max[i] > CONC_VMAX || max[i] > peak)
@@ -696,7 +697,7 @@ static void *test_conc_reader(void *arg)
 				         (long long)max[i], (long long)peak);
 		}
 		/* The last sample read is in the window and RSS is always measured. */
-		if (col == PROBE_RSS && !any)
+		if (col == SAMPLE_RSS && !any)
 			CONC_FAIL(c, "window up to the last sample is empty");
 		c->reads++;
 		/* Pace like a (very fast) UI rather than spin on the lock; nothing
@@ -723,8 +724,8 @@ static void test_concurrent(void **state)
 	assert_true(c.reads > 0);
 	assert_int_equal(series_count(c.s), CONC_N);
 	int64_t v, at, min[1], max[1];
-	assert_int_equal(series_peak(c.s, PROBE_RSS, &v, &at), 0);
-	series_window(c.s, PROBE_RSS, 0, (int64_t)CONC_N * 1000, 1, min, max);
+	assert_int_equal(series_peak(c.s, SAMPLE_RSS, &v, &at), 0);
+	series_window(c.s, SAMPLE_RSS, 0, (int64_t)CONC_N * 1000, 1, min, max);
 	assert_int_equal(max[0], v);
 	series_free(c.s);
 }

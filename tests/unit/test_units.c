@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "units.h"
+#include "base/units.h"
 
 #define KiB INT64_C(1024)
 #define MiB (KiB * 1024)

@@ -1,0 +1,92 @@
+/* units.c: formatting sizes and times the way the person reading them expects. */
+#include "base/units.h"
+
+#include <stdio.h>
+
+void units_bytes(int64_t bytes, char *buf, size_t buflen)
+{
+	static const char *const names[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	double v = (double)bytes;
+	int u = 0;
+	if (bytes < 1024 && bytes > -1024) {
+		snprintf(buf, buflen, "%lld B", (long long)bytes);
+		return;
+	}
+	while ((v >= 1024.0 || v <= -1024.0) && u < 6) {
+		v /= 1024.0;
+		u++;
+	}
+	double mag = v < 0 ? -v : v;
+	/* Three significant digits, but never "1024 KiB": rounding may carry up. */
+	if (mag >= 999.5 && u < 6) {
+		v /= 1024.0;
+		u++;
+		mag = v < 0 ? -v : v;
+	}
+	if (mag >= 99.95)
+		snprintf(buf, buflen, "%.0f %s", v, names[u]);
+	else if (mag >= 9.995)
+		snprintf(buf, buflen, "%.1f %s", v, names[u]);
+	else
+		snprintf(buf, buflen, "%.2f %s", v, names[u]);
+}
+
+void units_elapsed(int64_t ns, char *buf, size_t buflen)
+{
+	if (ns < 0)
+		ns = 0;
+	int64_t s = ns / 1000000000;
+	if (s < 60)
+		snprintf(buf, buflen, s < 10 ? "%.2f s" : "%.1f s", (double)ns / 1e9);
+	else if (s < 3600)
+		snprintf(buf, buflen, "%lld min %02lld s", (long long)(s / 60), (long long)(s % 60));
+	else
+		snprintf(buf, buflen, "%lld h %02lld min", (long long)(s / 3600), (long long)(s / 60 % 60));
+}
+
+void units_bytes_compact(int64_t bytes, char *buf, size_t buflen)
+{
+	static const char *const names[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	/* Unsigned magnitude: -INT64_MIN does not fit an int64_t. */
+	uint64_t mag = bytes < 0 ? (uint64_t)0 - (uint64_t)bytes : (uint64_t)bytes;
+	int u = 0;
+	while (u < 6 && mag >> (10 * (u + 1)) != 0)
+		u++;
+	uint64_t unit = UINT64_C(1) << (10 * u);
+	uint64_t whole = mag / unit;
+	/* Hundredths, rounded half up; in EiB both sides drop 10 bits first so
+	 * that rem * 100 cannot overflow (the bits dropped are far below 0.01). */
+	int drop = u == 6 ? 10 : 0;
+	uint64_t rem = (mag % unit) >> drop, unit_d = unit >> drop;
+	uint64_t hundredths = unit == 1 ? 0 : (rem * 100 + unit_d / 2) / unit_d;
+	if (hundredths == 100) {
+		whole++;
+		hundredths = 0;
+	}
+	if (whole == 1024 && u < 6) {
+		whole = 1;
+		u++;
+	}
+	const char *sign = bytes < 0 ? "-" : "";
+	if (hundredths == 0)
+		snprintf(buf, buflen, "%s%llu %s", sign, (unsigned long long)whole, names[u]);
+	else if (hundredths % 10 == 0)
+		snprintf(buf, buflen, "%s%llu.%llu %s", sign, (unsigned long long)whole,
+		         (unsigned long long)(hundredths / 10), names[u]);
+	else
+		snprintf(buf, buflen, "%s%llu.%02llu %s", sign, (unsigned long long)whole,
+		         (unsigned long long)hundredths, names[u]);
+}
+
+void units_elapsed_compact(int64_t ns, char *buf, size_t buflen)
+{
+	if (ns < 0)
+		ns = 0;
+	int64_t s = ns / 1000000000;
+	if (s < 60)
+		snprintf(buf, buflen, "%lld.%01llds", (long long)s, (long long)(ns / 100000000 % 10));
+	else if (s < 3600)
+		snprintf(buf, buflen, "%lldm%02llds", (long long)(s / 60), (long long)(s % 60));
+	else
+		snprintf(buf, buflen, "%lldh%02lldm", (long long)(s / 3600), (long long)(s / 60 % 60));
+}

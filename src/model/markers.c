@@ -1,0 +1,83 @@
+/* markers.c: a mutex-protected list of labelled moments: the sampler adds,
+ * the view copies them out to draw without holding the lock. */
+#include "model/markers.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct markers {
+	pthread_mutex_t lock;
+	markers_item *list;
+	size_t n, cap;
+};
+
+markers *markers_new(void)
+{
+	markers *m = calloc(1, sizeof *m);
+	if (m)
+		pthread_mutex_init(&m->lock, NULL);
+	return m;
+}
+
+void markers_free(markers *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->n; i++)
+		free(m->list[i].label);
+	free(m->list);
+	pthread_mutex_destroy(&m->lock);
+	free(m);
+}
+
+size_t markers_add(markers *m, int64_t t_ns, const char *label)
+{
+	size_t id = 0;
+	char *copy = strdup(label ? label : "");
+	if (!copy)
+		return 0;
+	pthread_mutex_lock(&m->lock);
+	if (m->n == m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 16;
+		markers_item *grown = realloc(m->list, cap * sizeof *grown);
+		if (grown) {
+			m->list = grown;
+			m->cap = cap;
+		}
+	}
+	if (m->n < m->cap) {
+		m->list[m->n] = (markers_item){ .t_ns = t_ns, .label = copy };
+		id = ++m->n;
+		copy = NULL;
+	}
+	pthread_mutex_unlock(&m->lock);
+	free(copy);
+	return id;
+}
+
+size_t markers_count(markers *m)
+{
+	pthread_mutex_lock(&m->lock);
+	size_t n = m->n;
+	pthread_mutex_unlock(&m->lock);
+	return n;
+}
+
+size_t markers_copy(markers *m, markers_item *out, size_t max)
+{
+	size_t k = 0;
+	pthread_mutex_lock(&m->lock);
+	for (; k < m->n && k < max; k++) {
+		out[k].t_ns = m->list[k].t_ns;
+		out[k].label = strdup(m->list[k].label);
+	}
+	pthread_mutex_unlock(&m->lock);
+	return k;
+}
+
+void markers_release(markers_item *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(list[i].label);
+}

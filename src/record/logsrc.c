@@ -1,0 +1,304 @@
+/*
+ * logsrc.c: turning byte streams into stamped log lines. A line is stamped
+ * with the arrival time of its first byte, so a line that arrives in pieces
+ * keeps the moment it started. Tailed files are reopened when the path points
+ * at a new file (rotation) and reread from the start when they shrink
+ * (truncation); a file that does not exist yet is waited for.
+ */
+#include "record/logsrc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Longer lines are cut into pieces of this size so memory stays bounded. */
+#define LOGSRC_LINE_MAX (1024 * 1024)
+/* At most this many 64 KiB reads per source each time round the loop. */
+#define LOGSRC_READS_PER_PUMP 16
+
+struct logsrc {
+	logbook *lb;
+	int source;
+	int fd;
+	int echo_fd;
+	bool is_tail, ended;
+	/* tail state */
+	char *path;
+	dev_t dev;
+	ino_t ino;
+	off_t offset;
+	bool waiting_noted;
+	bool refused_noted; /* said once that what is at the path is no log */
+	/* the line being assembled */
+	char *line;
+	size_t len, cap;
+	int64_t line_wall_ns;
+};
+
+/* A zeroed source with its line buffer. */
+static logsrc *logsrc_new(logbook *lb, const char *name)
+{
+	logsrc *src = calloc(1, sizeof *src);
+	if (!src)
+		return NULL;
+	src->lb = lb;
+	src->source = logbook_source(lb, name);
+	src->fd = -1;
+	src->echo_fd = -1;
+	return src;
+}
+
+logsrc *logsrc_stream(int fd, const char *name, int echo_fd, logbook *lb)
+{
+	logsrc *src = logsrc_new(lb, name);
+	if (!src)
+		return NULL;
+	src->fd = fd;
+	src->echo_fd = echo_fd;
+	return src;
+}
+
+logsrc *logsrc_tail(const char *path, logbook *lb)
+{
+	const char *base = strrchr(path, '/');
+	char name[256];
+	size_t n;
+
+	base = base && base[1] ? base + 1 : path;
+	n = (size_t)snprintf(name, sizeof name, "file:%s", base);
+	/* Source names are single words in the .log format. */
+	for (size_t i = 5; i < n && i < sizeof name; i++)
+		if ((unsigned char)name[i] <= ' ' || name[i] == 0x7f)
+			name[i] = '_';
+	logsrc *src = logsrc_new(lb, name);
+	if (!src)
+		return NULL;
+	src->is_tail = true;
+	src->path = strdup(path);
+	if (!src->path) {
+		logsrc_free(src, 0);
+		return NULL;
+	}
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	struct stat st;
+	if (fd >= 0 && (fstat(fd, &st) != 0 || (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)))) {
+		/* Not checkable, or no log after all: looked at again as it changes. */
+		close(fd);
+		fd = -1;
+		errno = EINVAL;
+	}
+	if (fd >= 0) {
+		src->fd = fd;
+		src->dev = st.st_dev;
+		src->ino = st.st_ino;
+		/* Lines written before the recording began are not part of it. */
+		src->offset = S_ISREG(st.st_mode) ? st.st_size : 0;
+		logbook_note(lb, "tailing %s", path);
+	} else {
+		logbook_note(lb, "waiting for log file %s (%s)", path, strerror(errno));
+		src->waiting_noted = true;
+	}
+	return src;
+}
+
+/* What a file type is, for the messages of logsrc_check. */
+static const char *logsrc_kind(mode_t mode)
+{
+	if (S_ISCHR(mode) || S_ISBLK(mode))
+		return "a device";
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	return "not a regular file";
+}
+
+int logsrc_check(const char *opt, const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+	if (stat(path, &st) != 0 || S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode))
+		return 0;
+	snprintf(err, errlen, "%s %s: %s, not a log file; expected a regular file or a FIFO",
+	         opt, path, logsrc_kind(st.st_mode));
+	return -1;
+}
+
+void logsrc_set_echo(logsrc *src, int fd)
+{
+	if (src)
+		src->echo_fd = fd;
+}
+
+int logsrc_fd(const logsrc *src)
+{
+	return src->is_tail || src->ended ? -1 : src->fd;
+}
+
+/* Hands the line assembled so far to the logbook. */
+static void logsrc_emit(logsrc *src)
+{
+	size_t len = src->len;
+	if (len > 0 && src->line[len - 1] == '\r')
+		len--;
+	logbook_add(src->lb, src->line_wall_ns, src->source, src->line, len);
+	src->len = 0;
+}
+
+/* Cuts n bytes into lines; a line starts its clock at its first byte. */
+static void logsrc_feed(logsrc *src, const char *buf, size_t n, int64_t wall_ns)
+{
+	while (n > 0) {
+		const char *nl = memchr(buf, '\n', n);
+		size_t take = nl ? (size_t)(nl - buf) : n;
+		if (src->len == 0)
+			src->line_wall_ns = wall_ns;
+		if (src->len + take > LOGSRC_LINE_MAX)
+			take = LOGSRC_LINE_MAX - src->len;
+		if (src->len + take > src->cap) {
+			size_t cap = src->cap ? src->cap : 256;
+			while (cap < src->len + take)
+				cap *= 2;
+			char *grown = realloc(src->line, cap);
+			if (!grown)
+				return;
+			src->line = grown;
+			src->cap = cap;
+		}
+		memcpy(src->line + src->len, buf, take);
+		src->len += take;
+		buf += take;
+		n -= take;
+		if (nl && buf == nl) {
+			logsrc_emit(src);
+			buf++;
+			n--;
+		} else if (src->len == LOGSRC_LINE_MAX) {
+			logsrc_emit(src);
+		}
+	}
+}
+
+/* Writes all of buf to fd, giving up quietly if the reader went away. */
+static void logsrc_echo(int fd, const char *buf, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, buf, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;
+		buf += w;
+		n -= (size_t)w;
+	}
+}
+
+/* Reads fd until it would block or ends, or up to a budget per call so a
+ * flood of output cannot starve the view and the other sources (the rest
+ * waits in the pipe for the next turn); returns true at the end of input. */
+static bool logsrc_drain(logsrc *src, int64_t wall_ns)
+{
+	char buf[65536];
+	for (int reads = 0; reads < LOGSRC_READS_PER_PUMP; reads++) {
+		ssize_t r = src->is_tail ? pread(src->fd, buf, sizeof buf, src->offset)
+		                         : read(src->fd, buf, sizeof buf);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return false;
+		if (r <= 0)
+			return true; /* EOF, or EIO from a pty whose last writer left */
+		if (src->is_tail)
+			src->offset += r;
+		if (src->echo_fd >= 0)
+			logsrc_echo(src->echo_fd, buf, (size_t)r);
+		logsrc_feed(src, buf, (size_t)r, wall_ns);
+	}
+	return false;
+}
+
+/* One look at a tailed file: new lines, truncation, rotation, appearance. */
+static void logsrc_pump_tail(logsrc *src, int64_t wall_ns)
+{
+	struct stat st, now;
+	if (src->fd >= 0) {
+		if (fstat(src->fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size < src->offset) {
+			logbook_note(src->lb, "log file %s was truncated; reading it from the start", src->path);
+			src->offset = 0;
+			src->len = 0;
+		}
+		logsrc_drain(src, wall_ns);
+		/* Moved away with no new file yet: keep reading the old one. */
+		if (stat(src->path, &now) != 0 || (now.st_ino == src->ino && now.st_dev == src->dev))
+			return;
+		/* A new file took the path: finish the old one, then switch. */
+		logsrc_drain(src, wall_ns);
+		if (src->len > 0)
+			logsrc_emit(src);
+		close(src->fd);
+		src->fd = -1;
+		logbook_note(src->lb, "log file %s was rotated; following the new file", src->path);
+	}
+	int fd = open(src->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) != 0) {
+		close(fd);
+		return;
+	}
+	/* What appeared is nothing to tail (a device would be read for ever). */
+	if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) {
+		close(fd);
+		if (!src->refused_noted)
+			logbook_note(src->lb, "log file %s is %s, not a log file; not read", src->path,
+			             logsrc_kind(st.st_mode));
+		src->refused_noted = true;
+		return;
+	}
+	src->refused_noted = false;
+	if (src->waiting_noted) {
+		logbook_note(src->lb, "log file %s appeared; tailing it", src->path);
+		src->waiting_noted = false;
+	}
+	src->fd = fd;
+	src->dev = st.st_dev;
+	src->ino = st.st_ino;
+	src->offset = 0;
+	logsrc_drain(src, wall_ns);
+}
+
+bool logsrc_pump(logsrc *src, int64_t wall_ns)
+{
+	if (src->ended)
+		return true;
+	if (src->is_tail) {
+		logsrc_pump_tail(src, wall_ns);
+		return false;
+	}
+	if (logsrc_drain(src, wall_ns)) {
+		src->ended = true;
+		if (src->len > 0)
+			logsrc_emit(src);
+	}
+	return src->ended;
+}
+
+void logsrc_free(logsrc *src, int64_t wall_ns)
+{
+	if (!src)
+		return;
+	/* What is still buffered in the pipe or pty (a few budgets at most). */
+	for (int i = 0; i < 8 && !src->ended && src->fd >= 0; i++)
+		if (logsrc_drain(src, wall_ns))
+			break;
+	if (src->len > 0)
+		logsrc_emit(src);
+	if (src->fd >= 0)
+		close(src->fd);
+	free(src->line);
+	free(src->path);
+	free(src);
+}

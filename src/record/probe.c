@@ -1,0 +1,1031 @@
+/* probe.c: owns the reading of one memory sample of a target: the process set
+ * (kept-open /proc/PID/status fds re-read with pread), PSS from smaps_rollup
+ * (paced, it is expensive), the machine from /proc/meminfo and the cgroup
+ * counters (v1 and v2). The process set itself is refreshed from proctree at
+ * most every scan interval, since scanning /proc costs far more than a sample.
+ *
+ * Choices worth knowing:
+ * - A process whose status read fails or returns nothing (ESRCH, vanished)
+ *   has its fds closed and is left out until a rescan lists its pid again.
+ * - Zombies (State Z or X) are read but not counted in procs; kernel threads
+ *   (no VmRSS line) count as processes of 0 bytes.
+ * - With children false only pid itself is counted, whatever include_root says.
+ * - The cgroup column of a tree probe is the cgroup of cfg->pid, resolved once at
+ *   open (in run mode memlog and its child share it).
+ * - When the process runs out of fds, further processes are opened, read and
+ *   closed on every sample instead of kept open: slower, but still counted.
+ * - New descendants are found every sample from the children lists of the
+ *   members' threads (/proc/PID/task/TID/children, a kept-open fd re-read with
+ *   pread): a compiler or a pipeline stage that lives 50 ms is in the curve
+ *   from the sample after it started, and an orphan reparented to the root
+ *   (memlog, the subreaper) is in its list at once. The full /proc scan is then
+ *   only a safety net, once a second. Where the kernel has no children lists
+ *   (CONFIG_PROC_CHILDREN off, or a fixture tree), the scan every 250 ms and
+ *   the extra scans when a process leaves do the finding, as before.
+ */
+#include "record/probe.h"
+#include "record/proctree.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define PROBE_DEFAULT_PSS_NS INT64_C(1000000000)
+#define PROBE_DEFAULT_SCAN_NS INT64_C(250000000)
+/* The full scan's interval when the children lists find new processes. */
+#define PROBE_KIDS_SCAN_NS INT64_C(1000000000)
+/* Rounds of the children walk in one sample: a chain of new processes
+ * deeper than this is found over the next samples. */
+#define PROBE_KIDS_ROUNDS 16
+/* Extra rescans a second, at most, when processes leave (their orphans
+ * move to a new parent and must be found again). */
+#define PROBE_EXTRA_SCANS_PER_S 20
+/* The largest kB figure taken from /proc: a sum of 4096 of them still fits
+ * in 64 bits as bytes (a larger one is garbage, not memory). */
+#define PROBE_KB_MAX (INT64_MAX / 1024 / 4096)
+/* status, smaps_rollup, meminfo and memory.stat all fit well within this. */
+#define PROBE_BUF_BYTES 8192
+
+/* A per-process file: kept open, or (when fds ran out) reopened per read. */
+struct probe_file {
+	int fd;
+	bool per_read;
+};
+
+/* Where a process's children are listed: one file per thread (a child
+ * belongs to the thread that forked it). The main thread's is kept open; the
+ * others are opened per read, listed again when the thread count changes. */
+struct probe_kids {
+	struct probe_file main; /* task/PID/children */
+	pid_t *tids;            /* threads other than the main one */
+	size_t ntids, tids_cap;
+	long threads;           /* the thread count tids was listed for; 0: not yet */
+};
+
+/* One process of the target set. */
+struct probe_proc {
+	pid_t pid;
+	bool gone;    /* vanished: fds closed until a rescan lists the pid again */
+	bool counted; /* counted in the current sample (alive, not a zombie) */
+	bool zombie;  /* seen as a zombie already (its orphans were looked for) */
+	bool fresh;   /* joined in this sample's children walk: its own children are next */
+	long threads; /* Threads: of its last status read */
+	struct probe_file status;
+	struct probe_file smaps;
+	struct probe_kids kids;
+};
+
+struct probe {
+	enum probe_kind kind;
+	pid_t pid;
+	bool include_root;
+	bool children;
+	bool pss;
+	int64_t pss_interval_ns;
+	int64_t scan_interval_ns;
+	char *proc_root;
+	char *cgroup_procs_path; /* cgroup probe: DIR/cgroup.procs */
+	bool cg_v1;              /* cgroup probe: the cgroup is v1 */
+
+	int meminfo_fd;
+	int cg_usage_fd; /* memory.current or memory.usage_in_bytes, -1 when unknown */
+	int cg_stat_fd;  /* cgroup probe: memory.stat */
+	int cg_swap_fd;  /* cgroup probe, v2: memory.swap.current */
+
+	struct probe_proc *procs, *next; /* next is scratch for the rescan merge */
+	size_t nprocs, procs_cap, next_cap;
+	pid_t *scan;
+	size_t scan_cap;
+
+	bool scanned;
+	bool kids_ok;              /* the kernel lists children: walk them every sample */
+	struct probe_kids root_kids; /* the root's, when the root is not a member */
+	pid_t *found;              /* scratch: new pids found by the walk */
+	size_t nfound, found_cap;
+	proctree_cache tree_cache; /* processes known to be outside the tree */
+	bool vanished; /* a counted process left since the last scan */
+	int64_t extra_window_ns; /* start of the second the extra rescans are counted in */
+	int extra_scans;
+	int64_t scan_ns;
+	bool pss_done;
+	int64_t pss_ns;
+
+	char buf[PROBE_BUF_BYTES];
+};
+
+/* A key looked for at the start of a line. */
+struct probe_key {
+	const char *name;
+	size_t len;
+};
+
+#define PROBE_KEY(s) { s, sizeof(s) - 1 }
+
+static const struct probe_key probe_status_keys[] = {
+	PROBE_KEY("State"), PROBE_KEY("VmRSS"), PROBE_KEY("RssAnon"),
+	PROBE_KEY("RssFile"), PROBE_KEY("RssShmem"), PROBE_KEY("VmSwap"), PROBE_KEY("Threads"),
+};
+/* ST_THREADS is not a memory sum: it tells when a process's threads changed. */
+enum { ST_STATE, ST_RSS, ST_ANON, ST_FILE, ST_SHMEM, ST_SWAP, ST_THREADS, ST_NKEYS };
+
+static const struct probe_key probe_meminfo_keys[] = {
+	PROBE_KEY("MemTotal"), PROBE_KEY("MemAvailable"),
+};
+
+static const struct probe_key probe_pss_keys[] = { PROBE_KEY("Pss") };
+
+/* memory.stat keys for anon, file, shmem, swap; v1 uses the cgroup's own
+ * counters, not the hierarchical total_* ones. */
+static const struct probe_key probe_stat_v2_keys[] = {
+	PROBE_KEY("anon"), PROBE_KEY("file"), PROBE_KEY("shmem"), PROBE_KEY("swap"),
+};
+static const struct probe_key probe_stat_v1_keys[] = {
+	PROBE_KEY("rss"), PROBE_KEY("cache"), PROBE_KEY("shmem"), PROBE_KEY("swap"),
+};
+
+/* Writes a formatted sentence into err when there is room for one. */
+__attribute__((format(printf, 3, 4)))
+static void probe_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	if (!err || errlen == 0)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* Finds each key at the start of a line followed by ':' or a blank, and points
+ * at[i] just past the separator and the blanks after it (NULL when absent).
+ * Stops as soon as every key is found, so later lines cost nothing. */
+static void probe_scan_keys(const char *buf, size_t len, const struct probe_key *keys,
+			    size_t nkeys, const char **at)
+{
+	const char *c = buf, *end = buf + len;
+	size_t found = 0;
+	for (size_t i = 0; i < nkeys; i++)
+		at[i] = NULL;
+	while (c < end && found < nkeys) {
+		const char *eol = memchr(c, '\n', (size_t)(end - c));
+		if (!eol)
+			eol = end;
+		size_t linelen = (size_t)(eol - c);
+		for (size_t i = 0; i < nkeys; i++) {
+			size_t kl = keys[i].len;
+			if (at[i] || linelen <= kl || (c[kl] != ':' && c[kl] != ' ' && c[kl] != '\t') ||
+			    memcmp(c, keys[i].name, kl) != 0)
+				continue;
+			const char *v = c + kl + 1;
+			while (v < eol && (*v == ' ' || *v == '\t'))
+				v++;
+			at[i] = v;
+			found++;
+			break;
+		}
+		c = eol + 1;
+	}
+}
+
+/* Parses the unsigned decimal at s (bounded by end) into *out; returns false
+ * when s is NULL or holds no digit. */
+static bool probe_parse_num(const char *s, const char *end, int64_t *out)
+{
+	if (!s || s >= end || *s < '0' || *s > '9')
+		return false;
+	int64_t v = 0;
+	while (s < end && *s >= '0' && *s <= '9') {
+		if (v > (INT64_MAX - 9) / 10)
+			return false;
+		v = v * 10 + (*s - '0');
+		s++;
+	}
+	*out = v;
+	return true;
+}
+
+/* Re-reads an open file from its start into p->buf; returns the byte count
+ * (0 at a vanished process) or -1 with errno set. */
+static ssize_t probe_pread(probe *p, int fd)
+{
+	ssize_t n;
+	do
+		n = pread(fd, p->buf, sizeof p->buf, 0);
+	while (n < 0 && errno == EINTR);
+	return n;
+}
+
+/* Reads a file holding one number (memory.current and the like) into *out. */
+static bool probe_read_single(probe *p, int fd, int64_t *out)
+{
+	if (fd < 0)
+		return false;
+	ssize_t n = probe_pread(p, fd);
+	if (n <= 0)
+		return false;
+	return probe_parse_num(p->buf, p->buf + n, out);
+}
+
+/* Opens proc_root/pid/name read-only, close-on-exec. */
+static int probe_open_pidfile(const probe *p, pid_t pid, const char *name)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/%d/%s", p->proc_root, (int)pid, name);
+	return open(path, O_RDONLY | O_CLOEXEC);
+}
+
+/* Opens a per-process file to be kept; falls back to per-read opening when
+ * the process is out of fds. Returns false when the file cannot be opened. */
+static bool probe_file_open(const probe *p, pid_t pid, const char *name, struct probe_file *f)
+{
+	f->per_read = false;
+	f->fd = probe_open_pidfile(p, pid, name);
+	if (f->fd >= 0)
+		return true;
+	if (errno == EMFILE || errno == ENFILE) {
+		f->per_read = true;
+		return true;
+	}
+	return false;
+}
+
+/* Closes a per-process file. */
+static void probe_file_close(struct probe_file *f)
+{
+	if (f->fd >= 0)
+		close(f->fd);
+	f->fd = -1;
+	f->per_read = false;
+}
+
+/* Reads a per-process file into p->buf; returns the byte count, 0 when the
+ * process vanished, -1 on error or when the file is not available. */
+static ssize_t probe_file_read(probe *p, pid_t pid, const char *name, struct probe_file *f)
+{
+	if (f->fd >= 0)
+		return probe_pread(p, f->fd);
+	if (!f->per_read)
+		return -1;
+	int fd = probe_open_pidfile(p, pid, name);
+	if (fd < 0)
+		return -1;
+	ssize_t n = probe_pread(p, fd);
+	close(fd);
+	return n;
+}
+
+/* The name under proc_root/PID of a thread's children list. */
+static void probe_kids_name(pid_t tid, char *buf, size_t len)
+{
+	snprintf(buf, len, "task/%d/children", (int)tid);
+}
+
+/* Opens the main thread's children list of pid (the rest come with the
+ * first thread count); leaves k unusable when there is none. */
+static void probe_kids_open(const probe *p, pid_t pid, struct probe_kids *k)
+{
+	char name[48];
+	memset(k, 0, sizeof *k);
+	k->main.fd = -1;
+	if (!p->kids_ok)
+		return;
+	probe_kids_name(pid, name, sizeof name);
+	probe_file_open(p, pid, name, &k->main);
+}
+
+/* Closes a children list and forgets its threads. */
+static void probe_kids_close(struct probe_kids *k)
+{
+	probe_file_close(&k->main);
+	free(k->tids);
+	k->tids = NULL;
+	k->ntids = k->tids_cap = 0;
+	k->threads = 0;
+}
+
+/* Opens the files of one process of the set; marks it gone when it has no status. */
+static void probe_proc_open(const probe *p, struct probe_proc *pr)
+{
+	pr->gone = false;
+	pr->counted = false;
+	pr->zombie = false;
+	pr->fresh = false;
+	pr->threads = 1;
+	pr->smaps.fd = -1;
+	pr->smaps.per_read = false;
+	probe_kids_open(p, pr->pid, &pr->kids);
+	if (!probe_file_open(p, pr->pid, "status", &pr->status)) {
+		probe_kids_close(&pr->kids);
+		pr->gone = true;
+		return;
+	}
+	/* A child we may not read (setuid) still counts, just without PSS. */
+	if (p->pss)
+		probe_file_open(p, pr->pid, "smaps_rollup", &pr->smaps);
+}
+
+/* Closes the files of one process and marks it gone. */
+static void probe_proc_close(struct probe_proc *pr)
+{
+	probe_file_close(&pr->status);
+	probe_file_close(&pr->smaps);
+	probe_kids_close(&pr->kids);
+	pr->gone = true;
+}
+
+/* Makes room for need elements of size elem in *arr; returns -1 when out of memory. */
+static int probe_reserve(void **arr, size_t *cap, size_t need, size_t elem)
+{
+	if (*arr && *cap >= need)
+		return 0;
+	size_t ncap = *cap ? *cap : 16;
+	while (ncap < need) {
+		if (ncap > SIZE_MAX / 2 / elem)
+			return -1;
+		ncap *= 2;
+	}
+	void *na = realloc(*arr, ncap * elem);
+	if (!na)
+		return -1;
+	*arr = na;
+	*cap = ncap;
+	return 0;
+}
+
+/* Builds the sorted pid list of the target into p->scan; returns its length,
+ * or -1 when the list could not be built this time. */
+static long probe_list_pids(probe *p)
+{
+	if (p->kind == PROBE_KIND_CGROUP) {
+		long n = proctree_cgroup_procs(p->cgroup_procs_path, &p->scan, &p->scan_cap);
+		/* A cgroup that is gone has no processes left. */
+		return n < 0 ? 0 : n;
+	}
+	long n = 0;
+	if (p->children) {
+		n = proctree_descendants_cached(p->proc_root, p->pid, &p->tree_cache, &p->scan, &p->scan_cap);
+		if (n < 0)
+			return -1;
+	}
+	if (p->include_root || !p->children) {
+		void *arr = p->scan;
+		if (probe_reserve(&arr, &p->scan_cap, (size_t)n + 1, sizeof *p->scan) < 0)
+			return -1;
+		p->scan = arr;
+		/* Descendants never include root, so insert it in order. */
+		long at = 0;
+		while (at < n && p->scan[at] < p->pid)
+			at++;
+		memmove(p->scan + at + 1, p->scan + at, (size_t)(n - at) * sizeof *p->scan);
+		p->scan[at] = p->pid;
+		n++;
+	}
+	return n;
+}
+
+/* Merges the sorted pid list (n long) into the process set: keeps the fds
+ * of processes listed, opens new ones (and ones that vanished but are listed
+ * again: a reused pid) marked fresh, and, when drop_unlisted, closes those
+ * not listed. Leaves the set as it was when out of memory. */
+static void probe_merge(probe *p, const pid_t *list, size_t n, bool drop_unlisted)
+{
+	void *arr = p->next;
+	if (probe_reserve(&arr, &p->next_cap, p->nprocs + n + 1, sizeof *p->next) < 0)
+		return;
+	p->next = arr;
+	size_t i = 0, j = 0, w = 0;
+	while (i < p->nprocs || j < n) {
+		if (j == n || (i < p->nprocs && p->procs[i].pid < list[j])) {
+			if (drop_unlisted)
+				probe_proc_close(&p->procs[i++]);
+			else
+				p->next[w++] = p->procs[i++];
+			continue;
+		}
+		struct probe_proc *pr = &p->next[w++];
+		if (i < p->nprocs && p->procs[i].pid == list[j]) {
+			*pr = p->procs[i++];
+			if (pr->gone) {
+				probe_proc_open(p, pr);
+				pr->fresh = true;
+			}
+		} else {
+			pr->pid = list[j];
+			probe_proc_open(p, pr);
+			pr->fresh = true;
+		}
+		j++;
+	}
+	struct probe_proc *t = p->procs;
+	size_t tcap = p->procs_cap;
+	p->procs = p->next;
+	p->procs_cap = p->next_cap;
+	p->nprocs = w;
+	p->next = t;
+	p->next_cap = tcap;
+}
+
+/* Refreshes the process set from a full listing of the target. */
+static void probe_rescan(probe *p)
+{
+	long n = probe_list_pids(p);
+	if (n >= 0)
+		probe_merge(p, p->scan, (size_t)n, true);
+}
+
+/* Whether pid is in the process set (sorted by pid). */
+static bool probe_has_pid(const probe *p, pid_t pid)
+{
+	size_t lo = 0, hi = p->nprocs;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (p->procs[mid].pid < pid)
+			lo = mid + 1;
+		else if (p->procs[mid].pid > pid)
+			hi = mid;
+		else
+			return !p->procs[mid].gone;
+	}
+	return false;
+}
+
+/* Adds the pids of one children list (in p->buf, n bytes) that are not in
+ * the set to p->found. */
+static void probe_kids_parse(probe *p, ssize_t n)
+{
+	long v = 0;
+	bool in_num = false;
+	for (ssize_t i = 0; i <= n; i++) {
+		char c = i < n ? p->buf[i] : ' ';
+		if (c >= '0' && c <= '9') {
+			if (v <= INT32_MAX)
+				v = v * 10 + (c - '0');
+			in_num = true;
+			continue;
+		}
+		if (in_num && v > 0 && v <= INT32_MAX && (pid_t)v != p->pid && !probe_has_pid(p, (pid_t)v)) {
+			void *arr = p->found;
+			if (probe_reserve(&arr, &p->found_cap, p->nfound + 1, sizeof *p->found) < 0)
+				return;
+			p->found = arr;
+			p->found[p->nfound++] = (pid_t)v;
+		}
+		in_num = false;
+		v = 0;
+	}
+}
+
+/* Lists the threads of pid other than the main one into k->tids. */
+static void probe_kids_list_threads(const probe *p, pid_t pid, struct probe_kids *k, long threads)
+{
+	char path[4096];
+	k->ntids = 0;
+	k->threads = threads;
+	if (threads <= 1)
+		return;
+	snprintf(path, sizeof path, "%s/%d/task", p->proc_root, (int)pid);
+	DIR *d = opendir(path);
+	if (!d)
+		return;
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		char *end;
+		long tid = strtol(de->d_name, &end, 10);
+		if (*end || tid <= 0 || tid > INT32_MAX || tid == pid)
+			continue;
+		void *arr = k->tids;
+		if (probe_reserve(&arr, &k->tids_cap, k->ntids + 1, sizeof *k->tids) < 0)
+			break;
+		k->tids = arr;
+		k->tids[k->ntids++] = (pid_t)tid;
+	}
+	closedir(d);
+}
+
+/* Reads every thread's children list of pid into p->found (new pids only). */
+static void probe_kids_read(probe *p, pid_t pid, struct probe_kids *k, long threads)
+{
+	char name[48];
+	if (k->main.fd < 0 && !k->main.per_read)
+		return;
+	if (threads != k->threads)
+		probe_kids_list_threads(p, pid, k, threads);
+	probe_kids_name(pid, name, sizeof name);
+	ssize_t n = probe_file_read(p, pid, name, &k->main);
+	if (n > 0)
+		probe_kids_parse(p, n);
+	for (size_t t = 0; t < k->ntids; t++) {
+		struct probe_file once = { .fd = -1, .per_read = true };
+		probe_kids_name(k->tids[t], name, sizeof name);
+		n = probe_file_read(p, pid, name, &once);
+		if (n > 0)
+			probe_kids_parse(p, n);
+	}
+}
+
+/* Orders pids ascending. */
+static int probe_cmp_pid(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Finds the processes that joined the tree since the last sample from the
+ * children lists of the root and the members, and adds them (and, round by
+ * round, their own children) to the set. Returns how many joined. */
+static size_t probe_walk_kids(probe *p)
+{
+	size_t joined = 0;
+	for (size_t i = 0; i < p->nprocs; i++)
+		p->procs[i].fresh = false;
+	for (int round = 0; round < PROBE_KIDS_ROUNDS; round++) {
+		p->nfound = 0;
+		if (round == 0 && !p->include_root)
+			probe_kids_read(p, p->pid, &p->root_kids, p->root_kids.threads);
+		for (size_t i = 0; i < p->nprocs; i++) {
+			struct probe_proc *pr = &p->procs[i];
+			if (pr->gone || (round > 0 && !pr->fresh))
+				continue;
+			pr->fresh = false;
+			probe_kids_read(p, pr->pid, &pr->kids, pr->threads);
+		}
+		if (p->nfound == 0)
+			break;
+		qsort(p->found, p->nfound, sizeof *p->found, probe_cmp_pid);
+		size_t w = 1;
+		for (size_t r = 1; r < p->nfound; r++)
+			if (p->found[r] != p->found[w - 1])
+				p->found[w++] = p->found[r];
+		probe_merge(p, p->found, w, false);
+		joined += w;
+	}
+	return joined;
+}
+
+/* Adds one process's status to the sums; returns 1 when it counts, 0 for a
+ * zombie, -1 when it vanished (its fds are then closed). */
+static int probe_read_proc(probe *p, struct probe_proc *pr, int64_t sums[ST_NKEYS])
+{
+	ssize_t n = probe_file_read(p, pr->pid, "status", &pr->status);
+	if (n <= 0) {
+		probe_proc_close(pr);
+		return -1;
+	}
+	const char *at[ST_NKEYS];
+	const char *end = p->buf + n;
+	probe_scan_keys(p->buf, (size_t)n, probe_status_keys, ST_NKEYS, at);
+	if (!at[ST_STATE]) {
+		probe_proc_close(pr);
+		return -1;
+	}
+	if (*at[ST_STATE] == 'Z' || *at[ST_STATE] == 'X')
+		return 0;
+	int64_t threads;
+	if (probe_parse_num(at[ST_THREADS], end, &threads))
+		pr->threads = (long)threads;
+	for (int k = ST_RSS; k < ST_THREADS; k++) {
+		int64_t kb;
+		/* Kernel threads have no Vm/Rss lines: they hold no user memory.
+		 * A value no machine has is not summed (nor overflowed). */
+		if (probe_parse_num(at[k], end, &kb) && kb <= PROBE_KB_MAX)
+			sums[k] += kb * 1024;
+	}
+	return 1;
+}
+
+/* Sums Pss over the processes counted in this sample into *out; returns
+ * false when none of them could be read. */
+static bool probe_read_pss(probe *p, int64_t *out)
+{
+	int64_t sum = 0;
+	size_t live = 0, read = 0;
+	for (size_t i = 0; i < p->nprocs; i++) {
+		struct probe_proc *pr = &p->procs[i];
+		if (!pr->counted)
+			continue;
+		live++;
+		ssize_t n = probe_file_read(p, pr->pid, "smaps_rollup", &pr->smaps);
+		if (n <= 0)
+			continue;
+		const char *at;
+		int64_t kb;
+		probe_scan_keys(p->buf, (size_t)n, probe_pss_keys, 1, &at);
+		if (!probe_parse_num(at, p->buf + n, &kb) || kb > PROBE_KB_MAX)
+			continue;
+		sum += kb * 1024;
+		read++;
+	}
+	*out = sum;
+	return read > 0 || live == 0;
+}
+
+/* Fills sys_used and sys_avail; returns -1 when meminfo cannot be read. */
+static int probe_read_meminfo(probe *p, sample *out, char *err, size_t errlen)
+{
+	ssize_t n = probe_pread(p, p->meminfo_fd);
+	if (n <= 0) {
+		probe_err(err, errlen, "reading %s/meminfo: %s", p->proc_root,
+			  n < 0 ? strerror(errno) : "empty file");
+		return -1;
+	}
+	const char *at[2];
+	int64_t total_kb, avail_kb;
+	probe_scan_keys(p->buf, (size_t)n, probe_meminfo_keys, 2, at);
+	if (probe_parse_num(at[0], p->buf + n, &total_kb) &&
+	    probe_parse_num(at[1], p->buf + n, &avail_kb) && total_kb <= PROBE_KB_MAX &&
+	    avail_kb <= total_kb) {
+		out->v[SAMPLE_SYS_USED] = (total_kb - avail_kb) * 1024;
+		out->v[SAMPLE_SYS_AVAIL] = avail_kb * 1024;
+	}
+	return 0;
+}
+
+/* Fills anon, file, shmem and swap from the cgroup's own counters. */
+static void probe_read_cgroup_stat(probe *p, sample *out)
+{
+	int64_t v;
+	if (p->cg_stat_fd >= 0) {
+		ssize_t n = probe_pread(p, p->cg_stat_fd);
+		if (n > 0) {
+			const char *at[4];
+			probe_scan_keys(p->buf, (size_t)n, p->cg_v1 ? probe_stat_v1_keys : probe_stat_v2_keys,
+					4, at);
+			const char *end = p->buf + n;
+			if (probe_parse_num(at[0], end, &v))
+				out->v[SAMPLE_ANON] = v;
+			if (probe_parse_num(at[1], end, &v))
+				out->v[SAMPLE_FILE] = v;
+			if (probe_parse_num(at[2], end, &v))
+				out->v[SAMPLE_SHMEM] = v;
+			/* v1 has "swap" only with swap accounting; v2 has memory.swap.current. */
+			if (p->cg_v1 && probe_parse_num(at[3], end, &v))
+				out->v[SAMPLE_SWAP] = v;
+		}
+	}
+	if (!p->cg_v1 && probe_read_single(p, p->cg_swap_fd, &v))
+		out->v[SAMPLE_SWAP] = v;
+}
+
+/* Whether one more rescan for a process that left fits in this second's
+ * budget: a tree that forks and reaps all the time (a build) must not turn
+ * every sample into a full /proc scan. Counts the rescan when it fits. */
+static bool probe_rescan_budget(probe *p, int64_t now_ns)
+{
+	if (now_ns - p->extra_window_ns >= INT64_C(1000000000)) {
+		p->extra_window_ns = now_ns;
+		p->extra_scans = 0;
+	}
+	if (p->extra_scans >= PROBE_EXTRA_SCANS_PER_S)
+		return false;
+	p->extra_scans++;
+	return true;
+}
+
+int probe_read(probe *p, int64_t now_ns, sample *out, char *err, size_t errlen)
+{
+	for (int i = 0; i < SAMPLE_NCOLS; i++)
+		out->v[i] = SAMPLE_NONE;
+	if (probe_read_meminfo(p, out, err, errlen) < 0)
+		return -1;
+	if (p->kind == PROBE_KIND_SYSTEM)
+		return 0;
+
+	/* A process that left may have left orphans behind, which are now
+	 * somebody else's children: look again soon rather than in a full scan
+	 * interval, or the tree would seem to drop to nothing meanwhile.
+	 * With children lists, the orphans are in the new parent's list (the
+	 * subreaper's) and the walk finds them without a scan. */
+	bool due = !p->scanned || now_ns - p->scan_ns >= p->scan_interval_ns ||
+	           (!p->kids_ok && p->vanished && probe_rescan_budget(p, now_ns));
+	bool walk = p->kids_ok && p->children;
+	int64_t sums[ST_NKEYS];
+	int counted;
+	for (int pass = 0;; pass++) {
+		if (due) {
+			probe_rescan(p);
+			if (walk && !p->include_root)
+				probe_kids_list_threads(p, p->pid, &p->root_kids, 2);
+			p->scanned = true;
+			p->vanished = false;
+			p->scan_ns = now_ns;
+		}
+		if (walk && pass == 0)
+			probe_walk_kids(p);
+		memset(sums, 0, sizeof sums);
+		counted = 0;
+		bool vanished_now = false;
+		for (size_t i = 0; i < p->nprocs; i++) {
+			struct probe_proc *pr = &p->procs[i];
+			bool was_gone = pr->gone;
+			int r = was_gone ? -1 : probe_read_proc(p, pr, sums);
+			pr->counted = r > 0;
+			if (pr->counted)
+				counted++;
+			/* Its first sample as a zombie is when its children became orphans. */
+			if ((!was_gone && r < 0) || (r == 0 && !pr->zombie))
+				vanished_now = true;
+			pr->zombie = r == 0;
+		}
+		if (vanished_now)
+			p->vanished = true;
+		/* One more pass at once when this sample saw a process leave: its
+		 * orphans moved between the walk and the reads. With children lists
+		 * the reads are redone only when the walk finds someone new. */
+		if (pass > 0 || !vanished_now)
+			break;
+		if (walk) {
+			due = false;
+			if (probe_walk_kids(p) == 0)
+				break;
+			continue;
+		}
+		if (due || !probe_rescan_budget(p, now_ns))
+			break;
+		due = true;
+	}
+	out->v[SAMPLE_RSS] = sums[ST_RSS];
+	out->v[SAMPLE_ANON] = sums[ST_ANON];
+	out->v[SAMPLE_FILE] = sums[ST_FILE];
+	out->v[SAMPLE_SHMEM] = sums[ST_SHMEM];
+	out->v[SAMPLE_SWAP] = sums[ST_SWAP];
+	out->v[SAMPLE_PROCS] = counted;
+
+	if (p->pss && (!p->pss_done || now_ns - p->pss_ns >= p->pss_interval_ns)) {
+		int64_t pss;
+		if (probe_read_pss(p, &pss))
+			out->v[SAMPLE_PSS] = pss;
+		p->pss_done = true;
+		p->pss_ns = now_ns;
+	}
+
+	int64_t cg;
+	if (probe_read_single(p, p->cg_usage_fd, &cg))
+		out->v[SAMPLE_CGROUP] = cg;
+	if (p->kind == PROBE_KIND_CGROUP) {
+		out->v[SAMPLE_ANON] = SAMPLE_NONE;
+		out->v[SAMPLE_FILE] = SAMPLE_NONE;
+		out->v[SAMPLE_SHMEM] = SAMPLE_NONE;
+		out->v[SAMPLE_SWAP] = SAMPLE_NONE;
+		probe_read_cgroup_stat(p, out);
+	}
+	return counted;
+}
+
+/* Opens dir/name for reading; returns -1 when it does not exist or is unreadable. */
+static int probe_open_in(const char *dir, const char *name)
+{
+	char path[4096];
+	int len = snprintf(path, sizeof path, "%s/%s", dir, name);
+	if (len < 0 || (size_t)len >= sizeof path)
+		return -1;
+	return open(path, O_RDONLY | O_CLOEXEC);
+}
+
+/* Returns true when the comma-separated controller list of a v1 cgroup line
+ * (len bytes at s) names the memory controller. */
+static bool probe_has_memory_ctl(const char *s, size_t len)
+{
+	const char *end = s + len;
+	while (s < end) {
+		const char *comma = memchr(s, ',', (size_t)(end - s));
+		const char *tok_end = comma ? comma : end;
+		if (tok_end - s == 6 && memcmp(s, "memory", 6) == 0)
+			return true;
+		s = tok_end + 1;
+	}
+	return false;
+}
+
+/* Opens the memory usage file of the cgroup that cfg->pid belongs to, from
+ * PROC/PID/cgroup: the v1 memory hierarchy when the process has one, else the
+ * v2 unified hierarchy. Returns -1 when there is none (e.g. the v2 root). */
+static int probe_open_pid_cgroup(probe *p, const char *sys_root)
+{
+	int fd = probe_open_pidfile(p, p->pid, "cgroup");
+	if (fd < 0)
+		return -1;
+	ssize_t n = probe_pread(p, fd);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	char v2_path[1024] = "";
+	bool have_v2 = false;
+	char dir[4096 + 64];
+	const char *c = p->buf, *end = p->buf + n;
+	while (c < end) {
+		const char *eol = memchr(c, '\n', (size_t)(end - c));
+		if (!eol)
+			eol = end;
+		/* "hierarchy-id:controllers:path" */
+		const char *c1 = memchr(c, ':', (size_t)(eol - c));
+		const char *c2 = c1 ? memchr(c1 + 1, ':', (size_t)(eol - c1 - 1)) : NULL;
+		if (c2) {
+			const char *path = c2 + 1;
+			int plen = (int)(eol - path);
+			if (c1 - c == 1 && *c == '0' && c2 == c1 + 1 && (size_t)plen < sizeof v2_path) {
+				memcpy(v2_path, path, (size_t)plen);
+				v2_path[plen] = '\0';
+				have_v2 = true;
+			} else if (probe_has_memory_ctl(c1 + 1, (size_t)(c2 - c1 - 1))) {
+				snprintf(dir, sizeof dir, "%s/fs/cgroup/memory%.*s", sys_root, plen, path);
+				int ufd = probe_open_in(dir, "memory.usage_in_bytes");
+				if (ufd >= 0)
+					return ufd;
+			}
+		}
+		c = eol + 1;
+	}
+	if (!have_v2)
+		return -1;
+	/* cgroup.controllers at the top marks a unified (pure v2) mount. */
+	snprintf(dir, sizeof dir, "%s/fs/cgroup", sys_root);
+	int ctl = probe_open_in(dir, "cgroup.controllers");
+	if (ctl < 0)
+		return -1;
+	close(ctl);
+	snprintf(dir, sizeof dir, "%s/fs/cgroup%s", sys_root, v2_path);
+	return probe_open_in(dir, "memory.current");
+}
+
+/* Checks that the target pid can be read; fills err and returns -1 otherwise. */
+static int probe_check_pid(probe *p, char *err, size_t errlen)
+{
+	int pid = (int)p->pid;
+	if (p->pid <= 0) {
+		probe_err(err, errlen, "--pid %d: no such process", pid);
+		return -1;
+	}
+	int fd = probe_open_pidfile(p, p->pid, "status");
+	if (fd < 0) {
+		if (errno == ENOENT || errno == ESRCH)
+			probe_err(err, errlen, "--pid %d: no such process", pid);
+		else if (errno == EACCES || errno == EPERM)
+			probe_err(err, errlen, "--pid %d: permission denied reading %s/%d/status",
+				  pid, p->proc_root, pid);
+		else
+			probe_err(err, errlen, "--pid %d: cannot read %s/%d/status: %s", pid,
+				  p->proc_root, pid, strerror(errno));
+		return -1;
+	}
+	ssize_t n = probe_pread(p, fd);
+	close(fd);
+	if (n > 0) {
+		/* Kernel threads (and zombies) have no memory lines: recording
+		 * one would give a curve of 0 B that looks like a measurement. */
+		static const struct probe_key keys[] = { PROBE_KEY("Name"), PROBE_KEY("State"), PROBE_KEY("VmRSS") };
+		const char *at[3];
+		probe_scan_keys(p->buf, (size_t)n, keys, 3, at);
+		const char *end = p->buf + n;
+		int namelen = 0;
+		if (at[0]) {
+			const char *eol = memchr(at[0], '\n', (size_t)(end - at[0]));
+			namelen = (int)((eol ? eol : end) - at[0]);
+		}
+		if (at[1] && (*at[1] == 'Z' || *at[1] == 'X')) {
+			probe_err(err, errlen, "--pid %d: the process has exited (a zombie its parent has not reaped); "
+				  "expected a running process", pid);
+			return -1;
+		}
+		if (!at[2]) {
+			probe_err(err, errlen, "--pid %d: %.*s is a kernel thread; %s no user memory to record "
+				  "(expected a user process)", pid, namelen, at[0] ? at[0] : "",
+				  p->children ? "it and its descendants have" : "it has");
+			return -1;
+		}
+	}
+	if (!p->pss)
+		return 0;
+	fd = probe_open_pidfile(p, p->pid, "smaps_rollup");
+	if (fd < 0) {
+		if (errno == EACCES || errno == EPERM)
+			probe_err(err, errlen,
+				  "--pid %d: permission denied reading %s/%d/smaps_rollup (needed for --pss); "
+				  "run memlog as the process's owner or root", pid, p->proc_root, pid);
+		else
+			probe_err(err, errlen, "--pid %d: cannot read %s/%d/smaps_rollup (needed for --pss): %s",
+				  pid, p->proc_root, pid, strerror(errno));
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+/* Detects the cgroup version of cfg->cgroup_dir and opens its counters. */
+static int probe_open_cgroup_dir(probe *p, const char *dir, char *err, size_t errlen)
+{
+	if (!dir || !*dir) {
+		probe_err(err, errlen, "--cgroup: no directory given");
+		return -1;
+	}
+	p->cg_usage_fd = probe_open_in(dir, "memory.current");
+	if (p->cg_usage_fd < 0) {
+		p->cg_usage_fd = probe_open_in(dir, "memory.usage_in_bytes");
+		p->cg_v1 = true;
+	}
+	if (p->cg_usage_fd < 0) {
+		probe_err(err, errlen,
+			  "--cgroup %s: not a memory cgroup (no memory.current or memory.usage_in_bytes)", dir);
+		return -1;
+	}
+	p->cg_stat_fd = probe_open_in(dir, "memory.stat");
+	if (!p->cg_v1)
+		p->cg_swap_fd = probe_open_in(dir, "memory.swap.current");
+	size_t len = strlen(dir) + sizeof "/cgroup.procs";
+	p->cgroup_procs_path = malloc(len);
+	if (!p->cgroup_procs_path) {
+		probe_err(err, errlen, "out of memory");
+		return -1;
+	}
+	snprintf(p->cgroup_procs_path, len, "%s/cgroup.procs", dir);
+	return 0;
+}
+
+probe *probe_open(const probe_config *cfg, char *err, size_t errlen)
+{
+	probe *p = calloc(1, sizeof *p);
+	if (!p) {
+		probe_err(err, errlen, "out of memory");
+		return NULL;
+	}
+	p->meminfo_fd = p->cg_usage_fd = p->cg_stat_fd = p->cg_swap_fd = -1;
+	p->root_kids.main.fd = -1;
+	p->kind = cfg->kind;
+	p->pid = cfg->pid;
+	p->include_root = cfg->include_root;
+	p->children = cfg->children;
+	p->pss = cfg->pss && cfg->kind != PROBE_KIND_SYSTEM;
+	p->pss_interval_ns = cfg->pss_interval_ns > 0 ? cfg->pss_interval_ns : PROBE_DEFAULT_PSS_NS;
+	p->scan_interval_ns = cfg->scan_interval_ns > 0 ? cfg->scan_interval_ns : PROBE_DEFAULT_SCAN_NS;
+	const char *sys_root = cfg->sys_root ? cfg->sys_root : "/sys";
+	p->proc_root = strdup(cfg->proc_root ? cfg->proc_root : "/proc");
+	if (!p->proc_root) {
+		probe_err(err, errlen, "out of memory");
+		goto fail;
+	}
+
+	p->meminfo_fd = probe_open_in(p->proc_root, "meminfo");
+	if (p->meminfo_fd < 0) {
+		probe_err(err, errlen, "cannot read %s/meminfo: %s", p->proc_root, strerror(errno));
+		goto fail;
+	}
+	switch (p->kind) {
+	case PROBE_KIND_TREE:
+		if (probe_check_pid(p, err, errlen) < 0)
+			goto fail;
+		p->cg_usage_fd = probe_open_pid_cgroup(p, sys_root);
+		if (p->children) {
+			p->kids_ok = true;
+			probe_kids_open(p, p->pid, &p->root_kids);
+			p->kids_ok = p->root_kids.main.fd >= 0;
+			if (p->include_root || !p->kids_ok)
+				probe_kids_close(&p->root_kids);
+			else
+				probe_kids_list_threads(p, p->pid, &p->root_kids, 2);
+			if (p->kids_ok && cfg->scan_interval_ns <= 0)
+				p->scan_interval_ns = PROBE_KIDS_SCAN_NS;
+		}
+		break;
+	case PROBE_KIND_CGROUP:
+		if (probe_open_cgroup_dir(p, cfg->cgroup_dir, err, errlen) < 0)
+			goto fail;
+		break;
+	case PROBE_KIND_SYSTEM:
+		break;
+	default:
+		probe_err(err, errlen, "unknown probe kind %d", (int)p->kind);
+		goto fail;
+	}
+	return p;
+fail:
+	probe_close(p);
+	return NULL;
+}
+
+void probe_close(probe *p)
+{
+	if (!p)
+		return;
+	proctree_cache_free(&p->tree_cache);
+	probe_kids_close(&p->root_kids);
+	free(p->found);
+	for (size_t i = 0; i < p->nprocs; i++)
+		probe_proc_close(&p->procs[i]);
+	if (p->meminfo_fd >= 0)
+		close(p->meminfo_fd);
+	if (p->cg_usage_fd >= 0)
+		close(p->cg_usage_fd);
+	if (p->cg_stat_fd >= 0)
+		close(p->cg_stat_fd);
+	if (p->cg_swap_fd >= 0)
+		close(p->cg_swap_fd);
+	free(p->procs);
+	free(p->next);
+	free(p->scan);
+	free(p->cgroup_procs_path);
+	free(p->proc_root);
+	free(p);
+}

@@ -1,0 +1,46 @@
+/* probe.h: one sample of a target's memory (process tree, cgroup or machine). */
+#ifndef MEMLOG_PROBE_H
+#define MEMLOG_PROBE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "model/sample.h"
+
+enum probe_kind {
+	PROBE_KIND_TREE,   /* a process and (unless children is false) its descendants */
+	PROBE_KIND_CGROUP, /* every process in a cgroup, plus the cgroup's own counters */
+	PROBE_KIND_SYSTEM  /* the machine only */
+};
+
+typedef struct probe_config {
+	const char *proc_root;   /* "/proc", or a fixture tree */
+	const char *sys_root;    /* "/sys", or a fixture tree */
+	enum probe_kind kind;
+	pid_t pid;               /* PROBE_KIND_TREE: the root of the tree */
+	bool include_root;       /* PROBE_KIND_TREE: count pid itself (false when pid is memlog, in run mode) */
+	bool children;           /* PROBE_KIND_TREE: also count descendants (false: pid alone, include_root ignored) */
+	const char *cgroup_dir;  /* PROBE_KIND_CGROUP: the cgroup's directory (v1 or v2, detected) */
+	bool pss;                /* also read smaps_rollup */
+	int64_t pss_interval_ns; /* at most one PSS read per this (default 1 s when 0) */
+	int64_t scan_interval_ns;/* rescan descendants this often (default 250 ms when 0) */
+} probe_config;
+
+typedef struct probe probe;
+
+/* Opens a probe; on failure returns NULL and writes a sentence naming what was
+ * wrong into err (e.g. "--pid 42: no such process"). */
+probe *probe_open(const probe_config *cfg, char *err, size_t errlen);
+
+/* Reads one sample into out->v (times are left to the caller), at time now_ns
+ * (monotonic, used to pace rescans and PSS). Processes that vanish mid-read are
+ * dropped from the sums. Returns the number of processes counted (0 when the
+ * tree is gone; always 0 for PROBE_KIND_SYSTEM), or -1 on an error worth stopping
+ * for, with err filled. */
+int probe_read(probe *p, int64_t now_ns, sample *out, char *err, size_t errlen);
+
+void probe_close(probe *p);
+
+#endif

@@ -1,0 +1,265 @@
+/*
+ * sampler.c: the one extra thread. It ticks on absolute CLOCK_MONOTONIC
+ * deadlines, reads the probe, appends to the series and writes the CSV. A
+ * late tick is skipped rather than caught up in a burst, and the time a
+ * sample was really taken is what gets recorded. Marker requests wake it
+ * through a condition variable on the monotonic clock.
+ */
+#include "record/sampler.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/mtime.h"
+
+#define SAMPLER_MAX_PENDING 64
+#define SAMPLER_LABEL_MAX 256
+
+struct sampler {
+	sampler_config cfg;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	bool stop_requested;
+	enum sampler_end end;
+	char error[512];
+	sampler_stats stats;
+	/* marker labels waiting to be sampled, oldest first */
+	char pending[SAMPLER_MAX_PENDING][SAMPLER_LABEL_MAX];
+	size_t npending;
+};
+
+/* Takes one sample now and records it with an optional marker label.
+ * Returns the probe's process count, or -1 on an error (left in s->error). */
+static int sampler_take(sampler *s, const char *marker)
+{
+	sample smp;
+	char err[512];
+	/* Both clocks at once, before the probe: time and elapsed_s of a row
+	 * then agree whatever the probe costs. */
+	int64_t now_ns = mtime_mono_ns();
+	int64_t wall_ns = mtime_wall_ns();
+	sample_clear(&smp);
+	int n = probe_read(s->cfg.probe, now_ns, &smp, err, sizeof err);
+	if (n < 0)
+		goto fail;
+	smp.elapsed_ns = now_ns - s->cfg.start_mono_ns;
+	smp.wall_ns = wall_ns;
+	series_append(s->cfg.series, &smp);
+	if (marker && s->cfg.marks)
+		markers_add(s->cfg.marks, smp.elapsed_ns, marker);
+	if (reccsv_write(s->cfg.csv, &smp, marker, err, sizeof err) < 0)
+		goto fail;
+	pthread_mutex_lock(&s->lock);
+	s->stats.samples++;
+	pthread_mutex_unlock(&s->lock);
+	return n;
+fail:
+	pthread_mutex_lock(&s->lock);
+	snprintf(s->error, sizeof s->error, "%s", err);
+	pthread_mutex_unlock(&s->lock);
+	return -1;
+}
+
+/* Records why the thread ended and tells the main loop. */
+static void sampler_finish(sampler *s, enum sampler_end why)
+{
+	pthread_mutex_lock(&s->lock);
+	if (s->end == SAMPLER_RUNNING)
+		s->end = why;
+	pthread_mutex_unlock(&s->lock);
+	if (s->cfg.notify_fd >= 0 && why != SAMPLER_STOPPED) {
+		char byte = 's';
+		ssize_t w;
+		do
+			w = write(s->cfg.notify_fd, &byte, 1);
+		while (w < 0 && errno == EINTR);
+	}
+}
+
+/* Converts ns on CLOCK_MONOTONIC to a timespec for pthread_cond_timedwait. */
+static struct timespec sampler_timespec(int64_t ns)
+{
+	struct timespec ts = { .tv_sec = ns / 1000000000, .tv_nsec = ns % 1000000000 };
+	return ts;
+}
+
+/* The thread: wait for the next deadline or a marker, sample, repeat. */
+static void *sampler_main(void *arg)
+{
+	sampler *s = arg;
+	int64_t interval = s->cfg.interval_ns;
+	int64_t flush_every = s->cfg.flush_ns > 0 ? s->cfg.flush_ns : 1000000000;
+	/* Tick k is due at start + k * interval, so lateness and drift can be read off elapsed_s. */
+	int64_t deadline = s->cfg.start_mono_ns;
+	int64_t last_flush = deadline;
+	char err[512];
+	enum sampler_end why = SAMPLER_STOPPED;
+
+	for (;;) {
+		char label[SAMPLER_LABEL_MAX];
+		bool have_label = false, stopping;
+
+		pthread_mutex_lock(&s->lock);
+		for (;;) {
+			if (s->stop_requested || s->npending > 0)
+				break;
+			struct timespec ts = sampler_timespec(deadline);
+			int rc = pthread_cond_timedwait(&s->wake, &s->lock, &ts);
+			if (rc == ETIMEDOUT)
+				break;
+		}
+		stopping = s->stop_requested;
+		if (s->npending > 0) {
+			memcpy(label, s->pending[0], sizeof label);
+			memmove(s->pending[0], s->pending[1], (s->npending - 1) * sizeof s->pending[0]);
+			s->npending--;
+			have_label = true;
+		}
+		pthread_mutex_unlock(&s->lock);
+
+		int64_t now = mtime_mono_ns();
+		bool on_tick = !have_label && now >= deadline;
+		if (stopping && !have_label)
+			break;
+
+		int n = sampler_take(s, have_label ? label : NULL);
+		if (n < 0) {
+			why = SAMPLER_ERROR;
+			break;
+		}
+		if (on_tick) {
+			int64_t late = now - deadline;
+			/* Ticks that passed while we were late are skipped, not made up. */
+			int64_t missed = late / interval;
+			pthread_mutex_lock(&s->lock);
+			s->stats.ticks_taken++;
+			s->stats.ticks_missed += (uint64_t)missed;
+			if (late > s->stats.max_late_ns)
+				s->stats.max_late_ns = late;
+			pthread_mutex_unlock(&s->lock);
+			deadline += (missed + 1) * interval;
+		}
+		if (now - last_flush >= flush_every || have_label) {
+			if (reccsv_flush(s->cfg.csv, err, sizeof err) < 0) {
+				pthread_mutex_lock(&s->lock);
+				snprintf(s->error, sizeof s->error, "%s", err);
+				pthread_mutex_unlock(&s->lock);
+				why = SAMPLER_ERROR;
+				break;
+			}
+			last_flush = now;
+		}
+		if (s->cfg.stop_when_gone && n == 0) {
+			why = SAMPLER_TARGET_GONE;
+			break;
+		}
+		if (s->cfg.duration_ns > 0 && now - s->cfg.start_mono_ns >= s->cfg.duration_ns) {
+			why = SAMPLER_DURATION;
+			break;
+		}
+	}
+	if (why == SAMPLER_STOPPED) {
+		/* The last sample shows the state at the end (often the drop at exit). */
+		if (sampler_take(s, NULL) < 0)
+			why = SAMPLER_ERROR;
+	}
+	if (why != SAMPLER_ERROR && reccsv_flush(s->cfg.csv, err, sizeof err) < 0) {
+		pthread_mutex_lock(&s->lock);
+		snprintf(s->error, sizeof s->error, "%s", err);
+		pthread_mutex_unlock(&s->lock);
+		why = SAMPLER_ERROR;
+	}
+	pthread_mutex_lock(&s->lock);
+	reccsv_writer_kept(s->cfg.csv, &s->stats.kept);
+	pthread_mutex_unlock(&s->lock);
+	sampler_finish(s, why);
+	return NULL;
+}
+
+sampler *sampler_start(const sampler_config *cfg, char *err, size_t errlen)
+{
+	sampler *s = calloc(1, sizeof *s);
+	pthread_condattr_t ca;
+	sigset_t all, old;
+	int rc;
+
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	s->cfg = *cfg;
+	s->end = SAMPLER_RUNNING;
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&s->wake, &ca);
+	pthread_condattr_destroy(&ca);
+
+	/* The thread inherits this mask, so signals always reach the main thread. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&s->thread, NULL, sampler_main, s);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		snprintf(err, errlen, "cannot start the sampling thread: %s", strerror(rc));
+		pthread_cond_destroy(&s->wake);
+		pthread_mutex_destroy(&s->lock);
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void sampler_mark(sampler *s, const char *label)
+{
+	pthread_mutex_lock(&s->lock);
+	if (s->npending < SAMPLER_MAX_PENDING) {
+		snprintf(s->pending[s->npending], SAMPLER_LABEL_MAX, "%s", label ? label : "");
+		s->npending++;
+	}
+	pthread_cond_signal(&s->wake);
+	pthread_mutex_unlock(&s->lock);
+}
+
+enum sampler_end sampler_state(sampler *s)
+{
+	pthread_mutex_lock(&s->lock);
+	enum sampler_end e = s->end;
+	pthread_mutex_unlock(&s->lock);
+	return e;
+}
+
+void sampler_error(sampler *s, char *buf, size_t buflen)
+{
+	pthread_mutex_lock(&s->lock);
+	snprintf(buf, buflen, "%s", s->error);
+	pthread_mutex_unlock(&s->lock);
+}
+
+void sampler_get_stats(sampler *s, sampler_stats *out)
+{
+	pthread_mutex_lock(&s->lock);
+	*out = s->stats;
+	pthread_mutex_unlock(&s->lock);
+}
+
+void sampler_stop(sampler *s, sampler_stats *final_stats)
+{
+	pthread_mutex_lock(&s->lock);
+	s->stop_requested = true;
+	pthread_cond_signal(&s->wake);
+	pthread_mutex_unlock(&s->lock);
+	pthread_join(s->thread, NULL);
+	if (final_stats)
+		*final_stats = s->stats;
+	pthread_cond_destroy(&s->wake);
+	pthread_mutex_destroy(&s->lock);
+	free(s);
+}

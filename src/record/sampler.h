@@ -1,0 +1,65 @@
+/* sampler.h: the sampling thread, sole writer of the recording's CSV. */
+#ifndef MEMLOG_SAMPLER_H
+#define MEMLOG_SAMPLER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/markers.h"
+#include "record/probe.h"
+#include "recording/reccsv.h"
+#include "model/series.h"
+
+typedef struct sampler_config {
+	int64_t interval_ns;     /* between ticks */
+	int64_t duration_ns;     /* stop after this much elapsed time; 0 = never */
+	int64_t flush_ns;        /* push rows to the disk at least this often (1 s when 0) */
+	int64_t start_mono_ns;   /* elapsed time counts from here (CLOCK_MONOTONIC) */
+	bool stop_when_gone;     /* end when the probe counts no process */
+	probe *probe;            /* owned by the caller, used only by the thread */
+	series *series;          /* shared with readers */
+	reccsv_writer *csv;      /* owned by the caller, written only by the thread */
+	markers *marks;          /* labelled samples are added here too (may be NULL) */
+	int notify_fd;           /* a byte is written here when the sampler stops by itself */
+} sampler_config;
+
+/* Why the sampler stopped by itself. */
+enum sampler_end {
+	SAMPLER_RUNNING,
+	SAMPLER_STOPPED,     /* sampler_stop was called */
+	SAMPLER_TARGET_GONE, /* stop_when_gone and the probe counted no process */
+	SAMPLER_DURATION,    /* duration_ns reached */
+	SAMPLER_ERROR        /* the CSV or the probe failed; see sampler_error */
+};
+
+typedef struct sampler_stats {
+	uint64_t samples;      /* rows written, markers included */
+	uint64_t ticks_taken;  /* scheduled ticks sampled */
+	uint64_t ticks_missed; /* scheduled ticks skipped because the sampler was late */
+	int64_t  max_late_ns;  /* worst lateness of a taken tick */
+	reccsv_kept kept;      /* what the CSV holds whole: set when the thread ends */
+} sampler_stats;
+
+typedef struct sampler sampler;
+
+/* Starts the thread (with every signal blocked in it). NULL with err filled on failure. */
+sampler *sampler_start(const sampler_config *cfg, char *err, size_t errlen);
+
+/* Asks for a sample at once, labelled label; safe from any thread but not from
+ * a signal handler. */
+void sampler_mark(sampler *s, const char *label);
+
+/* SAMPLER_RUNNING, or why it ended. */
+enum sampler_end sampler_state(sampler *s);
+
+/* Copies the message of a SAMPLER_ERROR into buf. */
+void sampler_error(sampler *s, char *buf, size_t buflen);
+
+void sampler_get_stats(sampler *s, sampler_stats *out);
+
+/* Takes one last sample (unless the sampler already ended), flushes, joins the
+ * thread and frees it. The CSV is left for the caller to close. */
+void sampler_stop(sampler *s, sampler_stats *final_stats);
+
+#endif

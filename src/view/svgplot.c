@@ -1,0 +1,234 @@
+/*
+ * svgplot.c: a recording as a static SVG picture, for a bug report or a pull
+ * request: the filled curve (each pixel column covers the min..max of its
+ * samples, so no spike is lost), IEC axes, markers, the phases shaded and
+ * numbered, and a second recording as a line. Every text that comes from a
+ * recording goes through logtext's sanitiser and is escaped for XML.
+ */
+#include "view/svgplot.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "view/chart.h"
+#include "view/logtext.h"
+#include "base/units.h"
+
+#define NS_PER_S INT64_C(1000000000)
+/* The longest text drawn, in columns (a title, a label). */
+#define SVG_TEXT_MAX_COLS 400
+
+/* Writes s as XML character data: markup escaped, forbidden bytes replaced. */
+static void svg_text(FILE *f, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&apos;", f); break;
+		default:
+			/* C0 controls other than tab are not allowed in XML 1.0. */
+			if (*p < 0x20 && *p != '\t')
+				fputc('?', f);
+			else
+				fputc(*p, f);
+		}
+	}
+}
+
+/* Writes text from a recording or a job (a label, a command line, a file
+ * name) through the one sanitiser every output uses (logtext: invalid UTF-8
+ * as U+FFFD, control and bidi or zero-width characters as visible escapes
+ * like "<U+202E>"), then escaped for XML. */
+static void svg_text_utf8(FILE *f, const char *s)
+{
+	char *clean = logtext_plain(s, strlen(s), SVG_TEXT_MAX_COLS, true);
+	if (!clean)
+		return;
+	svg_text(f, clean);
+	free(clean);
+}
+
+/* A nice step for the time axis: about 6 labels across the span. */
+static int64_t svg_time_step(int64_t span_ns)
+{
+	static const int64_t steps_s[] = { 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200,
+	                                   10800, 21600, 43200, 86400 };
+	for (size_t i = 0; i < sizeof steps_s / sizeof steps_s[0]; i++)
+		if (span_ns / (steps_s[i] * NS_PER_S) <= 6)
+			return steps_s[i] * NS_PER_S;
+	return (span_ns / 6 / (86400 * NS_PER_S) + 1) * 86400 * NS_PER_S;
+}
+
+/* "30s", "1m30s", "1h05m" for an axis label. */
+static void svg_time_label(int64_t ns, char *buf, size_t n)
+{
+	int64_t s = ns / NS_PER_S;
+	if (s < 60)
+		snprintf(buf, n, "%llds", (long long)s);
+	else if (s < 3600)
+		snprintf(buf, n, s % 60 ? "%lldm%02llds" : "%lldm", (long long)(s / 60), (long long)(s % 60));
+	else
+		snprintf(buf, n, s % 3600 / 60 ? "%lldh%02lldm" : "%lldh", (long long)(s / 3600), (long long)(s / 60 % 60));
+}
+
+static const char *const svg_colors[2] = { "#1f77b4", "#d62728" };
+
+/* Per-pixel-column max and min of one series over [0, t_end). */
+static void svg_columns(const svgplot_series *s, int64_t t_end, int w, int64_t *mn, int64_t *mx)
+{
+	for (int i = 0; i < w; i++)
+		mn[i] = mx[i] = -1;
+	int64_t held = -1;
+	for (size_t k = 0; k < s->n; k++) {
+		if (s->v[k] < 0)
+			continue;
+		int i = (int)((double)s->t_ns[k] / (double)t_end * w);
+		if (i < 0)
+			i = 0;
+		if (i >= w)
+			i = w - 1;
+		if (mx[i] < 0 || s->v[k] > mx[i])
+			mx[i] = s->v[k];
+		if (mn[i] < 0 || s->v[k] < mn[i])
+			mn[i] = s->v[k];
+	}
+	/* Columns between samples hold the level before them. */
+	int last = w - 1;
+	while (last >= 0 && mx[last] < 0)
+		last--;
+	for (int i = 0; i <= last; i++) {
+		if (mx[i] >= 0)
+			held = mx[i];
+		else if (held >= 0)
+			mn[i] = mx[i] = held;
+	}
+}
+
+int svgplot_write(FILE *f, const svgplot_input *in)
+{
+	int W = in->width > 200 ? in->width : 200, H = in->height > 150 ? in->height : 150;
+	int left = 80, right = 20, top = 50, bottom = 45;
+	int pw = W - left - right, ph = H - top - bottom;
+	int64_t t_end = 1, vmax = 0;
+	for (int s = 0; s < in->nseries; s++)
+		for (size_t k = 0; k < in->series[s].n; k++) {
+			if (in->series[s].t_ns[k] > t_end)
+				t_end = in->series[s].t_ns[k];
+			if (in->series[s].v[k] > vmax)
+				vmax = in->series[s].v[k];
+		}
+	int64_t ytop = chart_nice_top(vmax);
+	if (ytop <= 0)
+		ytop = 1;
+	int64_t *mn = malloc((size_t)pw * sizeof *mn), *mx = malloc((size_t)pw * sizeof *mx);
+	if (!mn || !mx) {
+		free(mn);
+		free(mx);
+		return -1;
+	}
+#define X(t) (left + (double)(t) / (double)t_end * pw)
+#define Y(v) (top + ph - (double)(v) / (double)ytop * ph)
+
+	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
+	           "font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" font-size=\"12\">\n", W, H, W, H);
+	fprintf(f, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", W, H);
+	fprintf(f, "<text x=\"%d\" y=\"24\" font-size=\"15\" font-weight=\"bold\">", left);
+	svg_text_utf8(f, in->title ? in->title : "memlog");
+	fprintf(f, "</text>\n");
+
+	/* Phases: shaded bands with their numbers. */
+	for (size_t i = 0; i < in->nphases; i++) {
+		double x0 = X(in->phases[i].t0_ns), x1 = X(in->phases[i].t1_ns);
+		fprintf(f, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\" opacity=\"0.5\">"
+		           "<title>phase %zu: %s</title></rect>\n",
+		        x0, top, x1 - x0 > 0.5 ? x1 - x0 : 0.5, ph, i % 2 ? "#eeeeee" : "#e3ecf7", i + 1,
+		        phase_kind_name(in->phases[i].kind));
+		fprintf(f, "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" fill=\"#555\" text-anchor=\"middle\">%zu %s</text>\n",
+		        (x0 + x1) / 2, top + 13, i + 1, x1 - x0 > 60 ? phase_kind_name(in->phases[i].kind) : "");
+	}
+
+	/* Y axis with IEC ticks, four steps from 0 to the nice top. */
+	for (int k = 0; k <= 4; k++) {
+		int64_t v = ytop / 4 * k;
+		char label[32];
+		units_bytes_compact(v, label, sizeof label);
+		fprintf(f, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#cccccc\" stroke-width=\"1\"/>\n",
+		        left, Y(v), left + pw, Y(v));
+		fprintf(f, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" fill=\"#333\">", left - 6, Y(v) + 4);
+		svg_text(f, label);
+		fprintf(f, "</text>\n");
+	}
+	/* X axis: elapsed time. */
+	int64_t step = svg_time_step(t_end);
+	for (int64_t t = 0; t <= t_end; t += step) {
+		char label[32];
+		svg_time_label(t, label, sizeof label);
+		fprintf(f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#333\"/>\n", X(t), top + ph, X(t), top + ph + 5);
+		fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#333\">%s</text>\n", X(t), top + ph + 18, label);
+	}
+	fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"#555\">elapsed time</text>\n",
+	        left + pw / 2, H - 8);
+
+	/* The main series as a filled area, the second as a line. */
+	for (int s = 0; s < in->nseries; s++) {
+		svg_columns(&in->series[s], t_end, pw, mn, mx);
+		if (s == 0) {
+			fprintf(f, "<path fill=\"%s\" fill-opacity=\"0.55\" stroke=\"%s\" stroke-width=\"1\" d=\"M%d %.1f",
+			        svg_colors[0], svg_colors[0], left, Y(0));
+			for (int i = 0; i < pw; i++)
+				if (mx[i] >= 0)
+					fprintf(f, " L%d %.1f", left + i, Y(mx[i]));
+			int last = pw - 1;
+			while (last > 0 && mx[last] < 0)
+				last--;
+			fprintf(f, " L%d %.1f Z\"/>\n", left + last, Y(0));
+		} else {
+			fprintf(f, "<path fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" d=\"", svg_colors[1]);
+			bool pen = false;
+			for (int i = 0; i < pw; i++) {
+				if (mx[i] < 0) {
+					pen = false;
+					continue;
+				}
+				fprintf(f, "%s%d %.1f ", pen ? "L" : "M", left + i, Y(mx[i]));
+				pen = true;
+			}
+			fprintf(f, "\"/>\n");
+		}
+	}
+	/* Axes lines on top of the area. */
+	fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>\n", left, top, left, top + ph);
+	fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>\n", left, top + ph, left + pw, top + ph);
+
+	/* Markers: dashed lines with their labels. */
+	for (size_t i = 0; i < in->nmarks; i++) {
+		double x = X(in->marks[i].t_ns);
+		fprintf(f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#9c27b0\" stroke-dasharray=\"4 3\"/>\n",
+		        x, top, x, top + ph);
+		fprintf(f, "<text x=\"%.1f\" y=\"%d\" fill=\"#9c27b0\" font-size=\"11\" transform=\"rotate(-90 %.1f %d)\">",
+		        x - 3, top + ph - 4, x - 3, top + ph - 4);
+		svg_text_utf8(f, in->marks[i].label);
+		fprintf(f, "</text>\n");
+	}
+
+	/* Legend. */
+	for (int s = 0; s < in->nseries; s++) {
+		int ly = top - 8;
+		int lx = left + pw - 260 * (in->nseries - s);
+		fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"8\" fill=\"%s\"/>\n", lx, ly - 8, svg_colors[s]);
+		fprintf(f, "<text x=\"%d\" y=\"%d\" fill=\"#333\">", lx + 16, ly);
+		svg_text_utf8(f, in->series[s].name ? in->series[s].name : "");
+		fprintf(f, "</text>\n");
+	}
+	fprintf(f, "</svg>\n");
+#undef X
+#undef Y
+	free(mn);
+	free(mx);
+	return ferror(f) ? -1 : 0;
+}

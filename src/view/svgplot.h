@@ -1,0 +1,34 @@
+/* svgplot.h: a recording drawn as a static SVG picture. */
+#ifndef MEMLOG_SVGPLOT_H
+#define MEMLOG_SVGPLOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "model/markers.h"
+#include "analysis/phases.h"
+
+typedef struct svgplot_series {
+	const char *name;      /* legend text (from the recording: escaped on output) */
+	size_t n;
+	const int64_t *t_ns;   /* elapsed times */
+	const int64_t *v;      /* bytes; negative = not measured */
+} svgplot_series;
+
+typedef struct svgplot_input {
+	const char *title;             /* escaped on output */
+	svgplot_series series[2];      /* the first filled, the second (if any) a line */
+	int nseries;
+	const markers_item *marks;
+	size_t nmarks;
+	const phase *phases;           /* of the first series */
+	size_t nphases;
+	int width, height;             /* pixels */
+} svgplot_input;
+
+/* Writes the picture to f. Returns 0, or -1 on a write error or out of memory. */
+int svgplot_write(FILE *f, const svgplot_input *in);
+
+#endif

@@ -1,0 +1,74 @@
+/* ui.h: the live (and, later, replay) terminal view: the only module that calls curses. */
+#ifndef MEMLOG_UI_H
+#define MEMLOG_UI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/logbook.h"
+#include "model/markers.h"
+#include "model/series.h"
+
+typedef struct ui_info {
+	const char *target;    /* what is watched: "run: python3 train.py", "pid 1234", ... */
+	const char *csv_path;  /* the recording being written (or replayed) */
+	int64_t interval_ns;   /* the sampling interval (0 when unknown) */
+	bool replay;           /* a recording, not a live target: starts looking at all of it */
+	bool following;        /* replay --follow: the recording still grows */
+	series *other;         /* replay of two recordings: the second, overlaid (or NULL) */
+	const char *name1, *name2; /* legend names of the two recordings */
+	const char *log_note;  /* shown on the log pane's tab row (e.g. unplaced lines) */
+} ui_info;
+
+/* What the view asks of the rest of memlog. */
+typedef struct ui_hooks {
+	void *ctx;
+	/* Mark a moment: live, at_ns is -1 (a labelled sample is taken now);
+	 * in replay, at_ns is the cursor's elapsed time. */
+	void (*mark)(void *ctx, const char *label, int64_t at_ns);
+	bool (*child_running)(void *ctx);          /* run mode, and the command still runs */
+} ui_hooks;
+
+/* What the person asked for, for the main loop to carry out. */
+enum ui_action {
+	UI_NONE,
+	UI_QUIT,      /* stop recording and leave (nothing left running) */
+	UI_QUIT_KILL, /* kill the command, record its end, leave */
+	UI_DETACH     /* leave the command running and keep recording headless */
+};
+
+typedef struct ui ui;
+
+/* Takes over the terminal (curses). NULL with err filled when it cannot. */
+ui *ui_open(const ui_info *info, series *s, markers *m, logbook *lb, const ui_hooks *hooks,
+            char *err, size_t errlen);
+
+/* The fd to poll for keys. */
+int ui_input_fd(const ui *u);
+
+/* Whether poll's revents for ui_input_fd say the terminal is gone (its
+ * other side closed, an error): a hang-up, even when no SIGHUP came. */
+bool ui_input_gone(short revents);
+
+/* Reads and acts on every key waiting; returns what the person asked for. */
+enum ui_action ui_input(ui *u);
+
+/* The terminal changed size (SIGWINCH): lay out again at once. */
+void ui_resize(ui *u);
+
+/* Redraws when something changed and the last frame is at least 100 ms old.
+ * Returns how many ms until it wants to be called again. */
+int ui_tick(ui *u);
+
+/* Shows a short message in the footer for a few seconds. */
+void ui_status(ui *u, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The recording has ended (why, in a few words): the footer says so until quit. */
+void ui_recording_ended(ui *u, const char *why);
+
+/* Gives the terminal back. terminal_gone: the terminal hung up, do not
+ * write to it. */
+void ui_close(ui *u, bool terminal_gone);
+
+#endif
