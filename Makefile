@@ -4,6 +4,7 @@
 #   make demo       install what is missing, build, and watch the demo workload
 #   make test       install what is missing, build, and run every test
 #   make bench      run the benchmarks in bench/ (figures in README.md)
+#   make check-layers  every file of src/ includes only the layers it may (src/README.md)
 #
 # Variables: BUILD (object directory), SAN (sanitizer flags), WERROR=1.
 
@@ -35,7 +36,7 @@ UNIT_BINS:= $(patsubst tests/unit/%.c,$(BUILD)/%,$(UNIT_SRCS))
 BUILD_PKGS = gcc make pkg-config libc6-dev libncurses-dev libcsv-dev
 TEST_PKGS  = $(BUILD_PKGS) libcmocka-dev tmux python3 procps util-linux libxml2-utils coreutils
 
-.PHONY: all unit deps test-deps demo test test-unit test-e2e bench clean install
+.PHONY: all unit deps test-deps demo test test-unit test-e2e bench clean install check-layers
 .DELETE_ON_ERROR:
 
 all: memlog-in-$(BUILD)
@@ -97,6 +98,10 @@ test: test-deps
 	$(MAKE) --no-print-directory WERROR=1 BUILD=build/tsan CFLAGS="-O1 -g" \
 	  SAN="-fsanitize=thread" build/tsan/test_series build/tsan/test_sampler
 	@bash tests/run.sh
+
+# Part of `make test` too (tests/run.sh counts its lines).
+check-layers:
+	@bash -o pipefail -c "bash tools/check-layers.sh src | { grep -v '^ok ' || true; }"
 
 # The benchmarks build their own copy in build/bench; the comparisons need
 # pidstat (sysstat), mprof (python3-memory-profiler) and GNU time.

@@ -6,6 +6,8 @@
  * terminal as a control sequence.
  */
 #include "report.h"
+
+#include "base/mtime.h"
 #include "base/outfile.h"
 
 #include <csv.h>
@@ -28,7 +30,6 @@
 
 #define REPORT_MAX_PHASES 256
 #define REPORT_TEXT_COLS 60
-#define NS_PER_S INT64_C(1000000000)
 
 typedef struct load_state {
 	report_data *d;

@@ -2,7 +2,8 @@
 # Runs every test memlog has and ends with one line: "N passed, N failed".
 #   unit tests (cmocka, TAP output): plain build, ASan+UBSan build, and the
 #   sampler and series tests under ThreadSanitizer;
-#   end-to-end tests (tests/e2e/*.sh): the real binary on real workloads.
+#   end-to-end tests (tests/e2e/*.sh): the real binary on real workloads;
+#   the layers of src/ (tools/check-layers.sh), a check a file.
 # Run from the top of the tree after the builds (make test does both).
 set -u
 cd "$(dirname "$0")/.."
@@ -58,6 +59,7 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 TSAN_RUN=()
 if command -v setarch >/dev/null; then TSAN_RUN=(setarch "$(uname -m)" -R); fi
 
+run_tap "layers of src/" bash tools/check-layers.sh src
 for t in build/test_*; do
 	[ -x "$t" ] && run_tap "unit $(basename "$t")" "$t"
 done

@@ -65,7 +65,7 @@ check_file() { # path relative to $src, its layer ("" for a command)
 		[ "$target" = "$layer" ] && continue
 		case " ${may[$layer]:-} " in
 		*" $target "*) ;;
-		*) reasons+=("includes \"$inc\": $layer may include only ${may[$layer]:-nothing but itself}${may[$layer]:+ and itself}") ;;
+		*) reasons+=("includes \"$inc\", of $target: $layer may include only ${may[$layer]:+${may[$layer]} and }$layer") ;;
 		esac
 	done < <(grep -E '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' "$src/$rel")
 	while IFS= read -r line; do
@@ -88,7 +88,7 @@ check_file() { # path relative to $src, its layer ("" for a command)
 while IFS= read -r f; do
 	rel=${f#"$src"/}
 	case "$rel" in
-	*/*) check_file "$rel" "${rel%%/*}" ;;
+	*/*) [ -n "${may[${rel%%/*}]+set}" ] && check_file "$rel" "${rel%%/*}" ;;
 	*)   check_file "$rel" "" ;;
 	esac
 done < <(find "$src" \( -name '*.c' -o -name '*.h' \) -type f | LC_ALL=C sort)

@@ -8,7 +8,6 @@
 #include <stdbool.h>
 #include <time.h>
 
-#define NS_PER_S INT64_C(1000000000)
 #define NS_PER_MS INT64_C(1000000)
 #define S_PER_DAY INT64_C(86400)
 

@@ -5,6 +5,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Nanoseconds in a second: every time in memlog is an int64_t of ns. */
+#define NS_PER_S INT64_C(1000000000)
+
 /* Length of "2026-11-24T10:00:00.123Z" without the NUL. */
 #define MTIME_ISO_LEN 24
 
@@ -12,8 +15,8 @@
  * have: 1970 to 2199 (2200-01-01 excluded). Within them, and with elapsed
  * times of at most MTIME_ELAPSED_MAX_NS (50 years), any sum or difference
  * of a wall time and an elapsed time fits in 64 bits. */
-#define MTIME_WALL_MAX_NS (INT64_C(7258118400) * INT64_C(1000000000))
-#define MTIME_ELAPSED_MAX_NS (INT64_C(50) * 366 * 86400 * INT64_C(1000000000))
+#define MTIME_WALL_MAX_NS (INT64_C(7258118400) * NS_PER_S)
+#define MTIME_ELAPSED_MAX_NS (INT64_C(50) * 366 * 86400 * NS_PER_S)
 
 /* Whether wall_ns is in the range above. */
 static inline int mtime_wall_ok(int64_t wall_ns)

@@ -394,9 +394,10 @@ static void series_query_visit(const struct series_query *q, int lvl, uint64_t i
 /* Walks the pyramid from the top: a bucket inside one slice costs O(1); only
  * the buckets that cross one of the nslices + 1 boundaries are opened, each
  * into SERIES_FANOUT children, so the cost is O(top buckets in the window +
- * nslices * levels * SERIES_FANOUT), independent of the number of samples. */
-void series_window(series *s, int col, int64_t t0_ns, int64_t t1_ns, size_t nslices,
-                   int64_t *min, int64_t *max)
+ * nslices * levels * SERIES_FANOUT), independent of the number of samples.
+ * The caller holds the lock. */
+static void series_window_locked(const series *s, int col, int64_t t0_ns, int64_t t1_ns,
+                                 size_t nslices, int64_t *min, int64_t *max)
 {
 	for (size_t i = 0; i < nslices; i++) {
 		min[i] = SAMPLE_NONE;
@@ -410,7 +411,6 @@ void series_window(series *s, int col, int64_t t0_ns, int64_t t1_ns, size_t nsli
 		.width_ns = (uint64_t)t1_ns - (uint64_t)t0_ns,
 		.nslices = nslices, .min = min, .max = max,
 	};
-	pthread_mutex_lock(&s->lock);
 	int top = s->nlevels;
 	uint64_t lo = series_level_oldest(s, top);
 	uint64_t hi = series_level_count(s, top);
@@ -424,7 +424,73 @@ void series_window(series *s, int col, int64_t t0_ns, int64_t t1_ns, size_t nsli
 	}
 	for (uint64_t b = lo; b < end && series_bucket_at(s, top, b)->first_ns < t1_ns; b++)
 		series_query_visit(&q, top, b);
+}
+
+void series_window(series *s, int col, int64_t t0_ns, int64_t t1_ns, size_t nslices,
+                   int64_t *min, int64_t *max)
+{
+	pthread_mutex_lock(&s->lock);
+	series_window_locked(s, col, t0_ns, t1_ns, nslices, min, max);
 	pthread_mutex_unlock(&s->lock);
+}
+
+void series_snapshot(series *s, series_plan plan, void *ctx, series_head *head)
+{
+	pthread_mutex_lock(&s->lock);
+	head->count = (size_t)(s->stored + s->lost);
+	head->first_ns = s->first_ns;
+	head->last_ns = s->last.elapsed_ns;
+	head->last = s->last;
+	memcpy(head->peak, s->peak, sizeof head->peak);
+	memcpy(head->peak_at_ns, s->peak_at_ns, sizeof head->peak_at_ns);
+	if (plan) {
+		series_ask asks[SERIES_MAX_ASKS];
+		size_t n = plan(ctx, head, asks, SERIES_MAX_ASKS);
+		for (size_t i = 0; i < n && i < SERIES_MAX_ASKS; i++)
+			series_window_locked(s, asks[i].col, asks[i].t0_ns, asks[i].t1_ns, asks[i].nslices,
+			                     asks[i].min, asks[i].max);
+	}
+	pthread_mutex_unlock(&s->lock);
+}
+
+size_t series_points(series *s, int col, size_t slices, int64_t **t_ns, int64_t **v)
+{
+	size_t n = 0;
+	*t_ns = NULL;
+	*v = NULL;
+	if (col < 0 || col >= SAMPLE_NCOLS || slices == 0)
+		return 0;
+	pthread_mutex_lock(&s->lock);
+	bool all = s->lost == 0 && series_level_oldest(s, 0) == 0;
+	size_t want = all ? (size_t)s->stored : slices;
+	int64_t *t = s->stored ? malloc(want * sizeof *t) : NULL;
+	int64_t *val = t ? malloc(want * sizeof *val) : NULL;
+	if (!val) {
+		free(t);
+	} else if (all) {
+		for (uint64_t i = 0; i < s->stored; i++) {
+			const sample *p = series_sample_at(s, i);
+			t[n] = p->elapsed_ns;
+			val[n++] = p->v[col];
+		}
+	} else {
+		/* The window's min goes into t, overwritten as the pairs are packed. */
+		int64_t first = s->first_ns, last = s->last.elapsed_ns;
+		int64_t step = (last + 1 - first) / (int64_t)slices;
+		series_window_locked(s, col, first, last + 1, slices, t, val);
+		for (size_t i = 0; i < slices; i++) {
+			if (val[i] == SAMPLE_NONE)
+				continue;
+			t[n] = first + (int64_t)i * step;
+			val[n++] = val[i];
+		}
+	}
+	pthread_mutex_unlock(&s->lock);
+	if (val) {
+		*t_ns = t;
+		*v = val;
+	}
+	return n;
 }
 
 /* Allocated bytes, used or not (live rings are allocated whole at the start). */

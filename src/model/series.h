@@ -46,6 +46,46 @@ int series_peak(series *s, int col, int64_t *value, int64_t *at_ns);
 void series_window(series *s, int col, int64_t t0_ns, int64_t t1_ns, size_t nslices,
                    int64_t *min, int64_t *max);
 
+/* What one frame of the view knows of a series before it asks for windows. */
+typedef struct series_head {
+	size_t count;      /* samples appended; 0: empty, and the rest is unset */
+	int64_t first_ns;  /* elapsed_ns of the first and the newest sample */
+	int64_t last_ns;
+	sample last;       /* the newest sample */
+	int64_t peak[SAMPLE_NCOLS];       /* largest value of each column; SAMPLE_NONE: never measured */
+	int64_t peak_at_ns[SAMPLE_NCOLS]; /* when it was first seen */
+} series_head;
+
+/* One window a frame asks for, as series_window takes it. */
+typedef struct series_ask {
+	int col;
+	int64_t t0_ns, t1_ns;
+	size_t nslices;
+	int64_t *min, *max; /* nslices each, the caller's */
+} series_ask;
+
+/* Decides, from the head, which windows a frame needs: fills at most max
+ * asks and returns how many. Called with the series locked: it must not
+ * call back into the series. */
+typedef size_t (*series_plan)(void *ctx, const series_head *head, series_ask *asks, size_t max);
+
+/* The asks series_snapshot serves at most. */
+#define SERIES_MAX_ASKS 16
+
+/* One consistent snapshot for a frame, under the lock taken once: fills
+ * head, then (when plan is not NULL) hands it to plan and fills every
+ * window it asks for. */
+void series_snapshot(series *s, series_plan plan, void *ctx, series_head *head);
+
+/* The samples of column col as (elapsed_ns, value) pairs, for the phases:
+ * when every sample is still held at full resolution (replay; a live series
+ * whose ring has not wrapped yet), all of them, values SAMPLE_NONE included,
+ * exactly as the CSV has them; otherwise the largest value in each of slices
+ * equal slices of the span, at the slice's start (slices without a measured
+ * sample left out). *t_ns and *v are malloc'ed (the caller frees both).
+ * Returns the number of pairs; 0 (and NULLs) when empty or out of memory. */
+size_t series_points(series *s, int col, size_t slices, int64_t **t_ns, int64_t **v);
+
 /* Bytes of heap the series holds now. */
 size_t series_memory_bytes(series *s);
 

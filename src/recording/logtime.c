@@ -6,11 +6,12 @@
  * never depends on TZ unless the caller asks for it (offset_from_tz). */
 #include "recording/logtime.h"
 
+#include "base/mtime.h"
+
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
-#define NS_PER_S INT64_C(1000000000)
 #define S_PER_DAY INT64_C(86400)
 /* Whole seconds whose nanosecond value (plus a fraction) still fits int64. */
 #define MAX_S (INT64_MAX / NS_PER_S - 1)

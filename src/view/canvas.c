@@ -5,10 +5,11 @@
  * what the terminal will show. */
 #include "view/canvas.h"
 
+#include "base/utf8.h"
+
 #include <stdlib.h>
 #include <string.h>
 
-#define CANVAS_REPLACEMENT 0xFFFDu
 
 /* Sets every cell of the array to a blank. */
 static void cells_blank(canvas_cell *cells, size_t n)
@@ -129,40 +130,14 @@ const canvas_cell *canvas_at(const canvas *c, int x, int y)
 	return &c->cells[(size_t)y * (size_t)c->w + (size_t)x];
 }
 
-/* Decodes one UTF-8 sequence at s (NUL-terminated) into *cp; returns the bytes
- * used. Malformed or overlong input gives U+FFFD for one byte, so decoding
- * always moves on. */
-static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
+/* Decodes the character at s (NUL-terminated) into *cp; returns the bytes
+ * used. What is not UTF-8 is U+FFFD for one byte, so decoding moves on. */
+static size_t canvas_decode(const unsigned char *s, uint32_t *cp)
 {
-	unsigned char b = s[0];
-	size_t n;
-	uint32_t v, lowest;
-	if (b < 0x80) {
-		*cp = b;
-		return 1;
-	} else if (b >= 0xC2 && b <= 0xDF) {
-		n = 2, v = b & 0x1F, lowest = 0x80;
-	} else if (b >= 0xE0 && b <= 0xEF) {
-		n = 3, v = b & 0x0F, lowest = 0x800;
-	} else if (b >= 0xF0 && b <= 0xF4) {
-		n = 4, v = b & 0x07, lowest = 0x10000;
-	} else {
-		*cp = CANVAS_REPLACEMENT;
-		return 1;
-	}
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xC0) != 0x80) {
-			*cp = CANVAS_REPLACEMENT;
-			return 1;
-		}
-		v = v << 6 | (s[i] & 0x3F);
-	}
-	if (v < lowest || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) {
-		*cp = CANVAS_REPLACEMENT;
-		return 1;
-	}
-	*cp = v;
-	return n;
+	size_t adv;
+	int32_t c = utf8_decode(s, 4, &adv);
+	*cp = c < 0 ? UTF8_REPLACEMENT : (uint32_t)c;
+	return adv;
 }
 
 /* Whether a code point takes two columns: the East Asian Wide and Fullwidth
@@ -187,7 +162,7 @@ int canvas_text(canvas *c, int x, int y, int maxw, const char *utf8, uint8_t col
 		return 0;
 	while (*s != '\0' && used < maxw) {
 		uint32_t cp;
-		s += utf8_decode(s, &cp);
+		s += canvas_decode(s, &cp);
 		/* Even trusted text must not smuggle a control byte to the terminal. */
 		if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0))
 			cp = '?';
@@ -219,35 +194,10 @@ int canvas_text_width(const char *utf8)
 		return 0;
 	while (*s != '\0') {
 		uint32_t cp;
-		s += utf8_decode(s, &cp);
+		s += canvas_decode(s, &cp);
 		w += cp_is_wide(cp) ? 2 : 1;
 	}
 	return w;
-}
-
-/* Appends the UTF-8 encoding of cp at p; returns the bytes written (1..4). */
-static size_t utf8_encode(uint32_t cp, char *p)
-{
-	if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		cp = CANVAS_REPLACEMENT;
-	if (cp < 0x80) {
-		p[0] = (char)cp;
-		return 1;
-	} else if (cp < 0x800) {
-		p[0] = (char)(0xC0 | cp >> 6);
-		p[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	} else if (cp < 0x10000) {
-		p[0] = (char)(0xE0 | cp >> 12);
-		p[1] = (char)(0x80 | (cp >> 6 & 0x3F));
-		p[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	p[0] = (char)(0xF0 | cp >> 18);
-	p[1] = (char)(0x80 | (cp >> 12 & 0x3F));
-	p[2] = (char)(0x80 | (cp >> 6 & 0x3F));
-	p[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
 }
 
 char *canvas_dump(const canvas *c)

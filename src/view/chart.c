@@ -37,6 +37,8 @@
  *   would touch the previous one, is left out (its tick stays). */
 #include "view/chart.h"
 
+#include "base/mtime.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -44,7 +46,6 @@
 #include "base/units.h"
 
 #define NS_PER_MS INT64_C(1000000)
-#define NS_PER_S INT64_C(1000000000)
 #define NS_PER_MIN (60 * NS_PER_S)
 #define NS_PER_H (60 * NS_PER_MIN)
 #define NS_PER_DAY (24 * NS_PER_H)
@@ -790,4 +791,20 @@ void chart_draw(canvas *cv, int x, int y, int w, int h, const chart_input *in)
 	draw_marker_labels(&L);
 	place_legend(&L);
 	draw_cursor(&L);
+}
+
+void chart_hold(int64_t *min, int64_t *max, size_t n)
+{
+	size_t last = n;
+	while (last > 0 && max[last - 1] < 0)
+		last--;
+	int64_t held = -1;
+	for (size_t i = 0; i < last; i++) {
+		if (max[i] >= 0) {
+			held = max[i];
+		} else if (held >= 0) {
+			min[i] = held;
+			max[i] = held;
+		}
+	}
 }

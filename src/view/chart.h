@@ -49,6 +49,12 @@ size_t chart_slices(int w, bool utf8);
  * but a short notice. Pure: same inputs, same cells. */
 void chart_draw(canvas *cv, int x, int y, int w, int h, const chart_input *in);
 
+/* Memory does not vanish between two samples: a slice (of n, min/max as
+ * chart_input has them) that holds no sample takes the level of the last
+ * slice before it that does. Only gaps between samples are filled, not the
+ * slices after the newest. */
+void chart_hold(int64_t *min, int64_t *max, size_t n);
+
 /* The y value at the top of the axis chosen for a largest value of peak
  * bytes (a "nice" number in IEC terms, >= peak); exposed so the ui can tell
  * when the scale changes. */

@@ -25,6 +25,8 @@
  * short one does. logtext_width must see every byte and is O(len). */
 #include "view/logtext.h"
 
+#include "base/utf8.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,54 +49,6 @@ typedef struct logtext_glyph {
 	bool subst;     /* LOGTEXT_CHAR: a stand-in (U+FFFD or '?'), drawn as an escape */
 	char esc[12];   /* LOGTEXT_ESCAPE: the text, width characters */
 } logtext_glyph;
-
-/* Decodes one UTF-8 character at s (len > 0); returns it, or -1 when the
- * first byte does not start a valid sequence (then *adv is 1). */
-static int32_t logtext_decode(const unsigned char *s, size_t len, size_t *adv)
-{
-	unsigned char b = s[0];
-	int need;
-	uint32_t cp;
-	/* The valid range of the second byte depends on the first: this is what
-	 * rejects overlongs (E0, F0), surrogates (ED) and > U+10FFFF (F4). */
-	unsigned char lo = 0x80, hi = 0xbf;
-
-	*adv = 1;
-	if (b < 0x80)
-		return b;
-	if (b >= 0xc2 && b <= 0xdf) {
-		need = 1;
-		cp = b & 0x1f;
-	} else if (b >= 0xe0 && b <= 0xef) {
-		need = 2;
-		cp = b & 0x0f;
-		if (b == 0xe0)
-			lo = 0xa0;
-		else if (b == 0xed)
-			hi = 0x9f;
-	} else if (b >= 0xf0 && b <= 0xf4) {
-		need = 3;
-		cp = b & 0x07;
-		if (b == 0xf0)
-			lo = 0x90;
-		else if (b == 0xf4)
-			hi = 0x8f;
-	} else {
-		return -1;
-	}
-	if ((size_t)need >= len)
-		return -1;
-	for (int i = 1; i <= need; i++) {
-		unsigned char c = s[i];
-		if (c < lo || c > hi)
-			return -1;
-		lo = 0x80;
-		hi = 0xbf;
-		cp = (cp << 6) | (c & 0x3f);
-	}
-	*adv = (size_t)need + 1;
-	return (int32_t)cp;
-}
 
 /* Whether cp is an invisible formatting character that must be escaped even
  * where the locale's wcwidth calls it printable (terminals disagree on them). */
@@ -150,7 +104,7 @@ static void logtext_next(const unsigned char *s, size_t len, size_t *pos, unsign
                          bool utf8, logtext_glyph *g)
 {
 	size_t adv;
-	int32_t cp = logtext_decode(s + *pos, len - *pos, &adv);
+	int32_t cp = utf8_decode(s + *pos, len - *pos, &adv);
 
 	*pos += adv;
 	g->subst = false;

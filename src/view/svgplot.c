@@ -7,6 +7,8 @@
  */
 #include "view/svgplot.h"
 
+#include "base/mtime.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +17,6 @@
 #include "view/logtext.h"
 #include "base/units.h"
 
-#define NS_PER_S INT64_C(1000000000)
 /* The longest text drawn, in columns (a title, a label). */
 #define SVG_TEXT_MAX_COLS 400
 

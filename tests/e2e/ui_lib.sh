@@ -9,9 +9,9 @@
 #
 # Golden screens (tests/e2e/golden/*.txt) are captured panes (capture-pane -p)
 # after this normalisation, which removes what legitimately varies between runs:
-#   1. the chart's plot area is blanked: rows 1 .. (H-3)*55/100 (the chart rows
-#      and its x axis, as ui.c lays them out), every column right of the y axis
-#      (column 9 on). Its shape depends on when each sample was taken, where
+#   1. the chart's plot area is blanked: every row above the log pane's tab
+#      row whose column 8 is the y axis (│ ┤ └, or | + in ASCII), from column
+#      9 on: the rows are found on the screen, not computed from the layout. Its shape depends on when each sample was taken, where
 #      the markers fall on the time axis depends on how fast the test typed,
 #      and the x labels on the length of the run. The tests assert on what
 #      must be there (the markers' labels, the axis) separately.
@@ -138,16 +138,19 @@ for a in sys.argv[3:]:
 lines = sys.stdin.read().split('\n')
 if lines and lines[-1] == '':
     lines.pop()
-chart_h = (h - 3) * 55 // 100
 out = []
+in_chart = True
 for y, line in enumerate(lines):
     cells = list(line.ljust(w))
     in_box = keep and keep[1] <= y < keep[1] + keep[3]
+    if y > 0 and cells[0] in '\u2500-' and cells[1] == ' ':
+        in_chart = False  # the log pane's tab row
+    axis = y > 0 and in_chart and len(cells) > 8 and cells[8] in '\u2502\u2524\u2514|+'
     for x in range(len(cells)):
         if in_box:
             if not keep[0] <= x < keep[0] + keep[2]:
                 cells[x] = ' '
-        elif 1 <= y <= chart_h and x >= 9 and w >= 60 and h >= 16:
+        elif axis and x >= 9:
             cells[x] = ' '
     line = ''.join(cells)
     line = re.sub('[\u2801-\u28ff]', '\u28ff', line)

@@ -1,0 +1,410 @@
+/* view_draw.c: a frame of the view drawn into a canvas: header, chart,
+ * phase strip, cursor readout, log pane, footer and help. Pure: it reads
+ * the view's state and the frame, and writes only the canvas. */
+#include "view/view.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/mtime.h"
+#include "base/units.h"
+#include "view/chart.h"
+#include "view/logtext.h"
+#include "view/view_state.h"
+
+/* The chart's rows; the rest of the rows under the header and the readout go to the log. */
+static int view_chart_rows(const view *v)
+{
+	int rest = v->h - 3;     /* header, readout, footer */
+	return rest * 55 / 100;  /* the chart gets a little more than half */
+}
+
+/* Local wall-clock time "HH:MM:SS.mmm" of wall_ns. */
+static void view_fmt_clock(int64_t wall_ns, int32_t utc_offset_s, char *buf, size_t n, bool ms)
+{
+	int64_t local_s = wall_ns / NS_PER_S + utc_offset_s;
+	int64_t day_s = ((local_s % 86400) + 86400) % 86400;
+	if (ms)
+		snprintf(buf, n, "%02d:%02d:%02d.%03d", (int)(day_s / 3600), (int)(day_s / 60 % 60), (int)(day_s % 60),
+		         (int)(wall_ns / 1000000 % 1000));
+	else
+		snprintf(buf, n, "%02d:%02d:%02d", (int)(day_s / 3600), (int)(day_s / 60 % 60), (int)(day_s % 60));
+}
+
+/* Appends formatted text to a line being built; returns the new length. */
+__attribute__((format(printf, 4, 5)))
+static size_t view_append(char *buf, size_t used, size_t cap, const char *fmt, ...)
+{
+	if (used >= cap)
+		return used;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf + used, cap - used, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return used;
+	return used + (size_t)n < cap ? used + (size_t)n : cap - 1;
+}
+
+/* Row 0: what is watched, now, peak, machine, elapsed, rate, recording.
+ * The numbers come first in priority; the target's name gets what is left. */
+static void view_draw_header(const view *v, const frame *f, canvas *cv)
+{
+	char stats[768], a[32], b[32];
+	size_t used = 0;
+	const char *sep = v->utf8 ? "│" : "|";
+	canvas_fill(cv, 0, 0, v->w, 1, ' ', CANVAS_HEADER, 0);
+	stats[0] = '\0';
+	if (f->main.count) {
+		const sample *now = &f->main.last;
+		int col = v->col;
+		if (now->v[col] >= 0) {
+			units_bytes(now->v[col], a, sizeof a);
+			used = view_append(stats, used, sizeof stats, "%s %s %s ", sep, sample_col_names[col], a);
+		}
+		int64_t peak = f->main.peak[col];
+		if (peak != SAMPLE_NONE) {
+			units_bytes(peak, a, sizeof a);
+			units_elapsed_compact(f->main.peak_at_ns[col], b, sizeof b);
+			used = view_append(stats, used, sizeof stats, "%s peak %s at %s ", sep, a, b);
+		}
+		if (f->has_other && f->other.peak[col] != SAMPLE_NONE) {
+			/* Two recordings: what the change did to the peak. */
+			int64_t peak2 = f->other.peak[col];
+			units_bytes(peak2, a, sizeof a);
+			used = view_append(stats, used, sizeof stats, "%s %s peak %s ", sep, v->name2, a);
+			if (peak != SAMPLE_NONE && peak > 0)
+				used = view_append(stats, used, sizeof stats, "(%+.0f%%) ",
+				                   100.0 * ((double)peak2 - (double)peak) / (double)peak);
+		}
+		if (now->v[SAMPLE_SYS_USED] >= 0 && col != SAMPLE_SYS_USED) {
+			units_bytes(now->v[SAMPLE_SYS_USED], a, sizeof a);
+			used = view_append(stats, used, sizeof stats, "%s machine %s ", sep, a);
+		}
+		/* Whole seconds, so the header changes once a second, not every sample. */
+		int64_t secs = now->elapsed_ns / NS_PER_S;
+		if (secs < 60)
+			snprintf(b, sizeof b, "%llds", (long long)secs);
+		else
+			units_elapsed_compact(secs * NS_PER_S, b, sizeof b);
+		used = view_append(stats, used, sizeof stats, "%s %s ", sep, b);
+	}
+	if (v->info.interval_ns > 0) {
+		double hz = 1e9 / (double)v->info.interval_ns;
+		used = view_append(stats, used, sizeof stats, hz >= 1 ? "%s %.0f/s " : "%s %.2f/s ", sep, hz);
+	}
+	used = view_append(stats, used, sizeof stats, "%s %s %s", sep, v->utf8 ? "●" : "*", v->csv_path);
+	(void)used;
+	int stats_w = canvas_text_width(stats);
+	int x = canvas_text(cv, 0, 0, v->w, " memlog ", CANVAS_HEADER, CANVAS_BOLD);
+	int room = v->w - x - stats_w - 1;
+	if (room < 12)
+		room = 12;
+	/* The target is the person's own text (a command line): show it safely. */
+	x += logtext_draw(cv, x, 0, room, 0, v->target, strlen(v->target), v->utf8, CANVAS_HEADER, 0);
+	x += canvas_text(cv, x, 0, v->w - x, " ", CANVAS_HEADER, 0);
+	canvas_text(cv, x, 0, v->w - x, stats, CANVAS_HEADER, 0);
+}
+
+/* The chart, rows y .. y+h-1. */
+static void view_draw_chart(const view *v, const frame *f, canvas *cv, int y, int h)
+{
+	const frame_plan *p = &f->plan;
+	chart_marker cm[FRAME_MAX_MARKERS];
+	if (p->nslices == 0)
+		return;
+	for (size_t i = 0; i < f->nmarks; i++)
+		cm[i] = (chart_marker){ .t_ns = f->marks[i].t_ns, .label = f->marks[i].label };
+	bool two = p->other || p->col2 >= 0;
+	char legend1[96], legend2[96];
+	snprintf(legend1, sizeof legend1, "%s %.60s", sample_col_names[p->col], v->name1);
+	snprintf(legend2, sizeof legend2, "%s %.60s", sample_col_names[p->col], v->name2);
+	chart_input in = {
+		.t0_ns = p->t0_ns, .t1_ns = p->t1_ns, .nslices = p->nslices,
+		.min = f->min, .max = f->max,
+		.min2 = two ? f->min2 : NULL, .max2 = two ? f->max2 : NULL,
+		.name = p->other ? legend1 : sample_col_names[p->col],
+		.name2 = p->other ? legend2 : two ? sample_col_names[SAMPLE_SYS_USED] : NULL,
+		.markers = cm, .nmarkers = f->nmarks,
+		.cursor_ns = v->follow ? -1 : v->cursor_ns,
+		.utf8 = v->utf8,
+		.wall_clock = v->wall_clock,
+		.wall_at_zero_ns = v->wall0_ns,
+		.utc_offset_s = f->utc_offset_s,
+	};
+	chart_draw(cv, 0, y, v->w, h, &in);
+}
+
+/* The readout under the chart: the values at the cursor, or the newest. */
+static void view_draw_readout(const view *v, const frame *f, canvas *cv, int y)
+{
+	char line[1024], a[32], b[32];
+	size_t used = 0;
+	if (!f->main.count) {
+		canvas_text(cv, 1, y, v->w - 1, "waiting for the first sample...", CANVAS_DIM, 0);
+		return;
+	}
+	if (v->follow) {
+		const sample *now = &v->readout;
+		used = view_append(line, used, sizeof line, "now ");
+		for (int c = 0; c < SAMPLE_NCOLS; c++) {
+			if (now->v[c] < 0 || c == SAMPLE_SYS_AVAIL)
+				continue;
+			if (c == SAMPLE_PROCS) {
+				used = view_append(line, used, sizeof line, " procs %lld", (long long)now->v[c]);
+				continue;
+			}
+			units_bytes(now->v[c], a, sizeof a);
+			used = view_append(line, used, sizeof line, " %s %s", sample_col_names[c], a);
+		}
+		canvas_text(cv, 1, y, v->w - 1, line, CANVAS_DIM, 0);
+		return;
+	}
+	units_elapsed_compact(v->cursor_ns, a, sizeof a);
+	view_fmt_clock(v->wall0_ns + v->cursor_ns, f->utc_offset_s, b, sizeof b, true);
+	used = view_append(line, used, sizeof line, "cursor %s (%s) ", a, b);
+	long ph = view_phase_at(f, v->cursor_ns);
+	if (ph >= 0)
+		used = view_append(line, used, sizeof line, "phase %ld %s ", ph + 1, phase_kind_name(f->phases[ph].kind));
+	for (int c = 0; c < SAMPLE_NCOLS; c++) {
+		int64_t mx = f->plan.at_ns >= 0 ? f->at[c] : SAMPLE_NONE;
+		if (c == SAMPLE_SYS_AVAIL || mx < 0)
+			continue;
+		if (c == SAMPLE_PROCS) {
+			used = view_append(line, used, sizeof line, " procs %lld", (long long)mx);
+			continue;
+		}
+		units_bytes(mx, a, sizeof a);
+		used = view_append(line, used, sizeof line, " %s %s", sample_col_names[c], a);
+	}
+	canvas_text(cv, 1, y, v->w - 1, line, CANVAS_CURSOR, CANVAS_BOLD);
+}
+
+/* The thin strip under the chart: each phase a coloured run of cells,
+ * numbered at its start, aligned with the chart's columns. */
+static void view_draw_phase_strip(const view *v, const frame *f, canvas *cv, int y)
+{
+	int64_t t0 = f->plan.t0_ns, t1 = f->plan.t1_ns;
+	int px = CHART_YAXIS_W, pw = v->w - CHART_YAXIS_W;
+	canvas_text(cv, 0, y, CHART_YAXIS_W, " phases", CANVAS_DIM, 0);
+	if (pw <= 0 || t1 <= t0)
+		return;
+	long shown = -2;
+	for (int x = 0; x < pw; x++) {
+		int64_t t = t0 + (int64_t)((double)(t1 - t0) * (x + 0.5) / pw);
+		long ph = view_phase_at(f, t);
+		if (ph < 0) {
+			shown = -2;
+			continue;
+		}
+		uint8_t color = ph % 2 ? CANVAS_LINE2 : CANVAS_AREA;
+		canvas_put(cv, px + x, y, v->utf8 ? 0x2580 : '=', color, 0);
+		if (ph != shown) {
+			char label[32];
+			snprintf(label, sizeof label, "%ld %s", ph + 1, phase_kind_name(f->phases[ph].kind));
+			/* The number always; the kind where the run has room for it. */
+			int room = 0;
+			while (x + room < pw && view_phase_at(f, t0 + (int64_t)((double)(t1 - t0) * (x + room + 0.5) / pw)) == ph)
+				room++;
+			if (room < (int)strlen(label) + 1)
+				snprintf(label, sizeof label, "%ld", ph + 1);
+			int lw = canvas_text(cv, px + x, y, room, label, color, CANVAS_REVERSE | CANVAS_BOLD);
+			shown = ph;
+			if (lw > 1)
+				x += lw - 1; /* the label stands for those cells of the run */
+		}
+	}
+}
+
+/* Marks a search hit where it falls in the line drawn at sx, row. */
+static void view_mark_match(const view *v, canvas *cv, int sx, int row, const logbook_entry *e)
+{
+	long at = logtext_find(e->text, e->len, v->search);
+	if (at < 0)
+		return;
+	size_t wx = logtext_width(e->text, (size_t)at, v->utf8);
+	size_t ww = logtext_width(e->text + at, strlen(v->search), v->utf8);
+	for (size_t k = 0; k < ww && sx + (int)(wx + k) < v->w; k++) {
+		const canvas_cell *cc = canvas_at(cv, sx + (int)(wx + k), row);
+		if (cc)
+			canvas_put(cv, sx + (int)(wx + k), row, cc->ch, CANVAS_MATCH, 0);
+	}
+}
+
+/* The tab row of the log pane: the panes' titles and, on the right, a note. */
+static void view_draw_tabs(const view *v, const frame *f, canvas *cv, int y)
+{
+	char tab[96], buf[256];
+	int x = 0;
+	canvas_fill(cv, 0, y, v->w, 1, v->utf8 ? 0x2500 : '-', CANVAS_AXIS, 0);
+	for (int i = 0; i < v->npanes; i++) {
+		/* A pane's title is a source name from the recording's .log. */
+		snprintf(tab, sizeof tab, " %s ", v->panes[i].title);
+		x += logtext_draw(cv, x + 1, y, v->w - x - 1, 0, tab, strlen(tab), v->utf8,
+		                  i == v->pane ? CANVAS_HEADER : CANVAS_AXIS, i == v->pane ? CANVAS_BOLD : 0) + 1;
+	}
+	size_t dropped = f->lb ? logbook_dropped(f->lb) : 0;
+	if (v->search_active)
+		snprintf(buf, sizeof buf, " search: %.60s (n/N, Esc ends) ", v->search);
+	else if (v->log_note[0])
+		snprintf(buf, sizeof buf, " %s ", v->log_note);
+	else if (dropped)
+		snprintf(buf, sizeof buf, " %zu older lines only in the .log ", dropped);
+	else
+		buf[0] = '\0';
+	int bw = (int)logtext_width(buf, strlen(buf), v->utf8);
+	if (bw && bw < v->w - x - 2)
+		logtext_draw(cv, v->w - bw - 1, y, bw, 0, buf, strlen(buf), v->utf8, CANVAS_DIM, 0);
+}
+
+/* The tab row and the log lines of the current pane, rows y .. y+h-1. */
+static void view_draw_log(const view *v, const frame *f, canvas *cv, int y, int h)
+{
+	view_draw_tabs(v, f, cv, y);
+	int rows = h - 1;
+	if (rows <= 0 || v->npanes == 0 || !f->lb)
+		return;
+	const view_pane *p = &v->panes[v->pane];
+	bool highlight;
+	long anchor = view_selected(v, p, &highlight);
+	if (anchor < 0) {
+		canvas_text(cv, 1, y + 1, v->w - 1, "(no log lines yet)", CANVAS_DIM, 0);
+		return;
+	}
+	/* Live: the newest line at the bottom; looking back: the line at the
+	 * cursor in the middle. */
+	int anchor_row = v->follow && !v->search_active ? rows - 1 : rows / 2;
+	long top = anchor - anchor_row;
+	if (top < (long)p->ix.start)
+		top = (long)p->ix.start;
+	for (int r = 0; r < rows && top + r < (long)p->ix.n; r++) {
+		logbook_entry e;
+		long pos = top + r;
+		if (logbook_get(f->lb, p->ix.items[pos].seq, &e) < 0)
+			continue;
+		char stamp[32];
+		int row = y + 1 + r;
+		uint8_t color = e.source == 0 ? CANVAS_MARKER : CANVAS_DEFAULT;
+		uint8_t attr = highlight && pos == anchor ? CANVAS_REVERSE : 0;
+		if (v->wall_clock || !v->wall0_ns)
+			view_fmt_clock(e.wall_ns, f->utc_offset_s, stamp, sizeof stamp, true);
+		else
+			units_elapsed_compact(e.wall_ns - v->wall0_ns, stamp, sizeof stamp);
+		int sx = canvas_text(cv, 0, row, v->w, stamp, CANVAS_DIM, attr);
+		sx += canvas_text(cv, sx, row, v->w - sx, " ", CANVAS_DIM, attr);
+		const char *name = logbook_source_name(f->lb, e.source);
+		if (strcmp(name, "err") == 0)
+			sx += canvas_text(cv, sx, row, v->w - sx, "err ", CANVAS_WARN, attr);
+		else if (e.source == 0)
+			sx += canvas_text(cv, sx, row, v->w - sx, "memlog ", CANVAS_MARKER, attr);
+		logtext_draw(cv, sx, row, v->w - sx, 0, e.text, e.len, v->utf8, color, attr);
+		if (v->search_active && v->search[0])
+			view_mark_match(v, cv, sx, row, &e);
+	}
+}
+
+static const char *const view_help_lines[] = {
+	"memlog keys",
+	"",
+	"m          marker now (M1, M2, ...)",
+	"a          marker with a label you type",
+	"space      pause (look back) / follow the live edge",
+	"Left Right move the cursor in time (pauses)",
+	"+ -        zoom in / out around the cursor",
+	"Home End   start of the recording / live edge",
+	"n N        next / previous marker (search hit while searching)",
+	"p P        next / previous phase boundary (rise, growth, plateau, drop)",
+	"s          choose the series: rss anon pss swap cgroup machine",
+	"o          overlay the machine's used memory as a line",
+	"t          time labels: elapsed / wall clock",
+	"Tab        next log pane",
+	"Up Down    scroll the log      PgUp PgDn  a page   Enter: go to the line",
+	"/          search the log (Esc ends the search)",
+	"?          this help           q  quit",
+	"",
+	"Recording never pauses: every sample goes to the CSV.",
+	"",
+	"any key closes this help",
+};
+
+/* The help box over the middle of the screen. */
+static void view_draw_help(const view *v, canvas *cv)
+{
+	int n = (int)(sizeof view_help_lines / sizeof view_help_lines[0]);
+	int bw = 76 < v->w - 2 ? 76 : v->w - 2;
+	int bh = n + 2 < v->h - 2 ? n + 2 : v->h - 2;
+	int x0 = (v->w - bw) / 2, y0 = (v->h - bh) / 2;
+	canvas_fill(cv, x0, y0, bw, bh, ' ', CANVAS_HEADER, 0);
+	for (int i = 0; i < n && i < bh - 2; i++)
+		canvas_text(cv, x0 + 2, y0 + 1 + i, bw - 4, view_help_lines[i], CANVAS_HEADER, i == 0 ? CANVAS_BOLD : 0);
+}
+
+/* The bottom row while a prompt is open. */
+static void view_draw_prompt(const view *v, canvas *cv, int y)
+{
+	if (v->prompt == PROMPT_QUIT) {
+		canvas_text(cv, 0, y, v->w,
+		            " The command is still running:  k kill it and quit   d leave it running, record in the background   Esc stay",
+		            CANVAS_WARN, CANVAS_BOLD | CANVAS_REVERSE);
+		return;
+	}
+	const char *what = v->prompt == PROMPT_LABEL ? " marker label: " : " search: ";
+	const char *hint = v->prompt == PROMPT_LABEL ? "  (Enter marks, Esc cancels)" : "  (Enter searches, Esc cancels)";
+	int x = canvas_text(cv, 0, y, v->w, what, CANVAS_HEADER, CANVAS_BOLD);
+	/* What the person types is shown through logtext: it is input, not ours. */
+	x += logtext_draw(cv, x, y, v->w - x - 1, 0, v->input, v->input_len, v->utf8, CANVAS_HEADER, 0);
+	canvas_put(cv, x++, y, '_', CANVAS_HEADER, CANVAS_BOLD);
+	canvas_text(cv, x, y, v->w - x, hint, CANVAS_HEADER, 0);
+}
+
+/* The bottom row: keys, a prompt, or a passing message. */
+static void view_draw_footer(const view *v, const frame *f, canvas *cv)
+{
+	int y = v->h - 1;
+	char line[512];
+	canvas_fill(cv, 0, y, v->w, 1, ' ', CANVAS_HEADER, 0);
+	if (v->prompt != PROMPT_NONE) {
+		view_draw_prompt(v, cv, y);
+		return;
+	}
+	/* Both may hold text from outside memlog (a marker's label, a file
+	 * name, an error message): drawn through logtext. */
+	if (v->ended[0] && !view_status_shown(v, f)) {
+		snprintf(line, sizeof line, " ENDED: %s.  The CSV is complete.  q quit  space/arrows look back  ? help", v->ended);
+		logtext_draw(cv, 0, y, v->w, 0, line, strlen(line), v->utf8, CANVAS_HEADER, CANVAS_BOLD);
+		return;
+	}
+	if (view_status_shown(v, f)) {
+		snprintf(line, sizeof line, " %s", v->status);
+		logtext_draw(cv, 0, y, v->w, 0, line, strlen(line), v->utf8, CANVAS_HEADER, CANVAS_BOLD);
+		return;
+	}
+	snprintf(line, sizeof line, " %s  m mark  a label  space %s  %s move  +- zoom  s series  Tab pane  / search  ? help  q quit",
+	         v->follow ? "LIVE" : "PAUSED", v->follow ? "pause" : "follow", v->utf8 ? "←→" : "<>");
+	canvas_text(cv, 0, y, v->w, line, CANVAS_HEADER, 0);
+}
+
+void view_render(const view *v, const frame *f, canvas *cv)
+{
+	canvas_clear(cv);
+	if (v->w < VIEW_MIN_W || v->h < VIEW_MIN_H) {
+		char msg[64];
+		snprintf(msg, sizeof msg, "terminal too small (need %dx%d)", VIEW_MIN_W, VIEW_MIN_H);
+		canvas_text(cv, 0, v->h / 2, v->w, msg, CANVAS_WARN, CANVAS_BOLD);
+		return;
+	}
+	int chart_h = view_chart_rows(v);
+	int log_h = v->h - 3 - chart_h;
+	/* Looking back (replay, or paused): a strip of the phases under the chart. */
+	bool strip = view_strip(v) && f->nphases > 0;
+	view_draw_header(v, f, cv);
+	view_draw_chart(v, f, cv, 1, chart_h - strip);
+	if (strip)
+		view_draw_phase_strip(v, f, cv, chart_h);
+	view_draw_readout(v, f, cv, 1 + chart_h);
+	view_draw_log(v, f, cv, 2 + chart_h, log_h);
+	view_draw_footer(v, f, cv);
+	if (v->help)
+		view_draw_help(v, cv);
+}
