@@ -1020,9 +1020,9 @@ static int record(const options *o)
 	if (interactive) {
 		char target[1100];
 		describe_target(o, target, sizeof target);
-		ui_info info = { .target = target, .csv_path = csv_path, .interval_ns = o->interval_ns };
+		view_info info = { .target = target, .csv_path = csv_path, .interval_ns = o->interval_ns };
 		ui_hooks hooks = { .ctx = &s, .mark = hook_mark, .child_running = hook_child_running };
-		s.view = ui_open(&info, s.ser, s.marks, s.lb, &hooks, err, sizeof err);
+		s.view = ui_open(&info, s.ser, NULL, s.marks, s.lb, &hooks, err, sizeof err);
 		if (!s.view) {
 			fprintf(stderr, "memlog: %s; recording headless to %s (log lines in %s)\n", err, csv_path, log_path);
 			logsrc_set_echo(s.out_src, STDOUT_FILENO);

@@ -579,8 +579,8 @@ int replay_main(int argc, char **argv)
 		snprintf(target, sizeof target, "replay: %s vs %s", b1, b2);
 	else
 		snprintf(target, sizeof target, "replay: %s", b1);
-	ui_info info = { .target = target, .csv_path = csv_path, .replay = true, .following = follow,
-	                 .other = other, .name1 = b1, .name2 = b2, .log_note = note };
+	view_info info = { .target = target, .csv_path = csv_path, .replay = true, .following = follow,
+	                   .name1 = b1, .name2 = b2, .log_note = note };
 	int64_t f0, l0;
 	if (series_count(st.s) >= 2 && series_span(st.s, &f0, &l0) == 0)
 		info.interval_ns = (l0 - f0) / (int64_t)(series_count(st.s) - 1);
@@ -597,7 +597,7 @@ int replay_main(int argc, char **argv)
 		}
 	}
 
-	st.view = ui_open(&info, st.s, st.m, st.lb, &hooks, err, sizeof err);
+	st.view = ui_open(&info, st.s, other, st.m, st.lb, &hooks, err, sizeof err);
 	if (!st.view) {
 		fprintf(stderr, "memlog: %s\n", err);
 		goto out;

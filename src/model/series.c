@@ -467,6 +467,7 @@ size_t series_points(series *s, int col, size_t slices, int64_t **t_ns, int64_t 
 	int64_t *val = t ? malloc(want * sizeof *val) : NULL;
 	if (!val) {
 		free(t);
+		t = NULL;
 	} else if (all) {
 		for (uint64_t i = 0; i < s->stored; i++) {
 			const sample *p = series_sample_at(s, i);
@@ -486,10 +487,13 @@ size_t series_points(series *s, int col, size_t slices, int64_t **t_ns, int64_t 
 		}
 	}
 	pthread_mutex_unlock(&s->lock);
-	if (val) {
-		*t_ns = t;
-		*v = val;
+	if (n == 0) {
+		free(t);
+		free(val);
+		return 0;
 	}
+	*t_ns = t;
+	*v = val;
 	return n;
 }
 

@@ -83,7 +83,6 @@ static void svg_columns(const svgplot_series *s, int64_t t_end, int w, int64_t *
 {
 	for (int i = 0; i < w; i++)
 		mn[i] = mx[i] = -1;
-	int64_t held = -1;
 	for (size_t k = 0; k < s->n; k++) {
 		if (s->v[k] < 0)
 			continue;
@@ -98,15 +97,7 @@ static void svg_columns(const svgplot_series *s, int64_t t_end, int w, int64_t *
 			mn[i] = s->v[k];
 	}
 	/* Columns between samples hold the level before them. */
-	int last = w - 1;
-	while (last >= 0 && mx[last] < 0)
-		last--;
-	for (int i = 0; i <= last; i++) {
-		if (mx[i] >= 0)
-			held = mx[i];
-		else if (held >= 0)
-			mn[i] = mx[i] = held;
-	}
+	chart_hold(mn, mx, (size_t)w);
 }
 
 int svgplot_write(FILE *f, const svgplot_input *in)

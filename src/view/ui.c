@@ -45,15 +45,15 @@ static int32_t ui_utc_offset(void)
 	return (int32_t)tm.tm_gmtoff;
 }
 
-ui *ui_open(const ui_info *info, series *s, markers *m, logbook *lb, const ui_hooks *hooks,
-            char *err, size_t errlen)
+ui *ui_open(const view_info *info, series *s, series *other, markers *m, logbook *lb,
+            const ui_hooks *hooks, char *err, size_t errlen)
 {
 	ui *u = calloc(1, sizeof *u);
 	if (!u) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	u->src = (frame_source){ .ser = s, .other = info->other, .marks = m, .lb = lb };
+	u->src = (frame_source){ .ser = s, .other = other, .marks = m, .lb = lb };
 	u->hooks = *hooks;
 	u->dirty = true;
 	u->full_redraw = true;
@@ -64,13 +64,7 @@ ui *ui_open(const ui_info *info, series *s, markers *m, logbook *lb, const ui_ho
 	}
 	int w, h;
 	tty_size(u->tty, &w, &h);
-	view_info vi = {
-		.target = info->target, .csv_path = info->csv_path, .interval_ns = info->interval_ns,
-		.replay = info->replay, .following = info->following, .two = info->other != NULL,
-		.name1 = info->name1, .name2 = info->name2, .log_note = info->log_note,
-		.utf8 = tty_utf8(u->tty),
-	};
-	u->view = view_new(&vi, w, h);
+	u->view = view_new(info, w, h, tty_utf8(u->tty));
 	u->frame = frame_new();
 	u->cv = canvas_new(w, h);
 	if (!u->view || !u->frame || !u->cv) {

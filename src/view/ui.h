@@ -1,4 +1,5 @@
-/* ui.h: the live (and, later, replay) terminal view: the only module that calls curses. */
+/* ui.h: the view of a recording on the terminal, live or replayed: a tty,
+ * the frames of the recording, and the view drawn from them, wired. */
 #ifndef MEMLOG_UI_H
 #define MEMLOG_UI_H
 
@@ -9,17 +10,7 @@
 #include "model/logbook.h"
 #include "model/markers.h"
 #include "model/series.h"
-
-typedef struct ui_info {
-	const char *target;    /* what is watched: "run: python3 train.py", "pid 1234", ... */
-	const char *csv_path;  /* the recording being written (or replayed) */
-	int64_t interval_ns;   /* the sampling interval (0 when unknown) */
-	bool replay;           /* a recording, not a live target: starts looking at all of it */
-	bool following;        /* replay --follow: the recording still grows */
-	series *other;         /* replay of two recordings: the second, overlaid (or NULL) */
-	const char *name1, *name2; /* legend names of the two recordings */
-	const char *log_note;  /* shown on the log pane's tab row (e.g. unplaced lines) */
-} ui_info;
+#include "view/view.h"
 
 /* What the view asks of the rest of memlog. */
 typedef struct ui_hooks {
@@ -40,9 +31,10 @@ enum ui_action {
 
 typedef struct ui ui;
 
-/* Takes over the terminal (curses). NULL with err filled when it cannot. */
-ui *ui_open(const ui_info *info, series *s, markers *m, logbook *lb, const ui_hooks *hooks,
-            char *err, size_t errlen);
+/* Takes over the terminal to show the recording s (and other, a second
+ * one overlaid, or NULL). NULL with err filled when it cannot. */
+ui *ui_open(const view_info *info, series *s, series *other, markers *m, logbook *lb,
+            const ui_hooks *hooks, char *err, size_t errlen);
 
 /* The fd to poll for keys. */
 int ui_input_fd(const ui *u);

@@ -31,7 +31,7 @@ static const int64_t view_spans_s[] = { 10, 30, 60, 120, 300, 600, 1800, 3600, 7
 static const int view_cycle_cols[] = { SAMPLE_RSS, SAMPLE_ANON, SAMPLE_PSS, SAMPLE_SWAP, SAMPLE_CGROUP, SAMPLE_SYS_USED };
 #define VIEW_NCYCLE (sizeof view_cycle_cols / sizeof view_cycle_cols[0])
 
-view *view_new(const view_info *info, int w, int h)
+view *view_new(const view_info *info, int w, int h, bool utf8)
 {
 	view *v = calloc(1, sizeof *v);
 	if (!v)
@@ -47,7 +47,7 @@ view *view_new(const view_info *info, int w, int h)
 	}
 	if (info->log_note)
 		snprintf(v->log_note, sizeof v->log_note, "%s", info->log_note);
-	v->utf8 = info->utf8;
+	v->utf8 = utf8;
 	v->w = w;
 	v->h = h;
 	v->follow = !info->replay || info->following;

@@ -22,10 +22,8 @@ typedef struct view_info {
 	int64_t interval_ns;   /* the sampling interval (0 when unknown) */
 	bool replay;           /* a recording, not a live target: starts looking at all of it */
 	bool following;        /* replay --follow: the recording still grows */
-	bool two;              /* replay of two recordings: the second is overlaid */
 	const char *name1, *name2; /* legend names of the two recordings */
 	const char *log_note;  /* shown on the log pane's tab row (e.g. unplaced lines) */
-	bool utf8;             /* the terminal takes UTF-8 (else ASCII only) */
 } view_info;
 
 /* A key, as the terminal reported it. */
@@ -56,8 +54,9 @@ enum view_action {
 
 typedef struct view view;
 
-/* A view of w x h cells; NULL when out of memory. The strings are copied. */
-view *view_new(const view_info *info, int w, int h);
+/* A view of w x h cells, drawn in UTF-8 (braille, box lines) or ASCII;
+ * NULL when out of memory. The strings are copied. */
+view *view_new(const view_info *info, int w, int h, bool utf8);
 void view_free(view *v);
 
 /* The terminal's new size. */

@@ -651,6 +651,22 @@ static void *test_conc_writer(void *arg)
 	return NULL;
 }
 
+#define CONC_SLICES 16
+static int64_t conc_min[CONC_SLICES], conc_max[CONC_SLICES];
+
+/* The reader's frame plan: the RSS of the last second up to the newest sample. */
+static size_t conc_plan(void *ctx, const series_head *head, series_ask *asks, size_t max)
+{
+	(void)ctx;
+	if (head->count == 0 || max < 1) {
+		for (size_t i = 0; i < CONC_SLICES; i++)
+			conc_min[i] = conc_max[i] = SAMPLE_NONE;
+		return 0;
+	}
+	asks[0] = (series_ask){ SAMPLE_RSS, head->last_ns - 999999, head->last_ns + 1, CONC_SLICES, conc_min, conc_max };
+	return 1;
+}
+
 /* Reader: windows and last samples while the writer runs; checks invariants
  * that hold whatever the interleaving. */
 static void *test_conc_reader(void *arg)
@@ -699,12 +715,72 @@ static void *test_conc_reader(void *arg)
 		/* The last sample read is in the window and RSS is always measured. */
 		if (col == SAMPLE_RSS && !any)
 			CONC_FAIL(c, "window up to the last sample is empty");
+		/* A frame's snapshot: the window planned from the head, under the
+		 * same lock, holds the head's newest sample in its last slice. */
+		series_head head;
+		series_snapshot(c->s, conc_plan, &st, &head);
+		if (head.count < count)
+			CONC_FAIL(c, "snapshot count %zu below an earlier count %zu", head.count, count);
+		if (conc_max[CONC_SLICES - 1] < head.last.v[SAMPLE_RSS] || conc_max[CONC_SLICES - 1] > head.peak[SAMPLE_RSS])
+			CONC_FAIL(c, "snapshot: last slice max %lld, newest %lld, peak %lld",
+			          (long long)conc_max[CONC_SLICES - 1], (long long)head.last.v[SAMPLE_RSS],
+			          (long long)head.peak[SAMPLE_RSS]);
 		c->reads++;
 		/* Pace like a (very fast) UI rather than spin on the lock; nothing
 		 * checked depends on this timing. */
 		nanosleep(&(struct timespec){ .tv_sec = 0, .tv_nsec = 20000 }, NULL);
 	}
 	return NULL;
+}
+
+/* series_points: every sample, exactly, while all are held (replay, a live
+ * ring not yet wrapped); the largest of each slice once the ring wrapped. */
+static void test_points(void **state)
+{
+	(void)state;
+	series *s = series_new(0);
+	assert_non_null(s);
+	for (int i = 0; i < 1000; i++) {
+		sample p = test_sample((int64_t)i * 1000000);
+		p.v[SAMPLE_RSS] = i % 7 ? (int64_t)i * 10 : SAMPLE_NONE;
+		series_append(s, &p);
+	}
+	int64_t *t, *v;
+	size_t n = series_points(s, SAMPLE_RSS, 100, &t, &v);
+	assert_int_equal(n, 1000);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(t[i], (int64_t)i * 1000000);
+		assert_int_equal(v[i], i % 7 ? (int64_t)i * 10 : SAMPLE_NONE);
+	}
+	free(t);
+	free(v);
+	series_free(s);
+
+	s = series_new(256);
+	assert_non_null(s);
+	for (int i = 0; i < 4096; i++) {
+		sample p = test_sample((int64_t)i * 1000000);
+		p.v[SAMPLE_RSS] = i == 1234 ? 999999 : i;
+		series_append(s, &p);
+	}
+	n = series_points(s, SAMPLE_RSS, 64, &t, &v);
+	assert_true(n > 0 && n <= 64);
+	int64_t top = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (v[i] > top)
+			top = v[i];
+		if (i > 0)
+			assert_true(t[i] > t[i - 1]);
+	}
+	/* The spike is still there, from the pyramid. */
+	assert_int_equal(top, 999999);
+	free(t);
+	free(v);
+	n = series_points(s, SAMPLE_PSS, 64, &t, &v);
+	assert_int_equal(n, 0);
+	free(t);
+	free(v);
+	series_free(s);
 }
 
 /* One writer appending while one reader reads; also run under TSan. */
@@ -742,6 +818,7 @@ int main(void)
 		cmocka_unit_test(test_wrap_same_time),
 		cmocka_unit_test(test_none_columns),
 		cmocka_unit_test(test_memory),
+		cmocka_unit_test(test_points),
 		cmocka_unit_test(test_concurrent),
 	};
 	const char *only = getenv("TEST_SERIES_ONLY"); /* run one test, when timing them */

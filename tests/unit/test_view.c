@@ -133,10 +133,10 @@ static scene *scene_new(int end_s, bool replay, bool two, int w, int h, bool utf
 	s->lb = job_log(end_s);
 	view_info info = {
 		.target = replay ? "replay: job.csv" : "run: ./job", .csv_path = "job.csv",
-		.interval_ns = INTERVAL_NS, .replay = replay, .two = two,
-		.name1 = two ? "job.csv" : NULL, .name2 = two ? "job2.csv" : NULL, .utf8 = utf8,
+		.interval_ns = INTERVAL_NS, .replay = replay,
+		.name1 = two ? "job.csv" : NULL, .name2 = two ? "job2.csv" : NULL,
 	};
-	s->v = view_new(&info, w, h);
+	s->v = view_new(&info, w, h, utf8);
 	s->f = frame_new();
 	s->cv = canvas_new(w, h);
 	assert_non_null(s->v);
