@@ -19,7 +19,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "record/logsrc.h"
+#include "base/loop.h"
 #include "base/mtime.h"
 #include "recording/reccsv.h"
 #include "view/ui.h"
@@ -342,17 +344,6 @@ static bool replay_no_child(void *ctx)
 	return false;
 }
 
-static volatile sig_atomic_t replay_winch, replay_stop;
-
-/* Signal handler: only sets a flag (poll is interrupted by the signal). */
-static void replay_on_signal(int sig)
-{
-	if (sig == SIGWINCH)
-		replay_winch = 1;
-	else
-		replay_stop = sig;
-}
-
 typedef struct follow_state {
 	reccsv_reader *csv;
 	load_ctx rows;
@@ -388,16 +379,6 @@ static int replay_follow(follow_state *f, char *err, size_t errlen)
 		f->log_have -= start;
 	}
 	return 0;
-}
-
-int replay_option_error(const char *cmd, int c, char **argv)
-{
-	if (c == ':')
-		fprintf(stderr, "memlog: %s: option '%s' needs a value\n", cmd, argv[optind - 1]);
-	else
-		fprintf(stderr, "memlog: %s: unknown option '%s'\n", cmd, argv[optind - 1]);
-	fprintf(stderr, "Try 'memlog %s --help'.\n", cmd);
-	return 2;
 }
 
 int replay_log_option(int c, const char *value, replay_logs *logs)
@@ -461,7 +442,7 @@ int replay_main(int argc, char **argv)
 		case 'L': lenient = true; break;
 		case 'h': fputs(replay_usage, stdout); return 0;
 		default:
-			return replay_option_error("replay", c, argv);
+			return cli_option_error("replay", c, argv);
 		}
 	}
 	int nfiles = argc - optind;
@@ -586,15 +567,10 @@ int replay_main(int argc, char **argv)
 		info.interval_ns = (l0 - f0) / (int64_t)(series_count(st.s) - 1);
 	ui_hooks hooks = { .ctx = &st, .mark = replay_mark, .child_running = replay_no_child };
 
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = replay_on_signal;
 	static const int sigs[] = { SIGWINCH, SIGINT, SIGTERM, SIGHUP };
-	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
-		if (sigaction(sigs[i], &sa, NULL) < 0) {
-			fprintf(stderr, "memlog: cannot set up signals: %s\n", strerror(errno));
-			goto out;
-		}
+	if (loop_open(sigs, sizeof sigs / sizeof sigs[0]) < 0) {
+		fprintf(stderr, "memlog: cannot set up signals: %s\n", strerror(errno));
+		goto out;
 	}
 
 	st.view = ui_open(&info, st.s, other, st.m, st.lb, &hooks, err, sizeof err);
@@ -603,29 +579,33 @@ int replay_main(int argc, char **argv)
 		goto out;
 	}
 	rc = 0;
-	while (!replay_stop) {
+	bool stop = false, hung_up = false;
+	while (!stop) {
 		struct pollfd pfd = { .fd = ui_input_fd(st.view), .events = POLLIN };
 		int timeout = ui_tick(st.view);
 		if (follow && timeout > 200)
 			timeout = 200;
-		poll(&pfd, 1, timeout);
+		int sigs_got[LOOP_MAX_SIGNALS];
+		int nsigs = loop_wait(&pfd, 1, timeout, sigs_got);
+		for (int i = 0; i < nsigs; i++) {
+			if (sigs_got[i] == SIGWINCH) {
+				ui_resize(st.view);
+			} else {
+				stop = true;
+				hung_up = hung_up || sigs_got[i] == SIGHUP;
+			}
+		}
 		/* The terminal closed without a SIGHUP: nobody is looking any more. */
-		if (ui_input_gone(pfd.revents)) {
-			replay_stop = SIGHUP;
-			break;
-		}
-		if (replay_winch) {
-			replay_winch = 0;
-			ui_resize(st.view);
-		}
-		if (ui_input(st.view) != UI_NONE)
+		if (ui_input_gone(pfd.revents))
+			stop = hung_up = true;
+		if (stop || ui_input(st.view) != UI_NONE)
 			break;
 		if (follow && replay_follow(&fw, err, sizeof err) < 0) {
 			ui_status(st.view, "%.200s", err);
 			follow = false;
 		}
 	}
-	ui_close(st.view, replay_stop == SIGHUP);
+	ui_close(st.view, hung_up);
 	st.view = NULL;
 	if (counts.skipped)
 		fprintf(stderr, "memlog: %s: %zu bad rows were skipped (--lenient)\n", csv_path, counts.skipped);
@@ -643,5 +623,6 @@ out:
 		series_free(other);
 	free(log_path);
 	free(st.markers_path);
+	loop_close();
 	return rc;
 }

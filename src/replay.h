@@ -39,10 +39,6 @@ char *replay_sibling(const char *csv_path, const char *suffix);
  * 0 when it was not, -1 (after saying why on stderr) when its value is bad. */
 int replay_log_option(int c, const char *value, replay_logs *logs);
 
-/* Reports a command-line mistake getopt_long found (c is ':' for a missing
- * value, anything else for an unknown option) for the command cmd; returns
- * the exit status 2. */
-int replay_option_error(const char *cmd, int c, char **argv);
 
 /* Loads the rows of csv_path into s and its markers (the marker column and
  * the REC.markers.csv beside it) into m. Returns 0, or -1 with err as

@@ -7,6 +7,7 @@
  */
 #include "report.h"
 
+#include "cli.h"
 #include "base/mtime.h"
 #include "base/outfile.h"
 
@@ -272,7 +273,7 @@ int report_main(int argc, char **argv)
 		case 'L': lenient = true; break;
 		case 'h': fputs(report_usage, stdout); return 0;
 		default:
-			return replay_option_error("report", c, argv);
+			return cli_option_error("report", c, argv);
 		}
 	}
 	if (argc - optind != 1) {
@@ -559,7 +560,7 @@ int plot_main(int argc, char **argv)
 		case 'L': lenient = true; break;
 		case 'h': fputs(plot_usage, stdout); return 0;
 		default:
-			return replay_option_error("plot", c, argv);
+			return cli_option_error("plot", c, argv);
 		}
 	}
 	int nfiles = argc - optind;

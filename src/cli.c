@@ -1,0 +1,221 @@
+/* cli.c: the command line of memlog: parsing the options of run and watch,
+ * the usage text, and the errors every command gives for a bad option. */
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "base/duration.h"
+#include "base/mtime.h"
+#include "record/logsrc.h"
+
+static const char cli_usage_text[] =
+	"usage: memlog run    [OPTIONS] [--] COMMAND [ARG...]\n"
+	"       memlog watch  [OPTIONS] [--pid PID | --cgroup DIR | --system]\n"
+	"       memlog replay [OPTIONS] REC.csv [OTHER.csv]\n"
+	"       memlog report [OPTIONS] REC.csv\n"
+	"       memlog plot   [OPTIONS] REC.csv [OTHER.csv] [-o REC.svg]\n"
+	"       memlog --help | --version\n"
+	"\n"
+	"Watch the memory of a job over time and record every sample to CSV.\n"
+	"\n"
+	"  run     start COMMAND and record its whole process tree (children and\n"
+	"          orphaned grandchildren too); exits with COMMAND's exit status\n"
+	"          (128+N when it was killed by signal N)\n"
+	"  watch   record something already running: a process and its\n"
+	"          descendants (--pid), a cgroup (--cgroup), or the machine\n"
+	"          (--system, the default)\n"
+	"  replay  browse a recording with its logs lined up against the curve\n"
+	"  report  the phases of the curve, what the logs said in each, and\n"
+	"          which phase to look at first\n"
+	"  plot    the recording as an SVG picture\n"
+	"  (memlog COMMAND --help tells more about each)\n"
+	"\n"
+	"Options of run and watch:\n"
+	"  -o, --output FILE     CSV to write (default memlog-YYYYmmdd-HHMMSS.csv);\n"
+	"                        the log lines go beside it in FILE with .log. An\n"
+	"                        existing regular file is replaced; a symbolic link,\n"
+	"                        a device or a FIFO is refused. The default name is\n"
+	"                        never one that exists (then -2, -3, ... is added)\n"
+	"  -i, --interval TIME   time between samples, 1ms..1h (default 100ms);\n"
+	"                        units ns, us, ms, s, m, h, e.g. 5ms, 0.5s, 2s\n"
+	"  -d, --duration TIME   stop after TIME (run: COMMAND then gets SIGTERM,\n"
+	"                        and SIGKILL 5 s later if it is still there)\n"
+	"  -l, --log FILE        tail FILE into the .log (repeatable); waits for it\n"
+	"                        to appear, follows rotation and truncation; a\n"
+	"                        regular file or a FIFO (a device is refused)\n"
+	"      --pss             also sample PSS from smaps_rollup (at most 1/s)\n"
+	"      --no-children     count only the process itself, not its descendants\n"
+	"      --headless        no live view (automatic when stdout is not a terminal)\n"
+	"      --stdin           run: give COMMAND memlog's stdin (default /dev/null)\n"
+	"  -h, --help            this help\n"
+	"  -V, --version         memlog's version\n"
+	"\n"
+	"Options of watch:\n"
+	"  -p, --pid PID         a process and its descendants\n"
+	"  -c, --cgroup DIR      a cgroup directory (v1 or v2), e.g.\n"
+	"                        /sys/fs/cgroup/memory/myjob or /sys/fs/cgroup/myjob\n"
+	"      --system          the whole machine (default)\n"
+	"\n"
+	"Signals: SIGUSR1 drops a marker labelled SIGUSR1. SIGINT and SIGTERM are\n"
+	"passed on to COMMAND in run mode (the recording goes on until it exits;\n"
+	"a third one stops memlog); in watch mode they end the recording. When\n"
+	"the terminal goes away (SIGHUP, or it just closes) memlog records on\n"
+	"headless. If memlog itself is killed (kill -9, the OOM killer), COMMAND\n"
+	"runs on unrecorded, its output discarded, and the .log says when.\n"
+	"\n"
+	"A full disk stops the recording, not COMMAND: the CSV keeps every row\n"
+	"written before, whole, and memlog says from when and how many.\n"
+	"\n"
+	"CSV columns: time (UTC), elapsed_s, rss anon file shmem swap pss (bytes,\n"
+	"summed over the tree), procs, sys_used sys_avail (bytes, the machine),\n"
+	"cgroup (bytes), marker. A column that was not measured is empty.\n";
+
+void cli_usage_exit(void)
+{
+	fputs(cli_usage_text, stdout);
+	exit(0);
+}
+
+void cli_version_exit(void)
+{
+	printf("memlog %s\n", MEMLOG_VERSION);
+	exit(0);
+}
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("memlog: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'memlog --help' for more information.\n", stderr);
+	exit(2);
+}
+
+int64_t cli_duration(const char *opt, const char *text, int64_t min_ns, int64_t max_ns)
+{
+	char err[256], lo[32], hi[32];
+	int64_t ns;
+	if (duration_parse(text, &ns, err, sizeof err) < 0)
+		cli_error("%s: %s", opt, err);
+	if (ns < min_ns || ns > max_ns) {
+		duration_format(min_ns, lo, sizeof lo);
+		duration_format(max_ns, hi, sizeof hi);
+		cli_error("%s: '%s' is out of range; expected %s to %s", opt, text, lo, hi);
+	}
+	return ns;
+}
+
+/* Parses a PID or exits naming the option. */
+static pid_t cli_pid(const char *text)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(text, &end, 10);
+	if (errno || end == text || *end || v <= 0 || v > INT_MAX)
+		cli_error("--pid: '%s' is not a process ID; expected a positive whole number", text);
+	return (pid_t)v;
+}
+
+void cli_parse_record(int argc, char **argv, cli_options *o)
+{
+	enum { OPT_PSS = 256, OPT_NO_CHILDREN, OPT_HEADLESS, OPT_SYSTEM, OPT_STDIN };
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "log", required_argument, NULL, 'l' },
+		{ "pss", no_argument, NULL, OPT_PSS },
+		{ "no-children", no_argument, NULL, OPT_NO_CHILDREN },
+		{ "headless", no_argument, NULL, OPT_HEADLESS },
+		{ "stdin", no_argument, NULL, OPT_STDIN },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "cgroup", required_argument, NULL, 'c' },
+		{ "system", no_argument, NULL, OPT_SYSTEM },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *cmd = o->cmd == CLI_RUN ? "run" : "watch";
+	int targets = 0, c;
+
+	o->interval_ns = NS_PER_S / 10;
+	opterr = 0;
+	/* "+": stop at the command's name, so its own options stay its own. */
+	while ((c = getopt_long(argc, argv, "+:o:i:d:l:p:c:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			if (!*optarg)
+				cli_error("-o: expected a file name, got an empty string");
+			o->output = optarg;
+			break;
+		case 'i':
+			o->interval_ns = cli_duration("-i", optarg, INT64_C(1000000), INT64_C(3600000000000));
+			break;
+		case 'd':
+			o->duration_ns = cli_duration("-d", optarg, INT64_C(1000000), INT64_C(366) * 86400 * NS_PER_S);
+			break;
+		case 'l': {
+			char err[512];
+			if (o->nlogs == CLI_MAX_LOGS)
+				cli_error("-l: at most %d log files", CLI_MAX_LOGS);
+			if (logsrc_check("-l", optarg, err, sizeof err) < 0)
+				cli_error("%s", err);
+			o->logs[o->nlogs++] = optarg;
+			break;
+		}
+		case OPT_PSS: o->pss = true; break;
+		case OPT_NO_CHILDREN: o->no_children = true; break;
+		case OPT_HEADLESS: o->headless = true; break;
+		case OPT_STDIN: o->keep_stdin = true; break;
+		case 'p': o->pid = cli_pid(optarg); targets++; break;
+		case 'c': o->cgroup = optarg; targets++; break;
+		case OPT_SYSTEM: targets++; break; /* the default target anyway */
+		case 'h': cli_usage_exit(); break;
+		case 'V': cli_version_exit();
+		case ':':
+			cli_error("%s: option '%s' needs a value", cmd, argv[optind - 1]);
+		default:
+			if (optopt)
+				cli_error("%s: unknown option '-%c'", cmd, optopt);
+			cli_error("%s: unknown option '%s'", cmd, argv[optind - 1]);
+		}
+	}
+	if (o->cmd == CLI_RUN) {
+		if (targets)
+			cli_error("run: --pid, --cgroup and --system belong to 'memlog watch'; run records the command it starts");
+		if (optind >= argc)
+			cli_error("run: expected a command to run, e.g. memlog run -- python3 train.py");
+		o->argv = argv + optind;
+	} else {
+		if (optind < argc)
+			cli_error("watch: unexpected argument '%s'; to start a command use 'memlog run'", argv[optind]);
+		if (targets > 1)
+			cli_error("watch: choose one of --pid, --cgroup and --system");
+		if (o->cgroup) {
+			struct stat st;
+			if (stat(o->cgroup, &st) != 0)
+				cli_error("--cgroup %s: %s; expected a cgroup directory", o->cgroup, strerror(errno));
+			if (!S_ISDIR(st.st_mode))
+				cli_error("--cgroup %s: not a directory; expected a cgroup directory", o->cgroup);
+		}
+	}
+}
+
+int cli_option_error(const char *cmd, int c, char **argv)
+{
+	if (c == ':')
+		fprintf(stderr, "memlog: %s: option '%s' needs a value\n", cmd, argv[optind - 1]);
+	else
+		fprintf(stderr, "memlog: %s: unknown option '%s'\n", cmd, argv[optind - 1]);
+	fprintf(stderr, "Try 'memlog %s --help'.\n", cmd);
+	return 2;
+}

@@ -1,0 +1,53 @@
+/* cli.h: memlog's command line: the options of run and watch, the usage
+ * text, and what every command uses to read its options and to say what
+ * was wrong with one (the option, what was given, what was expected). */
+#ifndef MEMLOG_CLI_H
+#define MEMLOG_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define MEMLOG_VERSION "0.1.0"
+/* -l files at most. */
+#define CLI_MAX_LOGS 16
+
+enum cli_command { CLI_RUN, CLI_WATCH };
+
+/* The options of `memlog run` and `memlog watch`. */
+typedef struct cli_options {
+	enum cli_command cmd;
+	const char *output;    /* -o, or NULL for the default name */
+	int64_t interval_ns;
+	int64_t duration_ns;   /* 0: until the target ends */
+	const char *logs[CLI_MAX_LOGS];
+	int nlogs;
+	bool pss, no_children, headless, keep_stdin;
+	pid_t pid;             /* watch --pid */
+	const char *cgroup;    /* watch --cgroup */
+	char **argv;           /* run: the command */
+} cli_options;
+
+/* memlog --help: the usage to stdout, exit 0. */
+void cli_usage_exit(void) __attribute__((noreturn));
+
+/* memlog --version. */
+void cli_version_exit(void) __attribute__((noreturn));
+
+/* A mistake on the command line: "memlog: " and the sentence on stderr,
+ * with a pointer to --help; exit 2. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/* The duration text given to option opt, within [min_ns, max_ns], or exits
+ * naming the option, what was given and the range. */
+int64_t cli_duration(const char *opt, const char *text, int64_t min_ns, int64_t max_ns);
+
+/* Fills o (cmd set) from the arguments after the command word, or exits
+ * with a usage error. */
+void cli_parse_record(int argc, char **argv, cli_options *o);
+
+/* For getopt's ':' (a value missing) and '?' (an unknown option) in the
+ * command cmd: says so on stderr and returns the exit status, 2. */
+int cli_option_error(const char *cmd, int c, char **argv);
+
+#endif

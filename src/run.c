@@ -1,0 +1,871 @@
+/*
+ * run.c: `memlog run` and `memlog watch`, a recording session. The main
+ * thread owns the command, the log sources, the view and the signals (they
+ * reach it through the loop's self-pipe); the sampler thread owns the probe
+ * and the CSV.
+ *
+ * A session is in one of these states, held by the fields named:
+ *   recording  the sampler takes samples (smp); in run mode the command
+ *              runs (running_child, not child_done).
+ *   job done   run: the command has exited (child_done); the recording
+ *              goes on until every process it left has gone too (tree_empty).
+ *   ended      the recording is closed (recording_done): the last sample
+ *              taken, the rest of the output read, the CSV closed. A live
+ *              view stays open, its footer saying why (reason), until q.
+ *   detached   after `d` in the quit prompt this process is a copy in the
+ *              background, headless, following the command by its pid
+ *              (detached; running_child is then false: it is not our child).
+ *   stopping   stop: the loop ends; the summary and the exit status follow.
+ * A failure (failed; csv_failed for a full disk) changes none of these: the
+ * command runs on unrecorded and the session ends with it.
+ */
+#include "run.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/duration.h"
+#include "base/loop.h"
+#include "base/mtime.h"
+#include "base/outfile.h"
+#include "base/units.h"
+#include "model/logbook.h"
+#include "model/series.h"
+#include "record/child.h"
+#include "record/guard.h"
+#include "record/logsrc.h"
+#include "record/probe.h"
+#include "record/sampler.h"
+#include "recording/reccsv.h"
+#include "replay.h"
+#include "view/ui.h"
+
+#define SERIES_RECENT 32768
+#define LOGBOOK_LINES 10000
+/* After -d in run mode, how long the command has to exit after SIGTERM. */
+#define TERM_GRACE_NS (5 * NS_PER_S)
+
+/* The state of one recording session, shared by the loop's helpers. */
+typedef struct session {
+	const cli_options *opt;
+	logbook *lb;
+	sampler *smp;
+	series *ser;
+	logsrc *out_src, *err_src;
+	logsrc *tails[CLI_MAX_LOGS];
+	bool running_child, child_done, tree_empty;
+	child ch;
+	int child_status;
+	int stop_signals;     /* SIGINT/SIGTERM/SIGHUP received */
+	int last_signal;
+	bool stop;            /* leave the loop */
+	bool failed;          /* the recording failed; exit non-zero */
+	bool csv_failed;      /* the recording stopped on an error (a full disk, say) */
+	reccsv_kept kept;     /* then: what it holds */
+	int64_t child_done_mono_ns;
+	int64_t term_sent_mono_ns;
+	bool kill_sent;
+	char reason[640];     /* why the recording ended, for the .log and the summary */
+	ui *view;             /* the live view, NULL when headless */
+	markers *marks;
+	bool detached;        /* this process carries on a recording after `d` */
+	bool hung_up;         /* the view's terminal hung up; later SIGHUPs are ignored */
+	probe *pr;
+	reccsv_writer *csv;
+	int notify_fd;        /* the sampler writes a byte here when it stops by itself */
+	int notify_rd;        /* ... read here */
+	int guard_fd;         /* keeps the command alive should memlog be killed */
+	bool interactive;     /* a terminal both ways, and not --headless: the live view */
+	int64_t start_mono_ns;
+	const char *csv_path;
+	char *log_path;
+	char default_name[64];
+	bool recording_done;
+	sampler_stats final_stats;
+	sampler_stats before_detach; /* the counts of the sampler stopped to detach */
+} session;
+
+/* Reaps every child that has ended: the command itself and any orphans
+ * reparented to memlog (the subreaper). */
+static void reap_children(session *s)
+{
+	for (;;) {
+		int status;
+		pid_t pid = waitpid(-1, &status, WNOHANG);
+		if (pid > 0) {
+			if (s->running_child && pid == s->ch.pid) {
+				char how[128];
+				/* Its last words are in the pty already: log them before its end. */
+				int64_t now = mtime_wall_ns();
+				if (s->out_src)
+					logsrc_pump(s->out_src, now);
+				if (s->err_src)
+					logsrc_pump(s->err_src, now);
+				child_describe(status, how, sizeof how);
+				s->child_done = true;
+				s->child_done_mono_ns = mtime_mono_ns();
+				s->child_status = status;
+				logbook_note(s->lb, "command %s", how);
+			}
+			continue;
+		}
+		if (pid < 0 && errno == EINTR)
+			continue;
+		if (pid < 0 && errno == ECHILD)
+			s->tree_empty = true;
+		return;
+	}
+}
+
+/* Sends sig to the command's process group. */
+static void signal_child(session *s, int sig)
+{
+	if (s->running_child && !s->tree_empty)
+		kill(-s->ch.pid, sig);
+}
+
+/* The view's terminal went away (an SSH drop, a closed tmux): the recording
+ * must not. Closes the view without writing to the terminal; once. */
+static void terminal_gone(session *s, const char *how)
+{
+	if (!s->view)
+		return;
+	ui_close(s->view, true);
+	s->view = NULL;
+	s->hung_up = true;
+	logbook_note(s->lb, "%s; recording goes on headless", how);
+}
+
+/* Acts on one signal the loop handed back. */
+static void handle_signal(session *s, int sig)
+{
+	if (sig == SIGCHLD) {
+		reap_children(s);
+	} else if (sig == SIGWINCH) {
+		if (s->view)
+			ui_resize(s->view);
+	} else if (sig == SIGUSR1) {
+		if (!s->smp)
+			return;
+		sampler_mark(s->smp, "SIGUSR1");
+		logbook_note(s->lb, "marker SIGUSR1");
+	} else if (sig == SIGHUP && (s->view || s->hung_up)) {
+		/* More hang-ups (the shell passes one on as it exits) are not for
+		 * the command either. */
+		terminal_gone(s, "terminal hung up (SIGHUP)");
+	} else {
+		s->stop_signals++;
+		s->last_signal = sig;
+		if (s->running_child && !s->child_done && s->stop_signals < 3) {
+			logbook_note(s->lb, "received %s; passed it on to the command", strsignal(sig));
+			signal_child(s, sig);
+		} else {
+			snprintf(s->reason, sizeof s->reason, "stopped by %s", strsignal(sig));
+			s->stop = true;
+		}
+	}
+}
+
+static void finish_recording(session *s);
+
+/* The recording is over by itself: headless, memlog ends; with the view,
+ * the CSV is closed and the view stays until the person quits. */
+static void recording_over(session *s)
+{
+	if (!s->view) {
+		s->stop = true;
+		return;
+	}
+	finish_recording(s);
+	ui_recording_ended(s->view, s->reason);
+}
+
+/* Words for what a CSV that stopped holds: when it stopped ("after 0.63 s
+ * (14:12:13 UTC)") and what is kept ("x.csv keeps the 632 rows taken until
+ * then, whole"). */
+static void describe_kept(const session *s, char *at, size_t atlen, char *kept, size_t keptlen)
+{
+	const reccsv_kept *k = &s->kept;
+	if (k->rows == 0 || k->last_elapsed_ns < 0) {
+		snprintf(at, atlen, "before its first row");
+		snprintf(kept, keptlen, "%s holds only its header", s->csv_path);
+		return;
+	}
+	char el[32], iso[MTIME_ISO_LEN + 1];
+	units_elapsed(k->last_elapsed_ns, el, sizeof el);
+	mtime_format_iso(k->last_wall_ns, iso);
+	snprintf(at, atlen, "after %s (%.8s UTC)", el, iso + 11);
+	snprintf(kept, keptlen, "%s keeps the %llu rows taken until then, whole", s->csv_path,
+	         (unsigned long long)k->rows);
+}
+
+/* Checks whether the sampler ended by itself and what that means. */
+static void check_sampler(session *s)
+{
+	if (!s->smp)
+		return;
+	enum sampler_end end = sampler_state(s->smp);
+	char err[512];
+	char d[32];
+	switch (end) {
+	case SAMPLER_RUNNING:
+	case SAMPLER_STOPPED:
+		return;
+	case SAMPLER_TARGET_GONE:
+		if (!s->reason[0])
+			snprintf(s->reason, sizeof s->reason, s->detached ? "the command and its descendants are gone"
+			         : "process %d and its descendants are gone", (int)s->opt->pid);
+		recording_over(s);
+		return;
+	case SAMPLER_DURATION:
+		duration_format(s->opt->duration_ns, d, sizeof d);
+		if (!s->reason[0])
+			snprintf(s->reason, sizeof s->reason, "duration %s reached", d);
+		if (s->running_child && !s->child_done) {
+			if (s->term_sent_mono_ns == 0) {
+				logbook_note(s->lb, "duration %s reached; sending SIGTERM to the command", d);
+				signal_child(s, SIGTERM);
+				s->term_sent_mono_ns = mtime_mono_ns();
+			}
+		} else {
+			recording_over(s);
+		}
+		return;
+	case SAMPLER_ERROR:
+		sampler_error(s->smp, err, sizeof err);
+		if (!s->failed) {
+			sampler_stats st;
+			char at[64], kept[256];
+			sampler_get_stats(s->smp, &st);
+			s->csv_failed = true;
+			s->kept = st.kept;
+			describe_kept(s, at, sizeof at, kept, sizeof kept);
+			snprintf(s->reason, sizeof s->reason, "recording stopped %s: %s", at, err);
+			if (s->view) {
+				ui_status(s->view, "recording stopped: %.200s; %.200s", err, kept);
+			} else {
+				fprintf(stderr, "memlog: %s\nmemlog: %s\n", s->reason, kept);
+				if (s->running_child && !s->child_done)
+					fprintf(stderr, "memlog: the command keeps running, unrecorded; memlog waits for it to exit\n");
+			}
+			logbook_note(s->lb, "%s; %s", s->reason, kept);
+		}
+		s->failed = true;
+		if (!s->running_child || s->child_done)
+			recording_over(s);
+		return;
+	}
+}
+
+/* The view's hook: a marker the person asked for. */
+static void hook_mark(void *ctx, const char *label, int64_t at_ns)
+{
+	session *s = ctx;
+	(void)at_ns; /* live: the sample is taken now */
+	if (!s->smp) {
+		ui_status(s->view, "the recording has ended; no more markers");
+		return;
+	}
+	sampler_mark(s->smp, label);
+	logbook_note(s->lb, "marker %s", label);
+}
+
+/* The view's hook: whether quitting would leave a command behind. */
+static bool hook_child_running(void *ctx)
+{
+	session *s = ctx;
+	return s->running_child && !s->child_done;
+}
+
+static void detach(session *s);
+
+/* Carries out what the person asked for in the view. */
+static void act_on_view(session *s, enum ui_action act)
+{
+	switch (act) {
+	case UI_NONE:
+		return;
+	case UI_QUIT:
+		snprintf(s->reason, sizeof s->reason, "stopped from the view");
+		s->stop = true;
+		return;
+	case UI_QUIT_KILL:
+		ui_close(s->view, false);
+		s->view = NULL;
+		/* The terminal is ours again: the command's last words show there. */
+		logsrc_set_echo(s->out_src, STDOUT_FILENO);
+		logsrc_set_echo(s->err_src, STDERR_FILENO);
+		logbook_note(s->lb, "quit from the view: sending SIGTERM to the command");
+		fprintf(stderr, "memlog: sent SIGTERM to the command; recording until it exits\n");
+		signal_child(s, SIGTERM);
+		s->term_sent_mono_ns = mtime_mono_ns();
+		return;
+	case UI_DETACH:
+		detach(s);
+		return;
+	}
+}
+
+/* The main loop: signals, keys, the child's output, tailed logs, the sampler. */
+static void run_loop(session *s)
+{
+	while (!s->stop) {
+		struct pollfd pfd[5];
+		int n = 0, timeout = 100; /* how often tailed files are looked at */
+		/* The sampler says when it stops by itself: seen at once, not at
+		 * the next timeout. */
+		pfd[n++] = (struct pollfd){ .fd = s->notify_rd, .events = POLLIN };
+		if (s->out_src && logsrc_fd(s->out_src) >= 0)
+			pfd[n++] = (struct pollfd){ .fd = logsrc_fd(s->out_src), .events = POLLIN };
+		if (s->err_src && logsrc_fd(s->err_src) >= 0)
+			pfd[n++] = (struct pollfd){ .fd = logsrc_fd(s->err_src), .events = POLLIN };
+		int view_at = -1;
+		if (s->view) {
+			view_at = n;
+			pfd[n++] = (struct pollfd){ .fd = ui_input_fd(s->view), .events = POLLIN };
+			int t = ui_tick(s->view);
+			if (t < timeout)
+				timeout = t;
+		}
+		int sigs[LOOP_MAX_SIGNALS];
+		int nsigs = loop_wait(pfd, n, timeout, sigs);
+		if (nsigs < 0)
+			break;
+		int64_t now = mtime_wall_ns();
+		char drop[16];
+		while (read(s->notify_rd, drop, sizeof drop) > 0)
+			;
+		for (int i = 0; i < nsigs; i++)
+			handle_signal(s, sigs[i]);
+		/* A terminal that closes without a SIGHUP (its signal ignored, say)
+		 * polls as hung up for ever: that is a hang-up too. */
+		if (s->view && view_at >= 0 && ui_input_gone(pfd[view_at].revents))
+			terminal_gone(s, "terminal gone (hung up without SIGHUP)");
+		if (s->view)
+			act_on_view(s, ui_input(s->view));
+		if (s->out_src)
+			logsrc_pump(s->out_src, now);
+		if (s->err_src)
+			logsrc_pump(s->err_src, now);
+		for (int i = 0; i < s->opt->nlogs; i++)
+			logsrc_pump(s->tails[i], now);
+		if (s->running_child)
+			reap_children(s);
+		check_sampler(s);
+		if (s->running_child && s->child_done && s->tree_empty && !s->view) {
+			if (!s->reason[0])
+				snprintf(s->reason, sizeof s->reason, "the command and all its processes ended");
+			s->stop = true;
+		}
+		if (s->view && s->running_child && s->child_done && s->tree_empty && !s->recording_done) {
+			/* Live view: the recording ends with the job, the view stays
+			 * for the person to read the end of the run until q. */
+			snprintf(s->reason, sizeof s->reason, "the command and all its processes ended");
+			finish_recording(s);
+			ui_recording_ended(s->view, "the command has ended");
+		}
+		if (s->term_sent_mono_ns && !s->kill_sent && !s->child_done &&
+		    mtime_mono_ns() - s->term_sent_mono_ns > TERM_GRACE_NS) {
+			logbook_note(s->lb, "the command did not exit within 5 s of SIGTERM; sending SIGKILL");
+			signal_child(s, SIGKILL);
+			s->kill_sent = true;
+		}
+		/* The view was the only thing left (it closed on a hang-up, say). */
+		if (!s->view && s->recording_done)
+			s->stop = true;
+		char err[512];
+		if (logbook_flush(s->lb, err, sizeof err) < 0) {
+			const char *csv = s->csv_failed || s->failed ? "the CSV has stopped too" : "the CSV goes on";
+			if (s->view)
+				ui_status(s->view, "%.300s (%s)", err, csv);
+			else
+				fprintf(stderr, "memlog: %s; its lines from now on are lost (%s)\n", err, csv);
+		}
+	}
+}
+
+/* Writes the end-of-recording summary to stderr. */
+static void print_summary(session *s, const char *csv_path, const char *log_path, const sampler_stats *st)
+{
+	int64_t first, last, peak, at;
+	char span[32], peak_s[32], at_s[32];
+	if (series_span(s->ser, &first, &last) < 0) {
+		fprintf(stderr, "memlog: no samples recorded; wrote %s and %s\n", csv_path, log_path);
+		return;
+	}
+	units_elapsed(last - first, span, sizeof span);
+	int col = SAMPLE_RSS;
+	if (series_peak(s->ser, SAMPLE_PSS, &peak, &at) == 0)
+		col = SAMPLE_PSS;
+	else if (series_peak(s->ser, SAMPLE_RSS, &peak, &at) == 0)
+		col = SAMPLE_RSS;
+	else if (series_peak(s->ser, SAMPLE_CGROUP, &peak, &at) == 0)
+		col = SAMPLE_CGROUP;
+	else if (series_peak(s->ser, SAMPLE_SYS_USED, &peak, &at) == 0)
+		col = SAMPLE_SYS_USED;
+	else
+		peak = -1;
+	if (s->csv_failed) {
+		char when[64], kept[256], unrec[32];
+		describe_kept(s, when, sizeof when, kept, sizeof kept);
+		fprintf(stderr, "memlog: %s\nmemlog: %s", s->reason, kept);
+		/* From the last row the CSV kept, not from when the failure was
+		 * seen: rows wait up to a second in memory before a write. */
+		int64_t lost_from = s->start_mono_ns + (s->kept.last_elapsed_ns > 0 ? s->kept.last_elapsed_ns : 0);
+		if (s->running_child && s->child_done && s->child_done_mono_ns > lost_from) {
+			units_elapsed(s->child_done_mono_ns - lost_from, unrec, sizeof unrec);
+			fprintf(stderr, "; the command ran on unrecorded for %s more", unrec);
+		}
+		fprintf(stderr, "\nmemlog: %s is complete up to then\n", s->csv_path);
+		return;
+	}
+	fprintf(stderr, "memlog: %s; %llu samples over %s (%llu ticks missed)",
+	        s->reason, (unsigned long long)st->samples, span, (unsigned long long)st->ticks_missed);
+	if (peak >= 0) {
+		units_bytes(peak, peak_s, sizeof peak_s);
+		units_elapsed(at, at_s, sizeof at_s);
+		fprintf(stderr, ", peak %s %s at %s", sample_col_names[col], peak_s, at_s);
+	}
+	if (logbook_file_failed(s->lb))
+		fprintf(stderr, "\nmemlog: wrote %s; %s stops at its last whole line, where the disk filled\n",
+		        csv_path, log_path);
+	else
+		fprintf(stderr, "\nmemlog: wrote %s and %s\n", csv_path, log_path);
+}
+
+/* Ends the recording: the last sample, the rest of the output, the CSV
+ * closed. The view may stay open afterwards. Safe to call twice. */
+static void finish_recording(session *s)
+{
+	char err[512];
+	if (s->recording_done)
+		return;
+	s->recording_done = true;
+	if (s->smp) {
+		sampler_stop(s->smp, &s->final_stats);
+		s->smp = NULL;
+		/* After `d` a second sampler went on: the counts are both's. */
+		s->final_stats.samples += s->before_detach.samples;
+		s->final_stats.ticks_taken += s->before_detach.ticks_taken;
+		s->final_stats.ticks_missed += s->before_detach.ticks_missed;
+	}
+	int64_t now = mtime_wall_ns();
+	logsrc_free(s->out_src, now);
+	logsrc_free(s->err_src, now);
+	s->out_src = s->err_src = NULL;
+	if (s->csv_failed)
+		logbook_note(s->lb, "recording ended: %s; the CSV keeps %llu rows", s->reason,
+		             (unsigned long long)s->kept.rows);
+	else
+		logbook_note(s->lb, "recording ended: %s; %llu samples", s->reason[0] ? s->reason : "stopped",
+		             (unsigned long long)s->final_stats.samples);
+	if (logbook_flush(s->lb, err, sizeof err) < 0)
+		fprintf(stderr, "memlog: %s\n", err);
+	if (s->csv && reccsv_close(s->csv, err, sizeof err) < 0) {
+		/* A failure already told (a full disk) is not told twice. */
+		if (!s->csv_failed)
+			fprintf(stderr, "memlog: -o %s\n", err);
+		s->failed = true;
+	}
+	s->csv = NULL;
+	if (s->pr)
+		probe_close(s->pr);
+	s->pr = NULL;
+}
+
+/* The header's words for what is recorded. */
+static void describe_target(const cli_options *o, char *buf, size_t n)
+{
+	size_t used = 0;
+	if (o->cmd == CLI_RUN) {
+		used = (size_t)snprintf(buf, n, "run:");
+		for (char **a = o->argv; *a && used < n - 1; a++)
+			used += (size_t)snprintf(buf + used, n - used, " %s", *a);
+	} else if (o->pid) {
+		snprintf(buf, n, "pid %d%s", (int)o->pid, o->no_children ? "" : " + children");
+	} else if (o->cgroup) {
+		snprintf(buf, n, "cgroup %s", o->cgroup);
+	} else {
+		snprintf(buf, n, "the machine");
+	}
+}
+
+/* What the probe reads in the session's state: watch's target; in run mode
+ * memlog's own descendants (it is their subreaper), or the command alone
+ * with --no-children; after a detach, the command's tree by its pid. */
+static probe_config run_probe_config(const session *s)
+{
+	const cli_options *o = s->opt;
+	probe_config pc = { .proc_root = "/proc", .sys_root = "/sys", .pss = o->pss, .children = !o->no_children };
+	if (o->cmd == CLI_WATCH && o->pid) {
+		pc.kind = PROBE_KIND_TREE;
+		pc.pid = o->pid;
+		pc.include_root = true;
+	} else if (o->cmd == CLI_WATCH && o->cgroup) {
+		pc.kind = PROBE_KIND_CGROUP;
+		pc.cgroup_dir = o->cgroup;
+	} else if (o->cmd == CLI_WATCH) {
+		pc.kind = PROBE_KIND_SYSTEM;
+	} else {
+		bool command_only = s->detached || o->no_children;
+		pc.kind = PROBE_KIND_TREE;
+		pc.pid = command_only ? s->ch.pid : getpid();
+		pc.include_root = command_only;
+	}
+	return pc;
+}
+
+/* The session's sampler; after a detach the same start, so elapsed times
+ * go on, and it ends when the followed command is gone. */
+static sampler_config run_sampler_config(const session *s)
+{
+	const cli_options *o = s->opt;
+	return (sampler_config){
+		.interval_ns = o->interval_ns,
+		.duration_ns = o->duration_ns,
+		.start_mono_ns = s->start_mono_ns,
+		.stop_when_gone = s->detached || (o->cmd == CLI_WATCH && o->pid),
+		.probe = s->pr,
+		.series = s->ser,
+		.csv = s->csv,
+		.marks = s->marks,
+		.notify_fd = s->notify_fd,
+	};
+}
+
+/* `d` in the quit prompt: the command keeps running and the recording goes
+ * on headless in a new background process, so the shell gets its terminal
+ * back. That process is not the command's parent: it follows the command by
+ * its pid, cannot learn its exit status, and orphans the command leaves from
+ * now on go to init instead of being counted (all noted in the .log). */
+static void detach(session *s)
+{
+	char err[512];
+	sampler_stats st;
+	ui_close(s->view, false);
+	s->view = NULL;
+	/* One thread only across fork: stop the sampler (it flushes the CSV). */
+	sampler_stop(s->smp, &st);
+	s->smp = NULL;
+	s->before_detach = st;
+	logbook_note(s->lb, "detached from the terminal: recording goes on in the background");
+	logbook_flush(s->lb, err, sizeof err);
+	fflush(stdout);
+	fflush(stderr);
+	pid_t pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "memlog: cannot detach (%s); recording goes on here, headless\n", strerror(errno));
+		goto restart;
+	}
+	if (pid > 0) {
+		fprintf(stderr, "memlog: recording goes on in the background (memlog pid %d) into %s and %s\n"
+		        "memlog: the command keeps running (pid %d); stop both with: kill %d\n",
+		        (int)pid, s->csv_path, s->log_path, (int)s->ch.pid, (int)pid);
+		/* Everything open belongs to the background process now. */
+		_exit(0);
+	}
+	setsid();
+	int null_fd = open("/dev/null", O_RDWR);
+	if (null_fd >= 0) {
+		dup2(null_fd, 0);
+		dup2(null_fd, 1);
+		dup2(null_fd, 2);
+		if (null_fd > 2)
+			close(null_fd);
+	}
+	s->detached = true;
+	s->running_child = false;
+	probe_close(s->pr);
+	probe_config pc = run_probe_config(s);
+	s->pr = probe_open(&pc, err, sizeof err);
+	if (!s->pr) {
+		logbook_note(s->lb, "cannot follow the command after detaching: %s", err);
+		snprintf(s->reason, sizeof s->reason, "the command could not be followed after detaching");
+		s->stop = true;
+		return;
+	}
+	logbook_note(s->lb, "following the command by its pid %d; its exit status will not be known", (int)s->ch.pid);
+restart:;
+	sampler_config sc = run_sampler_config(s);
+	s->smp = sampler_start(&sc, err, sizeof err);
+	if (!s->smp) {
+		logbook_note(s->lb, "cannot restart sampling: %s", err);
+		snprintf(s->reason, sizeof s->reason, "sampling could not restart: %s", err);
+		s->failed = true;
+		s->stop = true;
+	}
+}
+
+/* Creates the CSV and its .log. A name given with -o replaces what is
+ * there (regular files only); the default name is the time of day, created
+ * exclusively, with -2, -3, ... when taken, so nothing already there (a
+ * planted link in /tmp, a recording of the same second) is ever written
+ * through. Returns 0, or -1 having said why on stderr. */
+static int open_outputs(const char *output, char *name, size_t namelen, reccsv_writer **csv,
+                        logbook **lb, char **log_path)
+{
+	char err[512];
+	enum outfile_mode mode = output ? OUTFILE_REPLACE : OUTFILE_NEW;
+	char stamp[32];
+	time_t t = time(NULL);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	strftime(stamp, sizeof stamp, "memlog-%Y%m%d-%H%M%S", &tm);
+	for (int k = 1; k <= 100; k++) {
+		const char *path = output;
+		if (!output) {
+			if (k == 1)
+				snprintf(name, namelen, "%s.csv", stamp);
+			else
+				snprintf(name, namelen, "%s-%d.csv", stamp, k);
+			path = name;
+		}
+		*log_path = replay_sibling(path, ".log");
+		if (!*log_path) {
+			fprintf(stderr, "memlog: out of memory\n");
+			return -1;
+		}
+		*csv = reccsv_create(path, mode, err, sizeof err);
+		if (!*csv) {
+			if (!output && errno == EEXIST)
+				goto next;
+			fprintf(stderr, "memlog: -o %s\n", err);
+			return -1;
+		}
+		*lb = logbook_open(*log_path, mode, LOGBOOK_LINES, err, sizeof err);
+		if (*lb)
+			return 0;
+		int e = errno;
+		char ignored[256];
+		reccsv_close(*csv, ignored, sizeof ignored);
+		*csv = NULL;
+		unlink(path);
+		if (output || e != EEXIST) {
+			fprintf(stderr, "memlog: %s\n", err);
+			return -1;
+		}
+next:
+		free(*log_path);
+		*log_path = NULL;
+		if (output)
+			break;
+	}
+	fprintf(stderr, "memlog: cannot find a free default name like %s.csv in this directory; "
+	        "give one with -o\n", stamp);
+	return -1;
+}
+
+/* run: starts the command on a pty, with its guard, and opens the probe of
+ * memlog's tree. Returns 0, or the exit status having said why (nothing
+ * recorded: the files just made are removed). */
+static int run_start_command(session *s)
+{
+	char err[512];
+	int exec_errno;
+	/* Before memlog becomes a subreaper, so the guard is not in the tree. */
+	s->guard_fd = guard_start(s->log_path);
+	if (s->guard_fd < 0)
+		fprintf(stderr, "memlog: cannot start the guard process (%s); if memlog is killed, "
+		        "the command may die with it\n", strerror(errno));
+	/* Orphaned grandchildren are reparented to memlog, so they stay counted. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+	if (child_spawn(s->opt->argv, s->opt->keep_stdin, &s->ch, &exec_errno, err, sizeof err) < 0) {
+		fprintf(stderr, "memlog: %s\n", err);
+		reccsv_close(s->csv, err, sizeof err);
+		s->csv = NULL;
+		logbook_close(s->lb);
+		s->lb = NULL;
+		unlink(s->csv_path);
+		unlink(s->log_path);
+		return exec_errno == ENOENT ? 127 : exec_errno ? 126 : 1;
+	}
+	s->running_child = true;
+	if (s->guard_fd >= 0 && guard_arm(s->guard_fd, s->ch.out_fd, s->ch.err_fd) < 0) {
+		fprintf(stderr, "memlog: cannot arm the guard process (%s); if memlog is killed, "
+		        "the command may die with it\n", strerror(errno));
+		guard_release(s->guard_fd);
+		s->guard_fd = -1;
+	}
+	probe_config pc = run_probe_config(s);
+	s->pr = probe_open(&pc, err, sizeof err);
+	if (!s->pr) {
+		fprintf(stderr, "memlog: %s\n", err);
+		kill(-s->ch.pid, SIGTERM);
+		return 1;
+	}
+	/* The live view shows the output in its pane; headless, it passes through. */
+	s->out_src = logsrc_stream(s->ch.out_fd, "out", s->interactive ? -1 : STDOUT_FILENO, s->lb);
+	s->err_src = logsrc_stream(s->ch.err_fd, "err", s->interactive ? -1 : STDERR_FILENO, s->lb);
+	return 0;
+}
+
+/* The .log's first line: what is recorded, how often, where; headless,
+ * stderr says where the recording goes. */
+static void run_note_start(session *s)
+{
+	const cli_options *o = s->opt;
+	char iv[32];
+	duration_format(o->interval_ns, iv, sizeof iv);
+	if (o->cmd == CLI_RUN) {
+		char line[1024];
+		size_t used = 0;
+		for (char **a = o->argv; *a && used < sizeof line - 1; a++)
+			used += (size_t)snprintf(line + used, sizeof line - used, "%s%s", a == o->argv ? "" : " ", *a);
+		logbook_note(s->lb, "started: %s (pid %d), sampling every %s into %s", line, (int)s->ch.pid, iv,
+		             s->csv_path);
+	} else if (o->pid) {
+		logbook_note(s->lb, "watching pid %d%s, sampling every %s into %s", (int)o->pid,
+		             o->no_children ? "" : " and its descendants", iv, s->csv_path);
+	} else if (o->cgroup) {
+		logbook_note(s->lb, "watching cgroup %s, sampling every %s into %s", o->cgroup, iv, s->csv_path);
+	} else {
+		logbook_note(s->lb, "watching the machine, sampling every %s into %s", iv, s->csv_path);
+	}
+	if (!s->interactive)
+		fprintf(stderr, "memlog: recording every %s to %s (log lines in %s)\n", iv, s->csv_path, s->log_path);
+}
+
+/* Opens the live view; when it cannot be, says so and records headless. */
+static void run_open_view(session *s)
+{
+	char err[512], target[1100];
+	describe_target(s->opt, target, sizeof target);
+	view_info info = { .target = target, .csv_path = s->csv_path, .interval_ns = s->opt->interval_ns };
+	ui_hooks hooks = { .ctx = s, .mark = hook_mark, .child_running = hook_child_running };
+	s->view = ui_open(&info, s->ser, NULL, s->marks, s->lb, &hooks, err, sizeof err);
+	if (!s->view) {
+		fprintf(stderr, "memlog: %s; recording headless to %s (log lines in %s)\n", err, s->csv_path,
+		        s->log_path);
+		logsrc_set_echo(s->out_src, STDOUT_FILENO);
+		logsrc_set_echo(s->err_src, STDERR_FILENO);
+	}
+}
+
+/* Opens everything the session records with, in an order that fails early:
+ * the watched target (nothing is written for a target that is not there),
+ * the CSV and its .log (an unwritable path fails before anything runs), the
+ * command, the log sources, the sampler, the view. Returns 0, or the exit
+ * status having said why on stderr. */
+static int run_open(session *s)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGUSR1, SIGCHLD, SIGWINCH };
+	const cli_options *o = s->opt;
+	char err[512];
+	int notify[2];
+	if (loop_open(sigs, sizeof sigs / sizeof sigs[0]) < 0 || pipe2(notify, O_CLOEXEC | O_NONBLOCK) < 0) {
+		fprintf(stderr, "memlog: cannot set up: %s\n", strerror(errno));
+		return 1;
+	}
+	s->notify_rd = notify[0];
+	s->notify_fd = notify[1];
+	if (o->cmd == CLI_WATCH) {
+		probe_config pc = run_probe_config(s);
+		s->pr = probe_open(&pc, err, sizeof err);
+		if (!s->pr) {
+			fprintf(stderr, "memlog: %s\n", err);
+			return 1;
+		}
+	}
+	if (open_outputs(o->output, s->default_name, sizeof s->default_name, &s->csv, &s->lb, &s->log_path) < 0)
+		return 1;
+	s->csv_path = o->output ? o->output : s->default_name;
+	if (o->cmd == CLI_RUN) {
+		int rc = run_start_command(s);
+		if (rc)
+			return rc;
+	}
+	run_note_start(s);
+	for (int i = 0; i < o->nlogs; i++)
+		s->tails[i] = logsrc_tail(o->logs[i], s->lb);
+	s->ser = series_new(SERIES_RECENT);
+	s->marks = markers_new();
+	s->start_mono_ns = mtime_mono_ns();
+	sampler_config sc = run_sampler_config(s);
+	s->smp = s->ser && s->marks ? sampler_start(&sc, err, sizeof err) : NULL;
+	if (!s->smp) {
+		fprintf(stderr, "memlog: %s\n", s->ser && s->marks ? err : "out of memory");
+		if (s->running_child)
+			kill(-s->ch.pid, SIGTERM);
+		return 1;
+	}
+	if (s->interactive)
+		run_open_view(s);
+	return 0;
+}
+
+/* After the loop: the view closed, the recording finished, the summary;
+ * returns the exit status (the command's own in run mode). */
+static int run_finish(session *s)
+{
+	int rc = 0;
+	if (s->view) {
+		ui_close(s->view, false);
+		s->view = NULL;
+	}
+	finish_recording(s);
+	if (!s->reason[0])
+		snprintf(s->reason, sizeof s->reason, "stopped");
+	if (!s->detached)
+		print_summary(s, s->csv_path, s->log_path, &s->final_stats);
+	if (s->running_child && s->child_done)
+		rc = child_exit_code(s->child_status);
+	else if (s->last_signal)
+		rc = 128 + s->last_signal;
+	if (s->failed && rc == 0)
+		rc = 1;
+	return rc;
+}
+
+/* Frees what the session still holds. Leaving normally, the guard goes too
+ * (a detached memlog leaving the foreground never gets here: it _exits). */
+static void run_close(session *s)
+{
+	char err[256];
+	guard_release(s->guard_fd);
+	for (int i = 0; i < CLI_MAX_LOGS; i++)
+		logsrc_free(s->tails[i], mtime_wall_ns());
+	logsrc_free(s->out_src, mtime_wall_ns());
+	logsrc_free(s->err_src, mtime_wall_ns());
+	if (s->smp)
+		sampler_stop(s->smp, NULL);
+	if (s->csv)
+		reccsv_close(s->csv, err, sizeof err);
+	if (s->lb)
+		logbook_close(s->lb);
+	if (s->ser)
+		series_free(s->ser);
+	markers_free(s->marks);
+	if (s->pr)
+		probe_close(s->pr);
+	free(s->log_path);
+	loop_close();
+}
+
+int run_main(const cli_options *o)
+{
+	session s = {
+		.opt = o,
+		.guard_fd = -1,
+		.notify_fd = -1,
+		.notify_rd = -1,
+		/* The live view needs a terminal both ways; anything else records headless. */
+		.interactive = !o->headless && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO),
+	};
+	int rc = run_open(&s);
+	if (rc == 0) {
+		run_loop(&s);
+		rc = run_finish(&s);
+	}
+	run_close(&s);
+	return rc;
+}
