@@ -21,9 +21,11 @@
 
 #include "cli.h"
 #include "record/logsrc.h"
+#include "base/lines.h"
 #include "base/loop.h"
 #include "base/mtime.h"
 #include "recording/reccsv.h"
+#include "recording/recfiles.h"
 #include "view/ui.h"
 
 #define REPLAY_CHUNK ((size_t)1 << 20)
@@ -33,19 +35,6 @@
 #define REPLAY_LINE_MAX ((size_t)16 << 20)
 /* Lines held in memory beyond those loaded, for a recording that grows. */
 #define REPLAY_FOLLOW_LINES 100000
-
-char *replay_sibling(const char *csv_path, const char *suffix)
-{
-	size_t n = strlen(csv_path), k = strlen(suffix);
-	char *p = malloc(n + k + 1);
-	if (!p)
-		return NULL;
-	memcpy(p, csv_path, n + 1);
-	if (n > 4 && strcmp(p + n - 4, ".csv") == 0)
-		n -= 4;
-	memcpy(p + n, suffix, k + 1);
-	return p;
-}
 
 typedef struct load_ctx {
 	series *s;
@@ -87,7 +76,7 @@ int replay_load_csv(const char *csv_path, bool lenient, series *s, markers *m, r
 		return -1;
 	}
 	if (m) {
-		char *mpath = replay_sibling(csv_path, ".markers.csv");
+		char *mpath = recfiles_sibling(csv_path, RECFILES_MARKERS);
 		int rc = mpath ? reccsv_read_markers(mpath, replay_on_marker, m, err, errlen) : 0;
 		free(mpath);
 		if (rc < 0)
@@ -96,91 +85,41 @@ int replay_load_csv(const char *csv_path, bool lenient, series *s, markers *m, r
 	return 0;
 }
 
-bool replay_parse_rec_line(const char *line, size_t len, int64_t *wall_ns, const char **src,
-                           size_t *src_len, const char **text, size_t *text_len)
-{
-	if (len < MTIME_ISO_LEN + 2 || line[MTIME_ISO_LEN] != ' ' ||
-	    mtime_parse_iso(line, MTIME_ISO_LEN, wall_ns) < 0 || !mtime_wall_ok(*wall_ns))
-		return false;
-	const char *p = line + MTIME_ISO_LEN + 1, *end = line + len;
-	const char *sp = memchr(p, ' ', (size_t)(end - p));
-	*src = p;
-	*src_len = sp ? (size_t)(sp - p) : (size_t)(end - p);
-	*text = sp ? sp + 1 : end;
-	*text_len = (size_t)(end - *text);
-	return *src_len > 0 && *src_len < 200;
-}
-
 /* Calls fn for every line of the file at path (without its newline, a
- * last unterminated line included). Returns 0, or -1 with errno set. */
-static int replay_each_line(const char *path, void (*fn)(void *ctx, const char *line, size_t len), void *ctx)
+ * last unterminated line included; one over REPLAY_LINE_MAX in pieces).
+ * Returns 0, or -1 with errno set. */
+static int replay_each_line(const char *path, lines_fn fn, void *ctx)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	char *buf = malloc(REPLAY_CHUNK);
-	size_t have = 0, cap = REPLAY_CHUNK;
 	if (!buf) {
 		close(fd);
 		errno = ENOMEM;
 		return -1;
 	}
-	bool skipping = false; /* the rest of a line cut at REPLAY_LINE_MAX */
+	lines split;
+	lines_init(&split, REPLAY_LINE_MAX);
+	int rc = 0;
 	for (;;) {
-		if (have == cap && cap >= REPLAY_LINE_MAX) {
-			/* A line this long is cut: its start is kept, the rest of it
-			 * skipped, so no input makes the work or the memory grow
-			 * without bound. */
-			if (!skipping)
-				fn(ctx, buf, have);
-			skipping = true;
-			have = 0;
-		} else if (have == cap) {
-			/* A line longer than the buffer: grow rather than cut it. */
-			char *grown = realloc(buf, cap * 2);
-			if (!grown) {
-				free(buf);
-				close(fd);
-				errno = ENOMEM;
-				return -1;
-			}
-			buf = grown;
-			cap *= 2;
-		}
-		ssize_t r = read(fd, buf + have, cap - have);
+		ssize_t r = read(fd, buf, REPLAY_CHUNK);
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r < 0) {
-			int e = errno;
-			free(buf);
-			close(fd);
-			errno = e;
-			return -1;
-		}
-		if (r == 0)
+		if (r <= 0) {
+			rc = r < 0 ? -1 : 0;
 			break;
-		have += (size_t)r;
-		size_t start = 0;
-		for (;;) {
-			char *nl = memchr(buf + start, '\n', have - start);
-			if (!nl)
-				break;
-			size_t len = (size_t)(nl - (buf + start));
-			if (len > 0 && buf[start + len - 1] == '\r')
-				len--;
-			if (!skipping)
-				fn(ctx, buf + start, len);
-			skipping = false;
-			start = (size_t)(nl - buf) + 1;
 		}
-		memmove(buf, buf + start, have - start);
-		have -= start;
+		lines_feed(&split, buf, (size_t)r, fn, ctx);
 	}
-	if (have > 0 && !skipping)
-		fn(ctx, buf, have);
+	int e = errno;
+	if (rc == 0)
+		lines_end(&split, fn, ctx);
+	lines_free(&split);
 	free(buf);
 	close(fd);
-	return 0;
+	errno = e;
+	return rc;
 }
 
 typedef struct log_ctx {
@@ -200,7 +139,7 @@ static void replay_rec_line(void *ctx, const char *line, size_t len)
 	const char *src, *text;
 	size_t src_len, text_len;
 	char name[256];
-	if (!replay_parse_rec_line(line, len, &wall, &src, &src_len, &text, &text_len)) {
+	if (!recfiles_log_parse(line, len, &wall, &src, &src_len, &text, &text_len)) {
 		/* Not memlog's format: it still belongs to the line before. */
 		if (!c->have_time) {
 			c->unplaced++;
@@ -252,13 +191,7 @@ int replay_load_logs(const char *rec_log_path, const replay_logs *logs, logbook 
 	}
 	for (int i = 0; i < logs->n; i++) {
 		const char *path = logs->paths[i];
-		const char *base = strrchr(path, '/');
-		char name[300];
-		snprintf(name, sizeof name, "file:%s", base && base[1] ? base + 1 : path);
-		for (char *q = name + 5; *q; q++)
-			if ((unsigned char)*q <= ' ')
-				*q = '_';
-		log_ctx lc = { .lb = lb, .source = logbook_source(lb, name), .opts = &logs->opts };
+		log_ctx lc = { .lb = lb, .source = logbook_file_source(lb, path), .opts = &logs->opts };
 		if (replay_each_line(path, replay_app_line, &lc) < 0) {
 			snprintf(err, errlen, "--log %s: cannot read: %s", path, strerror(errno));
 			return -1;
@@ -350,7 +283,7 @@ typedef struct follow_state {
 	int log_fd;
 	off_t log_off;
 	char *log_buf;
-	size_t log_have;
+	lines split;    /* the .log's lines */
 	log_ctx lc;
 } follow_state;
 
@@ -362,21 +295,11 @@ static int replay_follow(follow_state *f, char *err, size_t errlen)
 	if (f->log_fd < 0)
 		return 0;
 	for (;;) {
-		if (f->log_have == REPLAY_CHUNK)
-			f->log_have = 0; /* a monstrous line: drop it rather than stall */
-		ssize_t r = pread(f->log_fd, f->log_buf + f->log_have, REPLAY_CHUNK - f->log_have, f->log_off);
+		ssize_t r = pread(f->log_fd, f->log_buf, REPLAY_CHUNK, f->log_off);
 		if (r <= 0)
 			break;
 		f->log_off += r;
-		f->log_have += (size_t)r;
-		size_t start = 0;
-		char *nl;
-		while ((nl = memchr(f->log_buf + start, '\n', f->log_have - start)) != NULL) {
-			replay_rec_line(&f->lc, f->log_buf + start, (size_t)(nl - (f->log_buf + start)));
-			start = (size_t)(nl - f->log_buf) + 1;
-		}
-		memmove(f->log_buf, f->log_buf + start, f->log_have - start);
-		f->log_have -= start;
+		lines_feed(&f->split, f->log_buf, (size_t)r, replay_rec_line, &f->lc);
 	}
 	return 0;
 }
@@ -467,8 +390,9 @@ int replay_main(int argc, char **argv)
 	replay_counts counts = { 0 };
 	series *other = NULL;
 	follow_state fw = { .log_fd = -1 };
-	char *log_path = replay_sibling(csv_path, ".log");
-	st.markers_path = replay_sibling(csv_path, ".markers.csv");
+	lines_init(&fw.split, REPLAY_LINE_MAX);
+	char *log_path = recfiles_sibling(csv_path, RECFILES_LOG);
+	st.markers_path = recfiles_sibling(csv_path, RECFILES_MARKERS);
 	st.s = series_new(0);
 	st.m = markers_new();
 	if (!log_path || !st.markers_path || !st.s || !st.m) {
@@ -521,9 +445,9 @@ int replay_main(int argc, char **argv)
 		cap += replay_count_lines(logs.paths[i]);
 	if (follow)
 		cap += REPLAY_FOLLOW_LINES;
-	st.lb = logbook_open(NULL, OUTFILE_REPLACE, cap, err, sizeof err);
+	st.lb = logbook_open(cap);
 	if (!st.lb) {
-		fprintf(stderr, "memlog: %s\n", err);
+		fprintf(stderr, "memlog: out of memory\n");
 		goto out;
 	}
 	if (follow) {
@@ -615,6 +539,7 @@ out:
 	if (fw.log_fd >= 0)
 		close(fw.log_fd);
 	free(fw.log_buf);
+	lines_free(&fw.split);
 	logbook_close(st.lb);
 	markers_free(st.m);
 	if (st.s)

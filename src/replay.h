@@ -29,11 +29,6 @@ typedef struct replay_counts {
 	size_t unplaced;       /* app log lines before any recognisable time */
 } replay_counts;
 
-/* The file beside a recording: REC.csv with ".log" gives REC.log (a path
- * without ".csv" gets the suffix added). The caller frees it; NULL when out
- * of memory. */
-char *replay_sibling(const char *csv_path, const char *suffix);
-
 /* Handles an option shared by replay and report: 'l' (--log FILE), 'z'
  * (--log-tz TZ), 'F' (--log-format FMT). Returns 1 when c was one of them,
  * 0 when it was not, -1 (after saying why on stderr) when its value is bad. */
@@ -50,11 +45,6 @@ int replay_load_csv(const char *csv_path, bool lenient, series *s, markers *m, r
  * lb, one source a file. Returns 0, or -1 with err naming the file. */
 int replay_load_logs(const char *rec_log_path, const replay_logs *logs, logbook *lb, replay_counts *c,
                      char *err, size_t errlen);
-
-/* Parses one line of a recording's .log ("TIME SOURCE TEXT"): true and the
- * parts when it has that form. */
-bool replay_parse_rec_line(const char *line, size_t len, int64_t *wall_ns, const char **src,
-                           size_t *src_len, const char **text, size_t *text_len);
 
 /* Lines in a file, counted fast (to size a logbook); 0 when unreadable. */
 size_t replay_count_lines(const char *path);

@@ -25,6 +25,7 @@
 #include "model/markers.h"
 #include "analysis/phases.h"
 #include "recording/reccsv.h"
+#include "recording/recfiles.h"
 #include "replay.h"
 #include "view/svgplot.h"
 #include "base/units.h"
@@ -96,7 +97,7 @@ int report_load(const char *csv_path, bool lenient, report_data *d, char *err, s
 		snprintf(err, errlen, "%s: out of memory after %zu rows", csv_path, d->n);
 		return -1;
 	}
-	char *mpath = replay_sibling(csv_path, ".markers.csv");
+	char *mpath = recfiles_sibling(csv_path, RECFILES_MARKERS);
 	if (!mpath) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
@@ -316,7 +317,7 @@ int report_main(int argc, char **argv)
 		if (d.wall_ns[i] > 0)
 			wall0 = d.wall_ns[i] - d.t_ns[i];
 	/* The logs, read as replay reads them. */
-	char *log_path = replay_sibling(csv_path, ".log");
+	char *log_path = recfiles_sibling(csv_path, RECFILES_LOG);
 	if (wall0) {
 		time_t t = (time_t)(wall0 / NS_PER_S);
 		struct tm tm;
@@ -327,7 +328,9 @@ int report_main(int argc, char **argv)
 	size_t cap = 16 + (log_path ? replay_count_lines(log_path) : 0);
 	for (int i = 0; i < logs.n; i++)
 		cap += replay_count_lines(logs.paths[i]);
-	lb = logbook_open(NULL, OUTFILE_REPLACE, cap, err, sizeof err);
+	lb = logbook_open(cap);
+	if (!lb)
+		snprintf(err, sizeof err, "out of memory");
 	if (!lb || replay_load_logs(log_path, &logs, lb, &counts, err, sizeof err) < 0) {
 		fprintf(stderr, "memlog: %s\n", err);
 		free(log_path);
@@ -480,31 +483,11 @@ out:
 /* The command line the recording's .log says was run, or NULL. */
 static char *report_command(const char *csv_path)
 {
-	char *path = replay_sibling(csv_path, ".log"), *found = NULL;
-	if (!path)
-		return NULL;
-	FILE *f = fopen(path, "re");
+	char what[1024];
+	char *path = recfiles_sibling(csv_path, RECFILES_LOG);
+	bool found = path && recfiles_recorded_what(path, what, sizeof what);
 	free(path);
-	if (!f)
-		return NULL;
-	char line[2048];
-	for (int i = 0; i < 50 && fgets(line, sizeof line, f); i++) {
-		char *p = strstr(line, " memlog started: ");
-		if (!p)
-			p = strstr(line, " memlog watching ");
-		if (!p)
-			continue;
-		p += strncmp(p, " memlog started: ", 17) == 0 ? 17 : 8;
-		char *end = strstr(p, " (pid ");
-		if (!end)
-			end = strstr(p, ", sampling");
-		if (end)
-			*end = '\0';
-		found = strdup(p);
-		break;
-	}
-	fclose(f);
-	return found;
+	return found ? strdup(what) : NULL;
 }
 
 static const char plot_usage[] =
@@ -590,7 +573,7 @@ int plot_main(int argc, char **argv)
 			col = ci;
 	}
 	if (!out_path) {
-		default_out = replay_sibling(csv_path, ".svg");
+		default_out = recfiles_sibling(csv_path, RECFILES_SVG);
 		if (!default_out)
 			goto out;
 		out_path = default_out;

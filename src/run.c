@@ -47,7 +47,7 @@
 #include "record/probe.h"
 #include "record/sampler.h"
 #include "recording/reccsv.h"
-#include "replay.h"
+#include "recording/recfiles.h"
 #include "view/ui.h"
 
 #define SERIES_RECENT 32768
@@ -82,6 +82,7 @@ typedef struct session {
 	bool hung_up;         /* the view's terminal hung up; later SIGHUPs are ignored */
 	probe *pr;
 	reccsv_writer *csv;
+	recfiles_log *logw;   /* the .log, written through the logbook's sink */
 	int notify_fd;        /* the sampler writes a byte here when it stops by itself */
 	int notify_rd;        /* ... read here */
 	int guard_fd;         /* keeps the command alive should memlog be killed */
@@ -384,7 +385,7 @@ static void run_loop(session *s)
 		if (!s->view && s->recording_done)
 			s->stop = true;
 		char err[512];
-		if (logbook_flush(s->lb, err, sizeof err) < 0) {
+		if (recfiles_log_flush(s->logw, err, sizeof err) < 0) {
 			const char *csv = s->csv_failed || s->failed ? "the CSV has stopped too" : "the CSV goes on";
 			if (s->view)
 				ui_status(s->view, "%.300s (%s)", err, csv);
@@ -436,7 +437,7 @@ static void print_summary(session *s, const char *csv_path, const char *log_path
 		units_elapsed(at, at_s, sizeof at_s);
 		fprintf(stderr, ", peak %s %s at %s", sample_col_names[col], peak_s, at_s);
 	}
-	if (logbook_file_failed(s->lb))
+	if (recfiles_log_failed(s->logw))
 		fprintf(stderr, "\nmemlog: wrote %s; %s stops at its last whole line, where the disk filled\n",
 		        csv_path, log_path);
 	else
@@ -469,7 +470,7 @@ static void finish_recording(session *s)
 	else
 		logbook_note(s->lb, "recording ended: %s; %llu samples", s->reason[0] ? s->reason : "stopped",
 		             (unsigned long long)s->final_stats.samples);
-	if (logbook_flush(s->lb, err, sizeof err) < 0)
+	if (recfiles_log_flush(s->logw, err, sizeof err) < 0)
 		fprintf(stderr, "memlog: %s\n", err);
 	if (s->csv && reccsv_close(s->csv, err, sizeof err) < 0) {
 		/* A failure already told (a full disk) is not told twice. */
@@ -559,7 +560,7 @@ static void detach(session *s)
 	s->smp = NULL;
 	s->before_detach = st;
 	logbook_note(s->lb, "detached from the terminal: recording goes on in the background");
-	logbook_flush(s->lb, err, sizeof err);
+	recfiles_log_flush(s->logw, err, sizeof err);
 	fflush(stdout);
 	fflush(stderr);
 	pid_t pid = fork();
@@ -606,57 +607,66 @@ restart:;
 	}
 }
 
-/* Creates the CSV and its .log. A name given with -o replaces what is
- * there (regular files only); the default name is the time of day, created
- * exclusively, with -2, -3, ... when taken, so nothing already there (a
- * planted link in /tmp, a recording of the same second) is ever written
- * through. Returns 0, or -1 having said why on stderr. */
-static int open_outputs(const char *output, char *name, size_t namelen, reccsv_writer **csv,
-                        logbook **lb, char **log_path)
+/* Creates the CSV and its .log, and the logbook that writes the .log. A
+ * name given with -o replaces what is there (regular files only); the
+ * default name is the time of day, created exclusively, with -2, -3, ...
+ * when taken, so nothing already there (a planted link in /tmp, a recording
+ * of the same second) is ever written through. Returns 0, or -1 having said
+ * why on stderr. */
+static int run_open_outputs(session *s)
 {
 	char err[512];
+	const char *output = s->opt->output;
 	enum outfile_mode mode = output ? OUTFILE_REPLACE : OUTFILE_NEW;
 	char stamp[32];
 	time_t t = time(NULL);
 	struct tm tm;
 	localtime_r(&t, &tm);
 	strftime(stamp, sizeof stamp, "memlog-%Y%m%d-%H%M%S", &tm);
+	s->lb = logbook_open(LOGBOOK_LINES);
+	if (!s->lb) {
+		fprintf(stderr, "memlog: out of memory\n");
+		return -1;
+	}
 	for (int k = 1; k <= 100; k++) {
 		const char *path = output;
 		if (!output) {
 			if (k == 1)
-				snprintf(name, namelen, "%s.csv", stamp);
+				snprintf(s->default_name, sizeof s->default_name, "%s.csv", stamp);
 			else
-				snprintf(name, namelen, "%s-%d.csv", stamp, k);
-			path = name;
+				snprintf(s->default_name, sizeof s->default_name, "%s-%d.csv", stamp, k);
+			path = s->default_name;
 		}
-		*log_path = replay_sibling(path, ".log");
-		if (!*log_path) {
+		s->log_path = recfiles_sibling(path, RECFILES_LOG);
+		if (!s->log_path) {
 			fprintf(stderr, "memlog: out of memory\n");
 			return -1;
 		}
-		*csv = reccsv_create(path, mode, err, sizeof err);
-		if (!*csv) {
+		s->csv = reccsv_create(path, mode, err, sizeof err);
+		if (!s->csv) {
 			if (!output && errno == EEXIST)
 				goto next;
 			fprintf(stderr, "memlog: -o %s\n", err);
 			return -1;
 		}
-		*lb = logbook_open(*log_path, mode, LOGBOOK_LINES, err, sizeof err);
-		if (*lb)
+		s->logw = recfiles_log_create(s->log_path, mode, err, sizeof err);
+		if (s->logw) {
+			logbook_set_sink(s->lb, recfiles_log_write, s->logw);
+			s->csv_path = path;
 			return 0;
+		}
 		int e = errno;
 		char ignored[256];
-		reccsv_close(*csv, ignored, sizeof ignored);
-		*csv = NULL;
+		reccsv_close(s->csv, ignored, sizeof ignored);
+		s->csv = NULL;
 		unlink(path);
 		if (output || e != EEXIST) {
 			fprintf(stderr, "memlog: %s\n", err);
 			return -1;
 		}
 next:
-		free(*log_path);
-		*log_path = NULL;
+		free(s->log_path);
+		s->log_path = NULL;
 		if (output)
 			break;
 	}
@@ -683,8 +693,8 @@ static int run_start_command(session *s)
 		fprintf(stderr, "memlog: %s\n", err);
 		reccsv_close(s->csv, err, sizeof err);
 		s->csv = NULL;
-		logbook_close(s->lb);
-		s->lb = NULL;
+		recfiles_log_close(s->logw);
+		s->logw = NULL;
 		unlink(s->csv_path);
 		unlink(s->log_path);
 		return exec_errno == ENOENT ? 127 : exec_errno ? 126 : 1;
@@ -709,28 +719,23 @@ static int run_start_command(session *s)
 	return 0;
 }
 
-/* The .log's first line: what is recorded, how often, where; headless,
+/* The .log's first note: what is recorded, how often, where; headless,
  * stderr says where the recording goes. */
 static void run_note_start(session *s)
 {
 	const cli_options *o = s->opt;
-	char iv[32];
+	char iv[32], note[1280];
 	duration_format(o->interval_ns, iv, sizeof iv);
-	if (o->cmd == CLI_RUN) {
-		char line[1024];
-		size_t used = 0;
-		for (char **a = o->argv; *a && used < sizeof line - 1; a++)
-			used += (size_t)snprintf(line + used, sizeof line - used, "%s%s", a == o->argv ? "" : " ", *a);
-		logbook_note(s->lb, "started: %s (pid %d), sampling every %s into %s", line, (int)s->ch.pid, iv,
-		             s->csv_path);
-	} else if (o->pid) {
-		logbook_note(s->lb, "watching pid %d%s, sampling every %s into %s", (int)o->pid,
-		             o->no_children ? "" : " and its descendants", iv, s->csv_path);
-	} else if (o->cgroup) {
-		logbook_note(s->lb, "watching cgroup %s, sampling every %s into %s", o->cgroup, iv, s->csv_path);
-	} else {
-		logbook_note(s->lb, "watching the machine, sampling every %s into %s", iv, s->csv_path);
-	}
+	recfiles_start st = {
+		.argv = o->cmd == CLI_RUN ? o->argv : NULL,
+		.pid = o->cmd == CLI_RUN ? s->ch.pid : o->pid,
+		.children = !o->no_children,
+		.cgroup = o->cgroup,
+		.interval = iv,
+		.csv_path = s->csv_path,
+	};
+	size_t n = recfiles_start_note(note, sizeof note, &st);
+	logbook_add(s->lb, mtime_wall_ns(), 0, note, n);
 	if (!s->interactive)
 		fprintf(stderr, "memlog: recording every %s to %s (log lines in %s)\n", iv, s->csv_path, s->log_path);
 }
@@ -776,9 +781,8 @@ static int run_open(session *s)
 			return 1;
 		}
 	}
-	if (open_outputs(o->output, s->default_name, sizeof s->default_name, &s->csv, &s->lb, &s->log_path) < 0)
+	if (run_open_outputs(s) < 0)
 		return 1;
-	s->csv_path = o->output ? o->output : s->default_name;
 	if (o->cmd == CLI_RUN) {
 		int rc = run_start_command(s);
 		if (rc)
@@ -842,6 +846,7 @@ static void run_close(session *s)
 		reccsv_close(s->csv, err, sizeof err);
 	if (s->lb)
 		logbook_close(s->lb);
+	recfiles_log_close(s->logw);
 	if (s->ser)
 		series_free(s->ser);
 	markers_free(s->marks);

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "base/mtime.h"
+#include "recording/recfiles.h"
 
 /* The byte memlog sends when it ends normally. */
 #define GUARD_BYE 'q'
@@ -62,14 +63,15 @@ static bool guard_receive(int sock, int fds[2])
 /* Appends memlog's note to the .log: one whole line, through no link. */
 static void guard_note(const char *log_path)
 {
-	char line[512], iso[MTIME_ISO_LEN + 1];
-	mtime_format_iso(mtime_wall_ns(), iso);
-	int n = snprintf(line, sizeof line, "%s memlog the recorder ended without closing the recording "
-	                 "(killed?); the command runs on unrecorded, its output discarded\n", iso);
+	static const char note[] = "the recorder ended without closing the recording (killed?); "
+	                           "the command runs on unrecorded, its output discarded";
+	char line[512];
+	size_t n = recfiles_log_format(line, sizeof line, mtime_wall_ns(), RECFILES_SOURCE_MEMLOG, note,
+	                               sizeof note - 1);
 	int fd = open(log_path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return;
-	if (write(fd, line, (size_t)n) < 0) {
+	if (write(fd, line, n) < 0) {
 		/* Nothing more can be done about a .log that cannot be written. */
 	}
 	close(fd);

@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/lines.h"
+
 /* Longer lines are cut into pieces of this size so memory stays bounded. */
 #define LOGSRC_LINE_MAX (1024 * 1024)
 /* At most this many 64 KiB reads per source each time round the loop. */
@@ -34,19 +36,20 @@ struct logsrc {
 	bool waiting_noted;
 	bool refused_noted; /* said once that what is at the path is no log */
 	/* the line being assembled */
-	char *line;
-	size_t len, cap;
-	int64_t line_wall_ns;
+	lines split;
+	int64_t line_wall_ns; /* when its first byte came */
+	int64_t feed_wall_ns; /* when the bytes being cut came */
 };
 
 /* A zeroed source with its line buffer. */
-static logsrc *logsrc_new(logbook *lb, const char *name)
+static logsrc *logsrc_new(logbook *lb, int source)
 {
 	logsrc *src = calloc(1, sizeof *src);
 	if (!src)
 		return NULL;
 	src->lb = lb;
-	src->source = logbook_source(lb, name);
+	src->source = source;
+	lines_init(&src->split, LOGSRC_LINE_MAX);
 	src->fd = -1;
 	src->echo_fd = -1;
 	return src;
@@ -54,7 +57,7 @@ static logsrc *logsrc_new(logbook *lb, const char *name)
 
 logsrc *logsrc_stream(int fd, const char *name, int echo_fd, logbook *lb)
 {
-	logsrc *src = logsrc_new(lb, name);
+	logsrc *src = logsrc_new(lb, logbook_source(lb, name));
 	if (!src)
 		return NULL;
 	src->fd = fd;
@@ -64,17 +67,7 @@ logsrc *logsrc_stream(int fd, const char *name, int echo_fd, logbook *lb)
 
 logsrc *logsrc_tail(const char *path, logbook *lb)
 {
-	const char *base = strrchr(path, '/');
-	char name[256];
-	size_t n;
-
-	base = base && base[1] ? base + 1 : path;
-	n = (size_t)snprintf(name, sizeof name, "file:%s", base);
-	/* Source names are single words in the .log format. */
-	for (size_t i = 5; i < n && i < sizeof name; i++)
-		if ((unsigned char)name[i] <= ' ' || name[i] == 0x7f)
-			name[i] = '_';
-	logsrc *src = logsrc_new(lb, name);
+	logsrc *src = logsrc_new(lb, logbook_file_source(lb, path));
 	if (!src)
 		return NULL;
 	src->is_tail = true;
@@ -138,48 +131,27 @@ int logsrc_fd(const logsrc *src)
 	return src->is_tail || src->ended ? -1 : src->fd;
 }
 
-/* Hands the line assembled so far to the logbook. */
-static void logsrc_emit(logsrc *src)
+/* A line from the splitter, stamped with the time of its first byte. */
+static void logsrc_line(void *ctx, const char *line, size_t len)
 {
-	size_t len = src->len;
-	if (len > 0 && src->line[len - 1] == '\r')
-		len--;
-	logbook_add(src->lb, src->line_wall_ns, src->source, src->line, len);
-	src->len = 0;
+	logsrc *src = ctx;
+	logbook_add(src->lb, src->line_wall_ns, src->source, line, len);
+	src->line_wall_ns = src->feed_wall_ns; /* the next line starts in these bytes */
 }
 
-/* Cuts n bytes into lines; a line starts its clock at its first byte. */
+/* Cuts n bytes that came at wall_ns into lines. */
 static void logsrc_feed(logsrc *src, const char *buf, size_t n, int64_t wall_ns)
 {
-	while (n > 0) {
-		const char *nl = memchr(buf, '\n', n);
-		size_t take = nl ? (size_t)(nl - buf) : n;
-		if (src->len == 0)
-			src->line_wall_ns = wall_ns;
-		if (src->len + take > LOGSRC_LINE_MAX)
-			take = LOGSRC_LINE_MAX - src->len;
-		if (src->len + take > src->cap) {
-			size_t cap = src->cap ? src->cap : 256;
-			while (cap < src->len + take)
-				cap *= 2;
-			char *grown = realloc(src->line, cap);
-			if (!grown)
-				return;
-			src->line = grown;
-			src->cap = cap;
-		}
-		memcpy(src->line + src->len, buf, take);
-		src->len += take;
-		buf += take;
-		n -= take;
-		if (nl && buf == nl) {
-			logsrc_emit(src);
-			buf++;
-			n--;
-		} else if (src->len == LOGSRC_LINE_MAX) {
-			logsrc_emit(src);
-		}
-	}
+	if (!lines_pending(&src->split))
+		src->line_wall_ns = wall_ns;
+	src->feed_wall_ns = wall_ns;
+	lines_feed(&src->split, buf, n, logsrc_line, src);
+}
+
+/* The line assembled so far (no newline came for it) goes to the logbook. */
+static void logsrc_emit(logsrc *src)
+{
+	lines_end(&src->split, logsrc_line, src);
 }
 
 /* Writes all of buf to fd, giving up quietly if the reader went away. */
@@ -228,7 +200,7 @@ static void logsrc_pump_tail(logsrc *src, int64_t wall_ns)
 		if (fstat(src->fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size < src->offset) {
 			logbook_note(src->lb, "log file %s was truncated; reading it from the start", src->path);
 			src->offset = 0;
-			src->len = 0;
+			logsrc_emit(src);
 		}
 		logsrc_drain(src, wall_ns);
 		/* Moved away with no new file yet: keep reading the old one. */
@@ -236,8 +208,7 @@ static void logsrc_pump_tail(logsrc *src, int64_t wall_ns)
 			return;
 		/* A new file took the path: finish the old one, then switch. */
 		logsrc_drain(src, wall_ns);
-		if (src->len > 0)
-			logsrc_emit(src);
+		logsrc_emit(src);
 		close(src->fd);
 		src->fd = -1;
 		logbook_note(src->lb, "log file %s was rotated; following the new file", src->path);
@@ -280,8 +251,7 @@ bool logsrc_pump(logsrc *src, int64_t wall_ns)
 	}
 	if (logsrc_drain(src, wall_ns)) {
 		src->ended = true;
-		if (src->len > 0)
-			logsrc_emit(src);
+		logsrc_emit(src);
 	}
 	return src->ended;
 }
@@ -294,11 +264,10 @@ void logsrc_free(logsrc *src, int64_t wall_ns)
 	for (int i = 0; i < 8 && !src->ended && src->fd >= 0; i++)
 		if (logsrc_drain(src, wall_ns))
 			break;
-	if (src->len > 0)
-		logsrc_emit(src);
+	logsrc_emit(src);
 	if (src->fd >= 0)
 		close(src->fd);
-	free(src->line);
+	lines_free(&src->split);
 	free(src->path);
 	free(src);
 }

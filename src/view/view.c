@@ -257,8 +257,8 @@ static void view_sync_panes(view *v, logbook *lb)
 				out->sources[out->nsources++] = s;
 			else if (!out)
 				view_add_pane(v, "output", &s, 1);
-		} else if (strncmp(name, "file:", 5) == 0) {
-			view_add_pane(v, name + 5, &s, 1);
+		} else if (logbook_file_of(name)) {
+			view_add_pane(v, logbook_file_of(name), &s, 1);
 		}
 	}
 	if (v->npanes == 0) {

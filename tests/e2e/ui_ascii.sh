@@ -18,6 +18,11 @@ ui_wait ascii "releasing"
 ui_keys ascii m
 ui_wait ascii "memlog marker M1"
 check "LANG=C: m draws the marker as a '|' line labelled M1" ui_wait_row ascii 1 "|M1"
+# The second marker a second of the header's clock later, so that the two
+# lines cannot fall into one column of the chart (0.09 s wide here).
+header_s() { ui_row ascii 0 | grep -o '| [0-9]*s |' | tr -dc '0-9'; }
+s0=$(header_s)
+wait_until 10 eval '[ "$(header_s)" -gt "${s0:-0}" ]' || note "the header's seconds did not move on from ${s0:-?}"
 ui_keys ascii a
 ui_wait_row ascii 39 " marker label: _"
 ui_text ascii "plain ascii"

@@ -86,8 +86,7 @@ static void job_line(logbook *lb, int src, int64_t ms, const char *text)
 /* The job's log up to end_s. */
 static logbook *job_log(int end_s)
 {
-	char err[256];
-	logbook *lb = logbook_open(NULL, OUTFILE_REPLACE, 1000, err, sizeof err);
+	logbook *lb = logbook_open(1000);
 	assert_non_null(lb);
 	int out = logbook_source(lb, "out");
 	int errsrc = logbook_source(lb, "err");
