@@ -37,7 +37,7 @@ install_missing python3-pandas time gcc make libcsv-dev
 # The helper links the few memlog objects it needs (not all of src/, so a
 # half-written file elsewhere cannot stop it), built in the benchmark's BUILD dir.
 OBJS=""
-for m in recording/reccsv base/mtime model/sample model/series; do OBJS="$OBJS $B/obj/$m.o"; done
+for m in recording/reccsv_read recording/reccsv_write recording/reccsv_fields base/mtime base/outfile model/sample model/series; do OBJS="$OBJS $B/obj/$m.o"; done
 make -s -C "$ROOT" BUILD="$BUILD" $(for o in $OBJS; do echo "${o#$ROOT/}"; done) >/dev/null
 newest_obj=$(ls -t $OBJS | head -1)
 if [ ! -x "$HELPER" ] || [ "$BENCH_DIR/replay_load.c" -nt "$HELPER" ] || [ "$newest_obj" -nt "$HELPER" ]; then

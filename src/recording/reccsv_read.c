@@ -1,12 +1,5 @@
-/* reccsv.c: the recording's CSV file. Owns the schema (column names and the
- * text form of every field), the writer the sampler thread feeds at up to
- * 1 kHz, and the streaming reader replay and report use.
- *
- * The writer formats rows by hand into a memory buffer and hands whole rows to
- * write(2) in reccsv_flush, so a killed memlog leaves a file that ends on a row
- * boundary (or, at worst, inside the very last row). It never fsyncs: that
- * costs milliseconds on some disks and the page cache already survives
- * a crash of memlog itself, which is the failure that matters here.
+/* reccsv_read.c: reading a recording's CSV back, and the markers file
+ * beside it, with one reader.
  *
  * The reader is incremental (replay --follow polls a recording that is still
  * being written; reading a whole file is one poll plus the last line) and
@@ -14,11 +7,10 @@
  * it is on and a row half written is never seen. A line of plain fields,
  * which is nearly every line memlog writes, is split at its commas here;
  * libcsv takes every line with a quote or anything else unusual, and the
- * fields from both go through the same checks. Numbers are converted
- * without allocating or using floating point.
+ * fields from both go through the same checks. A schema says what differs
+ * between a recording and a markers file.
  *
- * Also here: a fast row count to size buffers, and REC.markers.csv, where
- * replay saves the markers added while browsing. */
+ * Also here: a fast row count to size buffers. */
 #include "recording/reccsv.h"
 
 #include <csv.h>
@@ -27,22 +19,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/mtime.h"
+#include "recording/reccsv_fields.h"
 
-#define NS_PER_MS INT64_C(1000000)
-#define NS_PER_US INT64_C(1000)
-
-/* Buffered bytes that trigger a flush even when the caller has not asked. */
-#define RECCSV_AUTOFLUSH_BYTES ((size_t)1 << 20)
-/* Initial size of the write buffer: a second of rows at 1 kHz. */
-#define RECCSV_WBUF_BYTES ((size_t)128 << 10)
-/* Longest row without its marker: time, elapsed_s (20 digits + 7), one int64
- * per column, the separators and the newline, rounded up. */
-#define RECCSV_ROW_MAX_BYTES (MTIME_ISO_LEN + 28 + SAMPLE_NCOLS * 21 + 8)
 /* The reader's buffer: it grows from the first size to the second while
  * reads fill it. At the largest, system calls cost nothing and a read still
  * fits in the L2 cache behind the longest unfinished line kept back. */
@@ -56,9 +38,6 @@
 #define RECCSV_FAST_LINE_MAX_BYTES ((size_t)4 << 10)
 /* Read size for counting newlines: big, since memchr outruns the copy. */
 #define RECCSV_COUNT_CHUNK_BYTES ((size_t)1 << 20)
-#define RECCSV_MARKERS_CHUNK_BYTES ((size_t)64 << 10)
-/* time, elapsed_s and marker, and room for columns added later. */
-#define RECCSV_MARKERS_MAX_COLS 64
 /* A longer field is not from memlog: binary data or an unclosed quote. */
 #define RECCSV_FIELD_MAX_BYTES ((size_t)64 << 10)
 #define RECCSV_PARSER_BLOCK_BYTES 4096
@@ -71,296 +50,63 @@ enum {
 	RECCSV_COL_MARKER = -4,
 };
 
-struct reccsv_writer {
-	int fd;
-	char *path;
-	char *buf;          /* whole rows not yet written */
-	size_t len, cap;
-	bool prefix_valid;
-	int64_t prefix_sec; /* the second prefix was formatted for */
-	char prefix[20];    /* "YYYY-mm-ddTHH:MM:SS", cached per second */
-	bool failed;        /* a write failed; every later call reports failure */
-	char failure[256];
-	/* What is safely in the file: whole data rows, and the last one's times. */
-	uint64_t rows_on_disk, rows_in_buf;
-	off_t disk_bytes;   /* the file's length in whole lines, header included */
-	int64_t disk_elapsed_ns, disk_wall_ns; /* of the last row on disk; -1: none */
-	int64_t buf_elapsed_ns, buf_wall_ns;   /* of the last row in buf */
+/* What a reader takes: a recording, or the markers file beside it; one
+ * reader serves both, these are their differences. */
+struct reccsv_schema {
+	bool sample_cols;       /* rss, anon, ... are columns (else ignored) */
+	bool ordered;           /* elapsed_s may not go back; derived from time without it */
+	bool empty_time_ok;     /* a time may be empty (unknown) */
+	const char *empty_msg;  /* a file without a header */
+	const char *binary_msg; /* binary data where the header should be */
+	/* Checks the header's columns; false with msg filled when they will not do. */
+	bool (*header_ok)(const reccsv_info *info, char *msg, size_t n);
 };
 
-/* strerror for errno e, safe to call from the sampler thread. */
-static const char *reccsv_strerror(int e, char *buf, size_t buflen)
+/* A recording needs a memory column and a time (time, elapsed_s or both). */
+static bool reccsv_recording_header_ok(const reccsv_info *info, char *msg, size_t n)
 {
-	return strerror_r(e, buf, buflen);
-}
-
-/* "00" to "99": two digits per division halves the chain of dependent
- * divisions, which is most of what formatting a row costs. */
-static const char reccsv_digit_pairs[201] =
-	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-	"8081828384858687888990919293949596979899";
-
-/* Writes the decimal digits of v at p; returns the end. */
-static char *reccsv_put_u64(char *p, uint64_t v)
-{
-	char tmp[20];
-	size_t n = 0;
-	while (v >= 100) {
-		n += 2;
-		memcpy(tmp + sizeof tmp - n, reccsv_digit_pairs + v % 100 * 2, 2);
-		v /= 100;
-	}
-	if (v >= 10) {
-		n += 2;
-		memcpy(tmp + sizeof tmp - n, reccsv_digit_pairs + v * 2, 2);
-	} else {
-		tmp[sizeof tmp - ++n] = (char)('0' + v);
-	}
-	memcpy(p, tmp + sizeof tmp - n, n);
-	return p + n;
-}
-
-/* Writes v as exactly width digits at p (leading zeros); returns the end. */
-static char *reccsv_put_fixed(char *p, uint64_t v, int width)
-{
-	for (int i = width - 1; i >= 0; i--) {
-		p[i] = (char)('0' + v % 10);
-		v /= 10;
-	}
-	return p + width;
-}
-
-/* Marks w failed with errno e and copies the message into err. written
- * bytes of the buffer reached the file: the file is cut back to the last
- * whole row among them, so it never ends inside a row (a full disk). */
-static int reccsv_fail(reccsv_writer *w, int e, size_t written, char *err, size_t errlen)
-{
-	char ebuf[128];
-	const char *nl = written > 0 ? memrchr(w->buf, '\n', written) : NULL;
-	size_t keep = nl ? (size_t)(nl - w->buf) + 1 : 0;
-	if (written > keep && ftruncate(w->fd, w->disk_bytes + (off_t)keep) != 0) {
-		/* Not even that: the cut row stays, the reader drops it with a note. */
-	}
-	if (keep > 0) {
-		/* Every row is one line (markers hold no line breaks). */
-		const char *last = w->buf;
-		for (const char *c = w->buf; c < w->buf + keep; c++) {
-			if (*c != '\n')
-				continue;
-			w->rows_on_disk++;
-			if (c + 1 < w->buf + keep)
-				last = c + 1;
+	bool has_memory = false;
+	for (int i = 0; i < SAMPLE_NCOLS; i++)
+		has_memory |= i != SAMPLE_PROCS && info->has[i];
+	if (!has_memory) {
+		size_t used = (size_t)snprintf(msg, n, "header has no memory column, expected at least one of");
+		for (int i = 0; i < SAMPLE_NCOLS && used < n; i++) {
+			if (i != SAMPLE_PROCS)
+				used += (size_t)snprintf(msg + used, n - used, "%s %s", i == 0 ? "" : ",", sample_col_names[i]);
 		}
-		/* The last kept row: "TIME,S.UUUUUU,...". */
-		int64_t wall, sec = 0, us = 0;
-		const char *c = last + MTIME_ISO_LEN + 1;
-		if (mtime_parse_iso(last, MTIME_ISO_LEN, &wall) == 0) {
-			w->disk_wall_ns = wall;
-			while (*c >= '0' && *c <= '9')
-				sec = sec * 10 + (*c++ - '0');
-			if (*c == '.')
-				for (c++; *c >= '0' && *c <= '9'; c++)
-					us = us * 10 + (*c - '0');
-			w->disk_elapsed_ns = sec * NS_PER_S + us * NS_PER_US;
-		}
-		w->disk_bytes += (off_t)keep;
+		return false;
 	}
-	w->failed = true;
-	w->len = 0;
-	w->rows_in_buf = 0;
-	snprintf(w->failure, sizeof w->failure, "%s: cannot write: %s", w->path,
-	         reccsv_strerror(e, ebuf, sizeof ebuf));
-	snprintf(err, errlen, "%s", w->failure);
-	return -1;
+	if (!info->has_time && !info->has_elapsed) {
+		snprintf(msg, n, "header has neither time nor elapsed_s, expected at least one");
+		return false;
+	}
+	return true;
 }
 
-/* Makes room for need more bytes in the buffer; 0 or -1 (out of memory). */
-static int reccsv_reserve(reccsv_writer *w, size_t need)
+/* A markers file needs elapsed_s and marker. */
+static bool reccsv_markers_header_ok(const reccsv_info *info, char *msg, size_t n)
 {
-	if (w->cap - w->len >= need)
-		return 0;
-	size_t cap = w->cap * 2;
-	if (cap < w->len + need)
-		cap = w->len + need;
-	char *buf = realloc(w->buf, cap);
-	if (buf == NULL)
-		return -1;
-	w->buf = buf;
-	w->cap = cap;
-	return 0;
+	if (info->has_elapsed && info->has_marker)
+		return true;
+	snprintf(msg, n, "header lacks elapsed_s or marker, expected time,elapsed_s,marker");
+	return false;
 }
 
-/* Creates the file and writes the header through to it; see reccsv.h. */
-reccsv_writer *reccsv_create(const char *path, enum outfile_mode mode, char *err, size_t errlen)
-{
-	reccsv_writer *w = calloc(1, sizeof *w);
-	if (w != NULL) {
-		w->path = strdup(path);
-		w->disk_elapsed_ns = w->disk_wall_ns = -1;
-		w->cap = RECCSV_WBUF_BYTES;
-		w->buf = malloc(w->cap);
-	}
-	if (w == NULL || w->path == NULL || w->buf == NULL) {
-		snprintf(err, errlen, "%s: cannot create: out of memory", path);
-		goto fail;
-	}
-	w->fd = outfile_open(path, mode, err, errlen);
-	if (w->fd < 0)
-		goto fail;
+static const struct reccsv_schema reccsv_recording = {
+	.sample_cols = true,
+	.ordered = true,
+	.empty_msg = "empty file, expected a memlog CSV header",
+	.binary_msg = "binary data where a memlog CSV header was expected (time,elapsed_s,rss,...); "
+	              "is this a recording?",
+	.header_ok = reccsv_recording_header_ok,
+};
 
-	char *p = w->buf;
-	memcpy(p, "time,elapsed_s", 14);
-	p += 14;
-	for (int i = 0; i < SAMPLE_NCOLS; i++) {
-		size_t n = strlen(sample_col_names[i]);
-		*p++ = ',';
-		memcpy(p, sample_col_names[i], n);
-		p += n;
-	}
-	memcpy(p, ",marker\n", 8);
-	w->len = (size_t)(p + 8 - w->buf);
-	if (reccsv_flush(w, err, errlen) != 0) {
-		close(w->fd);
-		goto fail;
-	}
-	return w;
-
-fail:
-	if (w != NULL) {
-		int e = errno;
-		free(w->buf);
-		free(w->path);
-		free(w);
-		errno = e;
-	}
-	return NULL;
-}
-
-/* Appends one row to the buffer; see reccsv.h. A negative elapsed_ns is
- * written as 0 and a negative value as an empty field, so that whatever the
- * sampler hands over, the file stays readable. */
-int reccsv_write(reccsv_writer *w, const sample *s, const char *marker,
-                 char *err, size_t errlen)
-{
-	if (w->failed) {
-		snprintf(err, errlen, "%s", w->failure);
-		return -1;
-	}
-	size_t marker_len = marker != NULL ? strlen(marker) : 0;
-	/* csv_write doubles each quote and adds two: 2n + 2 at worst. */
-	if (reccsv_reserve(w, RECCSV_ROW_MAX_BYTES + 2 * marker_len + 2) != 0) {
-		snprintf(err, errlen, "%s: cannot write: out of memory", w->path);
-		return -1;
-	}
-	char *p = w->buf + w->len;
-
-	int64_t sec = s->wall_ns / NS_PER_S;
-	int64_t sub_ns = s->wall_ns % NS_PER_S;
-	if (sub_ns < 0) {
-		sec--;
-		sub_ns += NS_PER_S;
-	}
-	if (!w->prefix_valid || sec != w->prefix_sec) {
-		char iso[MTIME_ISO_LEN + 1];
-		mtime_format_iso(s->wall_ns, iso);
-		memcpy(w->prefix, iso, 19);
-		w->prefix_sec = sec;
-		w->prefix_valid = true;
-	}
-	memcpy(p, w->prefix, 19);
-	p += 19;
-	*p++ = '.';
-	p = reccsv_put_fixed(p, (uint64_t)(sub_ns / NS_PER_MS), 3);
-	*p++ = 'Z';
-	*p++ = ',';
-
-	uint64_t elapsed_ns = s->elapsed_ns > 0 ? (uint64_t)s->elapsed_ns : 0;
-	p = reccsv_put_u64(p, elapsed_ns / NS_PER_S);
-	*p++ = '.';
-	p = reccsv_put_fixed(p, elapsed_ns % NS_PER_S / NS_PER_US, 6);
-
-	for (int i = 0; i < SAMPLE_NCOLS; i++) {
-		*p++ = ',';
-		if (s->v[i] >= 0)
-			p = reccsv_put_u64(p, (uint64_t)s->v[i]);
-	}
-	*p++ = ',';
-	if (marker_len > 0) {
-		char *field = p;
-		p += csv_write(p, 2 * marker_len + 2, marker, marker_len);
-		/* A row is one line, so that a cut file can be cut back to whole
-		 * rows and counted by lines: a label's line breaks become spaces. */
-		for (char *c = field; c < p; c++)
-			if (*c == '\n' || *c == '\r')
-				*c = ' ';
-	}
-	*p++ = '\n';
-	w->len = (size_t)(p - w->buf);
-	w->rows_in_buf++;
-	w->buf_elapsed_ns = (int64_t)elapsed_ns;
-	w->buf_wall_ns = s->wall_ns;
-
-	if (w->len >= RECCSV_AUTOFLUSH_BYTES)
-		return reccsv_flush(w, err, errlen);
-	return 0;
-}
-
-/* Writes every buffered row, across short writes and signals; see reccsv.h. */
-int reccsv_flush(reccsv_writer *w, char *err, size_t errlen)
-{
-	if (w->failed) {
-		snprintf(err, errlen, "%s", w->failure);
-		return -1;
-	}
-	size_t off = 0;
-	while (off < w->len) {
-		ssize_t n = write(w->fd, w->buf + off, w->len - off);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return reccsv_fail(w, errno, off, err, errlen);
-		}
-		if (n == 0)
-			return reccsv_fail(w, EIO, off, err, errlen);
-		off += (size_t)n;
-	}
-	w->disk_bytes += (off_t)w->len;
-	w->rows_on_disk += w->rows_in_buf;
-	if (w->rows_in_buf > 0) {
-		w->disk_elapsed_ns = w->buf_elapsed_ns;
-		w->disk_wall_ns = w->buf_wall_ns;
-	}
-	w->rows_in_buf = 0;
-	w->len = 0;
-	return 0;
-}
-
-void reccsv_writer_kept(const reccsv_writer *w, reccsv_kept *out)
-{
-	out->rows = w->rows_on_disk;
-	out->last_elapsed_ns = w->disk_elapsed_ns;
-	out->last_wall_ns = w->disk_wall_ns;
-}
-
-/* Flushes, closes and frees; see reccsv.h. */
-int reccsv_close(reccsv_writer *w, char *err, size_t errlen)
-{
-	char ebuf[128];
-	if (w == NULL)
-		return 0;
-	int rc = reccsv_flush(w, err, errlen);
-	/* close can report a deferred write error (NFS, quotas). */
-	if (close(w->fd) != 0 && rc == 0) {
-		snprintf(err, errlen, "%s: cannot write: %s", w->path,
-		         reccsv_strerror(errno, ebuf, sizeof ebuf));
-		rc = -1;
-	}
-	free(w->buf);
-	free(w->path);
-	free(w);
-	return rc;
-}
+static const struct reccsv_schema reccsv_markers = {
+	.empty_time_ok = true,
+	.empty_msg = "empty file, expected a markers header (time,elapsed_s,marker)",
+	.binary_msg = "binary data where a markers header was expected (time,elapsed_s,marker)",
+	.header_ok = reccsv_markers_header_ok,
+};
 
 /* ---- reading ---- */
 
@@ -368,6 +114,7 @@ int reccsv_close(reccsv_writer *w, char *err, size_t errlen)
  * whole-file read is an incremental read that polls once and then takes the
  * last line as final. */
 struct reccsv_reader {
+	const struct reccsv_schema *schema;
 	char *path;
 	int fd;
 	bool regular;         /* a regular file, so its size can be checked */
@@ -430,102 +177,6 @@ void reccsv_set_fast_path(bool on)
 	reccsv_fast_path = on;
 }
 
-/* Copies at most 40 bytes of a field into out for a message, control
- * characters replaced so that garbage in a file cannot reach the terminal. */
-static void reccsv_show(const char *f, size_t len, char *out, size_t outlen)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < len && i < 40 && n + 4 < outlen; i++) {
-		unsigned char c = (unsigned char)f[i];
-		out[n++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
-	}
-	if (len > 40 && n + 4 < outlen) {
-		memcpy(out + n, "...", 3);
-		n += 3;
-	}
-	out[n] = '\0';
-}
-
-/* Formats ns as seconds with only the decimals it needs ("3.2", "4"). */
-static void reccsv_show_seconds(int64_t ns, char *out, size_t outlen)
-{
-	char frac[10];
-	int64_t whole = ns / NS_PER_S, rem = ns % NS_PER_S;
-	if (rem < 0) {
-		whole--;
-		rem += NS_PER_S;
-	}
-	reccsv_put_fixed(frac, (uint64_t)rem, 9);
-	int n = 9;
-	while (n > 0 && frac[n - 1] == '0')
-		n--;
-	frac[n] = '\0';
-	snprintf(out, outlen, "%lld%s%s", (long long)whole, n ? "." : "", frac);
-}
-
-/* Parses a non-negative integer field; empty means not measured. Returns 0,
- * -1 when it is not a number, -2 when it does not fit in int64. */
-static int reccsv_parse_count(const char *f, size_t len, int64_t *v)
-{
-	if (len == 0) {
-		*v = SAMPLE_NONE;
-		return 0;
-	}
-	uint64_t acc = 0;
-	for (size_t i = 0; i < len; i++) {
-		unsigned d = (unsigned)(unsigned char)f[i] - '0';
-		if (d > 9)
-			return -1;
-		acc = acc * 10 + d;
-	}
-	/* 18 digits cannot overflow; only longer numbers need the slow check. */
-	if (len > 18) {
-		size_t i = 0;
-		while (i < len && f[i] == '0')
-			i++;
-		if (len - i > 19 || (len - i == 19 && memcmp(f + i, "9223372036854775807", 19) > 0))
-			return -2;
-	}
-	*v = (int64_t)acc;
-	return 0;
-}
-
-/* Parses non-negative decimal seconds ("12.345678") to ns exactly; digits
- * past the ninth decimal are below a nanosecond and dropped. 0 or -1. */
-static int reccsv_parse_seconds(const char *f, size_t len, int64_t *ns)
-{
-	size_t i = 0;
-	int64_t whole = 0, frac = 0;
-	int frac_digits = 0;
-	if (len == 0)
-		return -1;
-	for (; i < len && f[i] >= '0' && f[i] <= '9'; i++) {
-		whole = whole * 10 + (f[i] - '0');
-		if (whole >= INT64_MAX / NS_PER_S)
-			return -1; /* whole * 1e9 plus a fraction would not fit */
-	}
-	size_t int_digits = i;
-	if (i < len && f[i] == '.') {
-		i++;
-		for (; i < len && f[i] >= '0' && f[i] <= '9'; i++) {
-			if (frac_digits < 9) {
-				frac = frac * 10 + (f[i] - '0');
-				frac_digits++;
-			}
-		}
-		if (int_digits == 0 && i == int_digits + 1)
-			return -1; /* "." alone */
-	} else if (int_digits == 0) {
-		return -1;
-	}
-	if (i != len)
-		return -1;
-	for (; frac_digits < 9; frac_digits++)
-		frac *= 10;
-	*ns = whole * NS_PER_S + frac;
-	return 0;
-}
-
 /* True once reading must stop for now: an error, or fn asked to. */
 static bool reccsv_halted(const struct reccsv_reader *r)
 {
@@ -576,7 +227,7 @@ static void reccsv_header_field(struct reccsv_reader *r, const char *f, size_t l
 		role = RECCSV_COL_ELAPSED;
 	else if (len == 6 && memcmp(f, "marker", 6) == 0)
 		role = RECCSV_COL_MARKER;
-	for (int i = 0; role == RECCSV_COL_IGNORED && i < SAMPLE_NCOLS; i++) {
+	for (int i = 0; role == RECCSV_COL_IGNORED && r->schema->sample_cols && i < SAMPLE_NCOLS; i++) {
 		if (strlen(sample_col_names[i]) == len && memcmp(f, sample_col_names[i], len) == 0)
 			role = i;
 	}
@@ -605,27 +256,13 @@ static void reccsv_header_end(struct reccsv_reader *r)
 		info->has_elapsed |= role == RECCSV_COL_ELAPSED;
 		info->has_marker |= role == RECCSV_COL_MARKER;
 	}
-	bool has_memory = false;
-	for (int i = 0; i < SAMPLE_NCOLS; i++)
-		has_memory |= i != SAMPLE_PROCS && info->has[i];
-
 	if (r->header_binary) {
-		reccsv_fatal(r, r->row_line, "binary data where a memlog CSV header was expected "
-		             "(time,elapsed_s,rss,...); is this a recording?");
+		reccsv_fatal(r, r->row_line, r->schema->binary_msg);
 	} else if (r->header_dup) {
 		snprintf(msg, sizeof msg, "column %s appears twice in the header", r->dup_name);
 		reccsv_fatal(r, r->row_line, msg);
-	} else if (!has_memory) {
-		size_t n = (size_t)snprintf(msg, sizeof msg,
-		                            "header has no memory column, expected at least one of");
-		for (int i = 0; i < SAMPLE_NCOLS && n < sizeof msg; i++) {
-			if (i != SAMPLE_PROCS)
-				n += (size_t)snprintf(msg + n, sizeof msg - n, "%s %s",
-				                      i == 0 ? "" : ",", sample_col_names[i]);
-		}
+	} else if (!r->schema->header_ok(info, msg, sizeof msg)) {
 		reccsv_fatal(r, r->row_line, msg);
-	} else if (!info->has_time && !info->has_elapsed) {
-		reccsv_fatal(r, r->row_line, "header has neither time nor elapsed_s, expected at least one");
 	}
 }
 
@@ -666,6 +303,8 @@ static void reccsv_on_field(void *data, size_t len, void *arg)
 	}
 	switch (role) {
 	case RECCSV_COL_TIME:
+		if (len == 0 && r->schema->empty_time_ok)
+			break; /* a recording without a wall clock */
 		if (mtime_parse_iso(f, len, &r->s.wall_ns) != 0)
 			reccsv_row_error(r, "time", f, len, "is not a time like 2026-11-24T10:00:00.123Z");
 		/* Within the range, the readers' time arithmetic cannot overflow. */
@@ -702,6 +341,8 @@ static void reccsv_on_field(void *data, size_t len, void *arg)
 static bool reccsv_row_times(struct reccsv_reader *r)
 {
 	char now[40], prev[40];
+	if (!r->schema->ordered)
+		return true;
 	if (!r->info.has_elapsed) {
 		if (!r->have_prev)
 			r->first_wall_ns = r->s.wall_ns;
@@ -1059,8 +700,9 @@ void reccsv_reader_close(reccsv_reader *r)
 	free(r);
 }
 
-/* Opens the recording and reads up to the end of its header; see reccsv.h. */
-reccsv_reader *reccsv_reader_open(const char *path, bool lenient, char *err, size_t errlen)
+/* Opens a file of the schema and reads up to the end of its header. */
+static reccsv_reader *reccsv_open_as(const struct reccsv_schema *schema, const char *path, bool lenient,
+                                     char *err, size_t errlen)
 {
 	char ebuf[128];
 	reccsv_reader *r = calloc(1, sizeof *r);
@@ -1069,6 +711,7 @@ reccsv_reader *reccsv_reader_open(const char *path, bool lenient, char *err, siz
 		return NULL;
 	}
 	r->fd = -1;
+	r->schema = schema;
 	r->lenient = lenient;
 	r->fast = reccsv_fast_path;
 	r->line = 1;
@@ -1113,8 +756,7 @@ reccsv_reader *reccsv_reader_open(const char *path, bool lenient, char *err, siz
 		if (n == 0) {
 			reccsv_end_of_file(r);
 			if (!r->header_done && !r->failed) {
-				snprintf(r->failure, sizeof r->failure,
-				         "%s: empty file, expected a memlog CSV header", path);
+				snprintf(r->failure, sizeof r->failure, "%s: %s", path, schema->empty_msg);
 				r->failed = true;
 			}
 		}
@@ -1127,6 +769,11 @@ reccsv_reader *reccsv_reader_open(const char *path, bool lenient, char *err, siz
 		return NULL;
 	}
 	return r;
+}
+
+reccsv_reader *reccsv_reader_open(const char *path, bool lenient, char *err, size_t errlen)
+{
+	return reccsv_open_as(&reccsv_recording, path, lenient, err, errlen);
 }
 
 /* Starts a poll: the callback, and a check that the file did not lose what
@@ -1266,312 +913,30 @@ long reccsv_count_rows(const char *path)
 	return lines > 0 ? lines - 1 : 0;
 }
 
-/* ---- markers added during replay ---- */
-
-#define RECCSV_MARKERS_HEADER "time,elapsed_s,marker\n"
-
-/* Appends one marker row, with the header first when the file is new; see reccsv.h. */
-int reccsv_marker_append(const char *path, int64_t wall_ns, int64_t elapsed_ns, const char *label,
-                         char *err, size_t errlen)
-{
-	char ebuf[128];
-	size_t label_len = label != NULL ? strlen(label) : 0;
-	/* header, time, elapsed (20 digits + 10), separators, 2n + 2 for the label */
-	size_t cap = sizeof RECCSV_MARKERS_HEADER + MTIME_ISO_LEN + 32 + 4 + 2 * label_len + 2;
-	char *row = malloc(cap);
-	if (row == NULL) {
-		snprintf(err, errlen, "%s: cannot add a marker: out of memory", path);
-		return -1;
-	}
-	int fd = outfile_open(path, OUTFILE_APPEND, err, errlen);
-	if (fd < 0) {
-		free(row);
-		return -1;
-	}
-	/* Two memlogs adding markers to one file at once must not both see it
-	 * empty and both write a header; a lock that fails (some network file
-	 * systems) only loses that protection. */
-	flock(fd, LOCK_EX);
-	struct stat st;
-	char *p = row;
-	if (fstat(fd, &st) == 0 && st.st_size == 0) {
-		memcpy(p, RECCSV_MARKERS_HEADER, sizeof RECCSV_MARKERS_HEADER - 1);
-		p += sizeof RECCSV_MARKERS_HEADER - 1;
-	}
-	if (wall_ns > 0) {
-		mtime_format_iso(wall_ns, p);
-		p += MTIME_ISO_LEN;
-	}
-	*p++ = ',';
-	uint64_t e = elapsed_ns > 0 ? (uint64_t)elapsed_ns : 0;
-	p = reccsv_put_u64(p, e / NS_PER_S);
-	*p++ = '.';
-	/* Microseconds as in recordings, nanoseconds only when there are any. */
-	if (e % NS_PER_US == 0)
-		p = reccsv_put_fixed(p, e % NS_PER_S / NS_PER_US, 6);
-	else
-		p = reccsv_put_fixed(p, e % NS_PER_S, 9);
-	*p++ = ',';
-	p += csv_write(p, 2 * label_len + 2, label != NULL ? label : "", label_len);
-	*p++ = '\n';
-
-	/* One write of the whole row: O_APPEND puts it at the end in one piece. */
-	size_t len = (size_t)(p - row), off = 0;
-	int rc = 0;
-	while (off < len) {
-		ssize_t n = write(fd, row + off, len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			snprintf(err, errlen, "%s: cannot write: %s", path,
-			         reccsv_strerror(n < 0 ? errno : EIO, ebuf, sizeof ebuf));
-			rc = -1;
-			break;
-		}
-		off += (size_t)n;
-	}
-	if (close(fd) != 0 && rc == 0) {
-		snprintf(err, errlen, "%s: cannot write: %s", path, reccsv_strerror(errno, ebuf, sizeof ebuf));
-		rc = -1;
-	}
-	free(row);
-	return rc;
-}
-
-/* Reading REC.markers.csv back: a small file, so plain libcsv, one physical
- * line at a time for the line numbers. */
-struct reccsv_mreader {
-	const char *path;
+/* A markers callback behind the reader's row callback. */
+struct reccsv_marking {
 	reccsv_marker_fn fn;
 	void *ctx;
-	char *err;
-	size_t errlen;
-	bool stop, failed;
-
-	size_t line, last_end_line;
-	bool header_done, header_binary;
-	int cols[RECCSV_MARKERS_MAX_COLS]; /* roles, RECCSV_COL_* */
-	size_t ncols;
-
-	size_t nfields, row_line;
-	int64_t wall_ns, elapsed_ns;
-	bool row_bad;
-	char row_err[192];
-	char *label;
-	size_t label_cap;
 };
 
-/* Stops reading the markers with err "FILE:LINE: msg". */
-static void reccsv_mfatal(struct reccsv_mreader *m, size_t line, const char *msg)
+static int reccsv_on_marker_row(void *ctx, const sample *smp, const char *marker)
 {
-	snprintf(m->err, m->errlen, "%s:%zu: %s", m->path, line, msg);
-	m->failed = m->stop = true;
+	struct reccsv_marking *m = ctx;
+	return m->fn(m->ctx, smp->wall_ns, smp->elapsed_ns, marker != NULL ? marker : "");
 }
 
-/* Records the first error of the current marker row. */
-static void reccsv_mrow_error(struct reccsv_mreader *m, const char *col, const char *f,
-                              size_t len, const char *what)
-{
-	char shown[48];
-	if (m->row_bad)
-		return;
-	m->row_bad = true;
-	reccsv_show(f, len, shown, sizeof shown);
-	snprintf(m->row_err, sizeof m->row_err, "column %s: '%s' %s", col, shown, what);
-}
-
-/* libcsv field callback for the markers file. */
-static void reccsv_mon_field(void *data, size_t len, void *arg)
-{
-	struct reccsv_mreader *m = arg;
-	const char *f = data;
-	if (m->stop)
-		return;
-	if (m->nfields++ == 0) {
-		m->row_line = m->line;
-		m->row_bad = false;
-		m->wall_ns = 0;
-		m->elapsed_ns = 0;
-		if (m->label_cap > 0)
-			m->label[0] = '\0';
-	}
-	size_t idx = m->nfields - 1;
-	if (!m->header_done) {
-		if (m->ncols == RECCSV_MARKERS_MAX_COLS) {
-			reccsv_mfatal(m, m->row_line, "too many columns in the header, "
-			              "expected time,elapsed_s,marker");
-			return;
-		}
-		int role = RECCSV_COL_IGNORED;
-		if (len == 4 && memcmp(f, "time", 4) == 0)
-			role = RECCSV_COL_TIME;
-		else if (len == 9 && memcmp(f, "elapsed_s", 9) == 0)
-			role = RECCSV_COL_ELAPSED;
-		else if (len == 6 && memcmp(f, "marker", 6) == 0)
-			role = RECCSV_COL_MARKER;
-		for (size_t i = 0; i < len; i++) {
-			unsigned char c = (unsigned char)f[i];
-			if ((c < 0x20 && c != '\t') || c == 0x7f)
-				m->header_binary = true;
-		}
-		for (size_t i = 0; i < m->ncols && role != RECCSV_COL_IGNORED; i++) {
-			if (m->cols[i] == role) {
-				char shown[48], msg[128];
-				reccsv_show(f, len, shown, sizeof shown);
-				snprintf(msg, sizeof msg, "column %s appears twice in the header", shown);
-				reccsv_mfatal(m, m->row_line, msg);
-				return;
-			}
-		}
-		m->cols[m->ncols++] = role;
-		return;
-	}
-	if (idx >= m->ncols || m->row_bad)
-		return;
-	switch (m->cols[idx]) {
-	case RECCSV_COL_TIME:
-		/* Empty when the recording had no wall clock. */
-		if (len > 0 && mtime_parse_iso(f, len, &m->wall_ns) != 0)
-			reccsv_mrow_error(m, "time", f, len, "is not a time like 2026-11-24T10:00:00.123Z");
-		else if (len > 0 && !mtime_wall_ok(m->wall_ns))
-			reccsv_mrow_error(m, "time", f, len, "is outside the years 1970 to 2199 a recording can have");
-		break;
-	case RECCSV_COL_ELAPSED:
-		if (reccsv_parse_seconds(f, len, &m->elapsed_ns) != 0)
-			reccsv_mrow_error(m, "elapsed_s", f, len, "is not a number of seconds like 12.345678");
-		else if (m->elapsed_ns > MTIME_ELAPSED_MAX_NS)
-			reccsv_mrow_error(m, "elapsed_s", f, len, "is more than the 50 years a recording can last");
-		break;
-	case RECCSV_COL_MARKER:
-		if (len + 1 > m->label_cap) {
-			char *l = realloc(m->label, len + 1);
-			if (l == NULL) {
-				reccsv_mfatal(m, m->row_line, "out of memory reading a marker");
-				return;
-			}
-			m->label = l;
-			m->label_cap = len + 1;
-		}
-		if (len > 0)
-			memcpy(m->label, f, len);
-		m->label[len] = '\0';
-		break;
-	default:
-		break;
-	}
-}
-
-/* libcsv row callback for the markers file: checks the row and hands it on. */
-static void reccsv_mon_row(int c, void *arg)
-{
-	struct reccsv_mreader *m = arg;
-	if (m->stop)
-		return;
-	size_t nfields = m->nfields;
-	m->nfields = 0;
-	m->last_end_line = m->line;
-	if (!m->header_done) {
-		m->header_done = true;
-		bool has_elapsed = false, has_marker = false;
-		for (size_t i = 0; i < m->ncols; i++) {
-			has_elapsed |= m->cols[i] == RECCSV_COL_ELAPSED;
-			has_marker |= m->cols[i] == RECCSV_COL_MARKER;
-		}
-		if (m->header_binary)
-			reccsv_mfatal(m, m->row_line, "binary data where a markers header was expected "
-			              "(time,elapsed_s,marker)");
-		else if (!has_elapsed || !has_marker)
-			reccsv_mfatal(m, m->row_line, "header lacks elapsed_s or marker, "
-			              "expected time,elapsed_s,marker");
-		return;
-	}
-	if (nfields != m->ncols) {
-		snprintf(m->row_err, sizeof m->row_err, "%zu field%s, expected %zu as in the header",
-		         nfields, nfields == 1 ? "" : "s", m->ncols);
-		m->row_bad = true;
-	}
-	if (m->row_bad) {
-		/* Markers are appended a whole row at a time, so a broken last row
-		 * without its newline can only be one whose write was cut: dropped. */
-		if (c != -1)
-			reccsv_mfatal(m, m->row_line, m->row_err);
-		return;
-	}
-	if (m->fn(m->ctx, m->wall_ns, m->elapsed_ns, m->label != NULL ? m->label : "") != 0)
-		m->stop = true;
-}
-
-/* Feeds len bytes of the markers file to libcsv one physical line at a time. */
-static void reccsv_mfeed(struct reccsv_mreader *m, struct csv_parser *p, const char *buf, size_t len)
-{
-	size_t pos = 0;
-	while (pos < len && !m->stop) {
-		const char *nl = memchr(buf + pos, '\n', len - pos);
-		size_t end = nl != NULL ? (size_t)(nl - buf) + 1 : len;
-		if (csv_parse(p, buf + pos, end - pos, reccsv_mon_field, reccsv_mon_row, m) != end - pos) {
-			reccsv_mfatal(m, m->line, "out of memory parsing the line");
-			return;
-		}
-		if (csv_get_buffer_size(p) > RECCSV_FIELD_MAX_BYTES && !m->stop) {
-			reccsv_mfatal(m, m->last_end_line + 1, "a field over 64 KiB long; an unclosed quote?");
-			return;
-		}
-		if (nl != NULL)
-			m->line++;
-		pos = end;
-	}
-}
-
-/* Reads REC.markers.csv; see reccsv.h. */
+/* Reads REC.markers.csv with the recording's reader and the markers' schema; see reccsv.h. */
 int reccsv_read_markers(const char *path, reccsv_marker_fn fn, void *ctx, char *err, size_t errlen)
 {
-	char ebuf[128];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return 0; /* no marker was ever added */
-		snprintf(err, errlen, "%s: cannot open: %s", path, reccsv_strerror(errno, ebuf, sizeof ebuf));
-		return -1;
-	}
-	struct reccsv_mreader m = {
-		.path = path, .fn = fn, .ctx = ctx, .err = err, .errlen = errlen, .line = 1,
-	};
 	struct stat st;
-	size_t chunk = RECCSV_MARKERS_CHUNK_BYTES;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size < chunk)
-		chunk = (size_t)st.st_size + 1;
-	char *buf = malloc(chunk);
-	struct csv_parser parser;
-	if (buf == NULL || reccsv_parser_init(&parser) != 0) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		free(buf);
-		close(fd);
+	/* No file, or an empty one: no marker was ever added. */
+	if (stat(path, &st) != 0 ? errno == ENOENT : S_ISREG(st.st_mode) && st.st_size == 0)
+		return 0;
+	reccsv_reader *r = reccsv_open_as(&reccsv_markers, path, false, err, errlen);
+	if (r == NULL)
 		return -1;
-	}
-	bool first = true;
-	while (!m.stop) {
-		ssize_t n = read(fd, buf, chunk);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			snprintf(err, errlen, "%s: cannot read: %s", path, reccsv_strerror(errno, ebuf, sizeof ebuf));
-			m.failed = true;
-			break;
-		}
-		if (n == 0) {
-			csv_set_opts(&parser, CSV_STRICT | CSV_STRICT_FINI);
-			if (csv_fini(&parser, reccsv_mon_field, reccsv_mon_row, &m) != 0 && !m.stop
-			    && !m.header_done)
-				reccsv_mfatal(&m, m.last_end_line + 1, "the header ends inside a quoted field");
-			break;
-		}
-		size_t skip = first && n >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
-		first = false;
-		reccsv_mfeed(&m, &parser, buf + skip, (size_t)n - skip);
-	}
-	csv_free(&parser);
-	free(buf);
-	free(m.label);
-	close(fd);
-	return m.failed ? -1 : 0;
+	struct reccsv_marking m = { fn, ctx };
+	long n = reccsv_reader_finish(r, reccsv_on_marker_row, &m, err, errlen);
+	reccsv_reader_close(r);
+	return n < 0 ? -1 : 0;
 }
