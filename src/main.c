@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "plot.h"
 #include "replay.h"
 #include "report.h"
 #include "run.h"

@@ -336,7 +336,20 @@ int replay_log_option(int c, const char *value, replay_logs *logs)
 	}
 }
 
-int replay_main(int argc, char **argv)
+/* What `memlog replay` was asked to show, and what it holds while it does. */
+typedef struct replay_session {
+	replay_state st;
+	const char *other_path;  /* the second recording, or NULL */
+	bool follow, lenient;
+	replay_logs logs;
+	replay_counts counts;
+	series *other;
+	follow_state fw;
+	char *log_path;
+} replay_session;
+
+/* Reads the options into r; returns -1 to go on, or the exit status (help, a bad option). */
+static int replay_options(int argc, char **argv, replay_session *r)
 {
 	static const struct option longopts[] = {
 		{ "log", required_argument, NULL, 'l' },
@@ -347,22 +360,17 @@ int replay_main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	replay_logs logs;
-	bool follow = false, lenient = false;
-	int c, rc = 1;
-	char err[1024];
-
-	memset(&logs, 0, sizeof logs);
+	int c;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":l:fh", longopts, NULL)) != -1) {
-		int known = replay_log_option(c, optarg, &logs);
+		int known = replay_log_option(c, optarg, &r->logs);
 		if (known < 0)
 			return 2;
 		if (known)
 			continue;
 		switch (c) {
-		case 'f': follow = true; break;
-		case 'L': lenient = true; break;
+		case 'f': r->follow = true; break;
+		case 'L': r->lenient = true; break;
 		case 'h': fputs(replay_usage, stdout); return 0;
 		default:
 			return cli_option_error("replay", c, argv);
@@ -374,7 +382,7 @@ int replay_main(int argc, char **argv)
 		        "Try 'memlog replay --help'.\n", nfiles);
 		return 2;
 	}
-	if (follow && nfiles == 2) {
+	if (r->follow && nfiles == 2) {
 		fprintf(stderr, "memlog: replay: --follow takes one recording, not two\n");
 		return 2;
 	}
@@ -382,172 +390,197 @@ int replay_main(int argc, char **argv)
 		fprintf(stderr, "memlog: replay needs a terminal; for a summary without one, use 'memlog report'\n");
 		return 2;
 	}
-	const char *csv_path = argv[optind];
-	const char *other_path = nfiles == 2 ? argv[optind + 1] : NULL;
-	logs.opts.offset_from_tz = !logs.tz_given;
+	r->st.csv_path = argv[optind];
+	r->other_path = nfiles == 2 ? argv[optind + 1] : NULL;
+	r->logs.opts.offset_from_tz = !r->logs.tz_given;
+	return -1;
+}
 
-	replay_state st = { .csv_path = csv_path };
-	replay_counts counts = { 0 };
-	series *other = NULL;
-	follow_state fw = { .log_fd = -1 };
-	lines_init(&fw.split, REPLAY_LINE_MAX);
-	char *log_path = recfiles_sibling(csv_path, RECFILES_LOG);
-	st.markers_path = recfiles_sibling(csv_path, RECFILES_MARKERS);
-	st.s = series_new(0);
-	st.m = markers_new();
-	if (!log_path || !st.markers_path || !st.s || !st.m) {
-		fprintf(stderr, "memlog: out of memory\n");
-		goto out;
+/* Loads the recording (the rows so far with --follow), its markers, and the
+ * second recording. Returns 0, or -1 with err filled. */
+static int replay_load_recordings(replay_session *r, char *err, size_t errlen)
+{
+	replay_state *st = &r->st;
+	if (!r->follow) {
+		if (replay_load_csv(st->csv_path, r->lenient, st->s, st->m, &r->counts, err, errlen) < 0)
+			return -1;
+	} else {
+		r->fw.csv = reccsv_reader_open(st->csv_path, r->lenient, err, errlen);
+		if (!r->fw.csv)
+			return -1;
+		r->fw.rows = (load_ctx){ .s = st->s, .m = st->m };
+		if (reccsv_reader_poll(r->fw.csv, replay_on_row, &r->fw.rows, err, errlen) < 0)
+			return -1;
+		r->counts.rows = r->fw.rows.rows;
+		if (reccsv_read_markers(st->markers_path, replay_on_marker, st->m, err, errlen) < 0)
+			return -1;
 	}
-
-	if (follow) {
-		fw.csv = reccsv_reader_open(csv_path, lenient, err, sizeof err);
-		if (!fw.csv) {
-			fprintf(stderr, "memlog: %s\n", err);
-			goto out;
-		}
-		fw.rows = (load_ctx){ .s = st.s, .m = st.m };
-		if (reccsv_reader_poll(fw.csv, replay_on_row, &fw.rows, err, sizeof err) < 0) {
-			fprintf(stderr, "memlog: %s\n", err);
-			goto out;
-		}
-		counts.rows = fw.rows.rows;
-		char *mpath = st.markers_path;
-		if (reccsv_read_markers(mpath, replay_on_marker, st.m, err, sizeof err) < 0) {
-			fprintf(stderr, "memlog: %s\n", err);
-			goto out;
-		}
-	} else if (replay_load_csv(csv_path, lenient, st.s, st.m, &counts, err, sizeof err) < 0) {
-		fprintf(stderr, "memlog: %s\n", err);
-		goto out;
-	}
-	if (other_path) {
+	if (r->other_path) {
 		replay_counts c2 = { 0 };
-		other = series_new(0);
-		if (!other || replay_load_csv(other_path, lenient, other, NULL, &c2, err, sizeof err) < 0) {
-			fprintf(stderr, "memlog: %s\n", other ? err : "out of memory");
-			goto out;
+		r->other = series_new(0);
+		if (!r->other) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
 		}
+		if (replay_load_csv(r->other_path, r->lenient, r->other, NULL, &c2, err, errlen) < 0)
+			return -1;
 	}
+	return 0;
+}
 
-	/* Times without a zone in app logs: the recording's year and local zone. */
+/* Loads the recording's .log (followed line by line with --follow) and the
+ * --log files, times without a year in the recording's year. Returns 0, or
+ * -1 with err filled. */
+static int replay_load_lines(replay_session *r, char *err, size_t errlen)
+{
+	replay_state *st = &r->st;
 	sample last;
-	if (series_last(st.s, &last) == 0 && last.wall_ns) {
-		time_t t = (time_t)(last.wall_ns / 1000000000);
+	r->logs.opts.default_year = 1970;
+	if (series_last(st->s, &last) == 0 && last.wall_ns) {
+		time_t t = (time_t)(last.wall_ns / NS_PER_S);
 		struct tm tm;
 		localtime_r(&t, &tm);
-		logs.opts.default_year = tm.tm_year + 1900;
-	} else {
-		logs.opts.default_year = 1970;
+		r->logs.opts.default_year = tm.tm_year + 1900;
 	}
-	size_t cap = replay_count_lines(log_path) + 1000;
-	for (int i = 0; i < logs.n; i++)
-		cap += replay_count_lines(logs.paths[i]);
-	if (follow)
+	size_t cap = replay_count_lines(r->log_path) + 1000;
+	for (int i = 0; i < r->logs.n; i++)
+		cap += replay_count_lines(r->logs.paths[i]);
+	if (r->follow)
 		cap += REPLAY_FOLLOW_LINES;
-	st.lb = logbook_open(cap);
-	if (!st.lb) {
-		fprintf(stderr, "memlog: out of memory\n");
-		goto out;
+	st->lb = logbook_open(cap);
+	if (!st->lb) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
 	}
-	if (follow) {
-		/* The .log is followed line by line with the CSV: read it all here. */
-		fw.log_fd = open(log_path, O_RDONLY | O_CLOEXEC);
-		fw.log_buf = malloc(REPLAY_CHUNK);
-		fw.lc = (log_ctx){ .lb = st.lb };
-		if (replay_load_logs(NULL, &logs, st.lb, &counts, err, sizeof err) < 0) {
-			fprintf(stderr, "memlog: %s\n", err);
-			goto out;
-		}
-		if (fw.log_buf && replay_follow(&fw, err, sizeof err) < 0) {
-			fprintf(stderr, "memlog: %s\n", err);
-			goto out;
-		}
-	} else if (replay_load_logs(log_path, &logs, st.lb, &counts, err, sizeof err) < 0) {
-		fprintf(stderr, "memlog: %s\n", err);
-		goto out;
-	}
+	if (!r->follow)
+		return replay_load_logs(r->log_path, &r->logs, st->lb, &r->counts, err, errlen);
+	r->fw.log_fd = open(r->log_path, O_RDONLY | O_CLOEXEC);
+	r->fw.log_buf = malloc(REPLAY_CHUNK);
+	r->fw.lc = (log_ctx){ .lb = st->lb };
+	if (replay_load_logs(NULL, &r->logs, st->lb, &r->counts, err, errlen) < 0)
+		return -1;
+	return r->fw.log_buf ? replay_follow(&r->fw, err, errlen) : 0;
+}
 
-	char note[128] = "";
-	if (counts.unplaced)
-		snprintf(note, sizeof note, "%zu log lines before any time could not be placed", counts.unplaced);
-	else if (counts.skipped)
-		snprintf(note, sizeof note, "%zu bad rows skipped (--lenient)", counts.skipped);
-	else if (counts.truncated_last)
+/* Opens the view on what was loaded. NULL with err filled. */
+static ui *replay_open_view(replay_session *r, char *err, size_t errlen)
+{
+	replay_state *st = &r->st;
+	char note[128] = "", target[512];
+	if (r->counts.unplaced)
+		snprintf(note, sizeof note, "%zu log lines before any time could not be placed", r->counts.unplaced);
+	else if (r->counts.skipped)
+		snprintf(note, sizeof note, "%zu bad rows skipped (--lenient)", r->counts.skipped);
+	else if (r->counts.truncated_last)
 		snprintf(note, sizeof note, "the last row was cut short (recorder killed?) and dropped");
-
-	char target[512];
-	const char *b1 = strrchr(csv_path, '/'), *b2 = other_path ? strrchr(other_path, '/') : NULL;
-	b1 = b1 ? b1 + 1 : csv_path;
-	b2 = other_path ? (b2 ? b2 + 1 : other_path) : NULL;
-	if (other_path)
+	const char *b1 = strrchr(st->csv_path, '/'), *b2 = r->other_path ? strrchr(r->other_path, '/') : NULL;
+	b1 = b1 ? b1 + 1 : st->csv_path;
+	b2 = r->other_path ? (b2 ? b2 + 1 : r->other_path) : NULL;
+	if (r->other_path)
 		snprintf(target, sizeof target, "replay: %s vs %s", b1, b2);
 	else
 		snprintf(target, sizeof target, "replay: %s", b1);
-	view_info info = { .target = target, .csv_path = csv_path, .replay = true, .following = follow,
+	view_info info = { .target = target, .csv_path = st->csv_path, .replay = true, .following = r->follow,
 	                   .name1 = b1, .name2 = b2, .log_note = note };
 	int64_t f0, l0;
-	if (series_count(st.s) >= 2 && series_span(st.s, &f0, &l0) == 0)
-		info.interval_ns = (l0 - f0) / (int64_t)(series_count(st.s) - 1);
-	ui_hooks hooks = { .ctx = &st, .mark = replay_mark, .child_running = replay_no_child };
+	if (series_count(st->s) >= 2 && series_span(st->s, &f0, &l0) == 0)
+		info.interval_ns = (l0 - f0) / (int64_t)(series_count(st->s) - 1);
+	ui_hooks hooks = { .ctx = st, .mark = replay_mark, .child_running = replay_no_child };
+	return ui_open(&info, st->s, r->other, st->m, st->lb, &hooks, err, errlen);
+}
 
-	static const int sigs[] = { SIGWINCH, SIGINT, SIGTERM, SIGHUP };
-	if (loop_open(sigs, sizeof sigs / sizeof sigs[0]) < 0) {
-		fprintf(stderr, "memlog: cannot set up signals: %s\n", strerror(errno));
-		goto out;
-	}
-
-	st.view = ui_open(&info, st.s, other, st.m, st.lb, &hooks, err, sizeof err);
-	if (!st.view) {
-		fprintf(stderr, "memlog: %s\n", err);
-		goto out;
-	}
-	rc = 0;
+/* The view's loop until q, a stop signal or the terminal going away; with
+ * --follow it reads what the recording gained. Returns whether the
+ * terminal hung up. */
+static bool replay_loop(replay_session *r)
+{
+	ui *u = r->st.view;
+	char err[1024];
 	bool stop = false, hung_up = false;
 	while (!stop) {
-		struct pollfd pfd = { .fd = ui_input_fd(st.view), .events = POLLIN };
-		int timeout = ui_tick(st.view);
-		if (follow && timeout > 200)
+		struct pollfd pfd = { .fd = ui_input_fd(u), .events = POLLIN };
+		int timeout = ui_tick(u);
+		if (r->follow && timeout > 200)
 			timeout = 200;
-		int sigs_got[LOOP_MAX_SIGNALS];
-		int nsigs = loop_wait(&pfd, 1, timeout, sigs_got);
+		int sigs[LOOP_MAX_SIGNALS];
+		int nsigs = loop_wait(&pfd, 1, timeout, sigs);
 		for (int i = 0; i < nsigs; i++) {
-			if (sigs_got[i] == SIGWINCH) {
-				ui_resize(st.view);
+			if (sigs[i] == SIGWINCH) {
+				ui_resize(u);
 			} else {
 				stop = true;
-				hung_up = hung_up || sigs_got[i] == SIGHUP;
+				hung_up = hung_up || sigs[i] == SIGHUP;
 			}
 		}
 		/* The terminal closed without a SIGHUP: nobody is looking any more. */
 		if (ui_input_gone(pfd.revents))
 			stop = hung_up = true;
-		if (stop || ui_input(st.view) != UI_NONE)
+		if (stop || ui_input(u) != UI_NONE)
 			break;
-		if (follow && replay_follow(&fw, err, sizeof err) < 0) {
-			ui_status(st.view, "%.200s", err);
-			follow = false;
+		if (r->follow && replay_follow(&r->fw, err, sizeof err) < 0) {
+			ui_status(u, "%.200s", err);
+			r->follow = false;
 		}
 	}
-	ui_close(st.view, hung_up);
-	st.view = NULL;
-	if (counts.skipped)
-		fprintf(stderr, "memlog: %s: %zu bad rows were skipped (--lenient)\n", csv_path, counts.skipped);
-out:
-	if (fw.csv)
-		reccsv_reader_close(fw.csv);
-	if (fw.log_fd >= 0)
-		close(fw.log_fd);
-	free(fw.log_buf);
-	lines_free(&fw.split);
-	logbook_close(st.lb);
-	markers_free(st.m);
-	if (st.s)
-		series_free(st.s);
-	if (other)
-		series_free(other);
-	free(log_path);
-	free(st.markers_path);
+	return hung_up;
+}
+
+/* Frees what the session holds. */
+static void replay_free(replay_session *r)
+{
+	if (r->fw.csv)
+		reccsv_reader_close(r->fw.csv);
+	if (r->fw.log_fd >= 0)
+		close(r->fw.log_fd);
+	free(r->fw.log_buf);
+	lines_free(&r->fw.split);
+	logbook_close(r->st.lb);
+	markers_free(r->st.m);
+	if (r->st.s)
+		series_free(r->st.s);
+	if (r->other)
+		series_free(r->other);
+	free(r->log_path);
+	free(r->st.markers_path);
 	loop_close();
+}
+
+int replay_main(int argc, char **argv)
+{
+	static const int sigs[] = { SIGWINCH, SIGINT, SIGTERM, SIGHUP };
+	replay_session r;
+	char err[1024];
+	memset(&r, 0, sizeof r);
+	r.fw.log_fd = -1;
+	lines_init(&r.fw.split, REPLAY_LINE_MAX);
+	int rc = replay_options(argc, argv, &r);
+	if (rc >= 0) {
+		lines_free(&r.fw.split);
+		return rc;
+	}
+	rc = 1;
+	const char *csv_path = r.st.csv_path;
+	r.log_path = recfiles_sibling(csv_path, RECFILES_LOG);
+	r.st.markers_path = recfiles_sibling(csv_path, RECFILES_MARKERS);
+	r.st.s = series_new(0);
+	r.st.m = markers_new();
+	if (!r.log_path || !r.st.markers_path || !r.st.s || !r.st.m)
+		snprintf(err, sizeof err, "out of memory");
+	else if (replay_load_recordings(&r, err, sizeof err) == 0 && replay_load_lines(&r, err, sizeof err) == 0)
+		err[0] = '\0';
+	if (err[0]) {
+		fprintf(stderr, "memlog: %s\n", err);
+	} else if (loop_open(sigs, sizeof sigs / sizeof sigs[0]) < 0) {
+		fprintf(stderr, "memlog: cannot set up signals: %s\n", strerror(errno));
+	} else if (!(r.st.view = replay_open_view(&r, err, sizeof err))) {
+		fprintf(stderr, "memlog: %s\n", err);
+	} else {
+		ui_close(r.st.view, replay_loop(&r));
+		r.st.view = NULL;
+		if (r.counts.skipped)
+			fprintf(stderr, "memlog: %s: %zu bad rows were skipped (--lenient)\n", csv_path, r.counts.skipped);
+		rc = 0;
+	}
+	replay_free(&r);
 	return rc;
 }

@@ -405,16 +405,11 @@ static void print_summary(session *s, const char *csv_path, const char *log_path
 		return;
 	}
 	units_elapsed(last - first, span, sizeof span);
-	int col = SAMPLE_RSS;
-	if (series_peak(s->ser, SAMPLE_PSS, &peak, &at) == 0)
-		col = SAMPLE_PSS;
-	else if (series_peak(s->ser, SAMPLE_RSS, &peak, &at) == 0)
-		col = SAMPLE_RSS;
-	else if (series_peak(s->ser, SAMPLE_CGROUP, &peak, &at) == 0)
-		col = SAMPLE_CGROUP;
-	else if (series_peak(s->ser, SAMPLE_SYS_USED, &peak, &at) == 0)
-		col = SAMPLE_SYS_USED;
-	else
+	bool measured[SAMPLE_NCOLS];
+	for (int c = 0; c < SAMPLE_NCOLS; c++)
+		measured[c] = series_peak(s->ser, c, NULL, NULL) == 0;
+	int col = sample_default_col(measured);
+	if (col < 0 || series_peak(s->ser, col, &peak, &at) < 0)
 		peak = -1;
 	if (s->csv_failed) {
 		char when[64], kept[256], unrec[32];

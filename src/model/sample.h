@@ -4,6 +4,7 @@
 #ifndef MEMLOG_SAMPLE_H
 #define MEMLOG_SAMPLE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* A value that was not measured in this sample (written as an empty CSV field). */
@@ -35,5 +36,10 @@ typedef struct sample {
 
 /* Sets every column of s to SAMPLE_NONE and both times to 0. */
 void sample_clear(sample *s);
+
+/* The series memlog shows and reports first, of the columns measured: PSS
+ * (shared pages counted once), else RSS, else the cgroup's usage, else the
+ * machine's used memory; -1 when none of them was measured. */
+int sample_default_col(const bool measured[SAMPLE_NCOLS]);
 
 #endif

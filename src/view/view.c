@@ -194,13 +194,13 @@ void view_plan(void *ctx, const series_head *main, const series_head *other, fra
 {
 	view *v = ctx;
 	if (!v->col_chosen && main->count > 0) {
-		/* Start on the first series this target measures (the machine's,
-		 * for watch --system). */
-		for (size_t i = 0; i < VIEW_NCYCLE; i++)
-			if (main->peak[view_cycle_cols[i]] != SAMPLE_NONE) {
-				v->col = view_cycle_cols[i];
-				break;
-			}
+		/* Start on the series memlog shows first (the machine's, for
+		 * watch --system); RSS when none of those was measured. */
+		bool measured[SAMPLE_NCOLS];
+		for (int c = 0; c < SAMPLE_NCOLS; c++)
+			measured[c] = main->peak[c] != SAMPLE_NONE;
+		int col = sample_default_col(measured);
+		v->col = col >= 0 ? col : SAMPLE_RSS;
 		v->col_chosen = true;
 	}
 	if (!v->follow && !v->cursor_placed) {

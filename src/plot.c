@@ -1,0 +1,170 @@
+/* plot.c: `memlog plot`: a recording (and another beside it) drawn as an
+ * SVG: the curve, IEC axes, markers, the phases shaded and numbered. */
+#include "plot.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "analysis/phases.h"
+#include "base/outfile.h"
+#include "base/units.h"
+#include "cli.h"
+#include "model/markers.h"
+#include "recording/recfiles.h"
+#include "recording/recload.h"
+#include "view/svgplot.h"
+
+#define PLOT_MAX_PHASES 256
+
+static const char plot_usage[] =
+	"usage: memlog plot [OPTIONS] REC.csv [OTHER.csv]\n"
+	"\n"
+	"Draw a recording as an SVG picture (the curve, IEC axes, markers, the\n"
+	"phases shaded and numbered); with OTHER.csv, the second recording as a\n"
+	"line aligned at elapsed 0.\n"
+	"\n"
+	"  -o, --output FILE     the SVG to write (default REC.svg)\n"
+	"      --width PX        width in pixels (default 1000)\n"
+	"      --height PX       height in pixels (default 480)\n"
+	"      --series NAME     rss, pss, anon, cgroup or sys_used (as in report)\n"
+	"      --lenient         skip bad rows instead of stopping\n"
+	"  -h, --help            this help\n";
+
+/* Parses a size in pixels for --width/--height or exits 2 naming it. */
+static int plot_pixels(const char *opt, const char *text, int *out)
+{
+	char *end;
+	long v = strtol(text, &end, 10);
+	if (end == text || *end || v < 200 || v > 20000) {
+		fprintf(stderr, "memlog: %s: '%s' is not a size; expected pixels from 200 to 20000\n", opt, text);
+		return -1;
+	}
+	*out = (int)v;
+	return 0;
+}
+
+int plot_main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "width", required_argument, NULL, 'W' },
+		{ "height", required_argument, NULL, 'H' },
+		{ "series", required_argument, NULL, 's' },
+		{ "lenient", no_argument, NULL, 'L' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *out_path = NULL, *series_name = NULL;
+	int width = 1000, height = 480, c, rc = 1;
+	bool lenient = false;
+	char err[1024];
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o': out_path = optarg; break;
+		case 'W': if (plot_pixels("--width", optarg, &width) < 0) return 2; break;
+		case 'H': if (plot_pixels("--height", optarg, &height) < 0) return 2; break;
+		case 's': series_name = optarg; break;
+		case 'L': lenient = true; break;
+		case 'h': fputs(plot_usage, stdout); return 0;
+		default:
+			return cli_option_error("plot", c, argv);
+		}
+	}
+	int nfiles = argc - optind;
+	if (nfiles < 1 || nfiles > 2) {
+		fprintf(stderr, "memlog: plot: expected one recording (REC.csv), or two to compare; got %d\n", nfiles);
+		return 2;
+	}
+	const char *csv_path = argv[optind];
+	recload d[2];
+	memset(d, 0, sizeof d);
+	char *default_out = NULL, *cmd = NULL;
+	phase *ph = NULL;
+	FILE *f = NULL;
+	int col = -1;
+	for (int i = 0; i < nfiles; i++) {
+		if (recload_read(argv[optind + i], lenient, &d[i], err, sizeof err) < 0) {
+			fprintf(stderr, "memlog: %s\n", err);
+			goto out;
+		}
+		recload_notes(argv[optind + i], &d[i].info);
+		int ci = recload_pick(&d[i], series_name ? series_name : (i ? sample_col_names[col] : NULL));
+		if (ci < 0) {
+			fprintf(stderr, "memlog: %s: %s\n", argv[optind + i], "that series was not measured in this recording");
+			goto out;
+		}
+		if (i == 0)
+			col = ci;
+	}
+	if (!out_path) {
+		default_out = recfiles_sibling(csv_path, RECFILES_SVG);
+		if (!default_out)
+			goto out;
+		out_path = default_out;
+	}
+	ph = calloc(PLOT_MAX_PHASES, sizeof *ph);
+	long np = ph ? phases_find(d[0].t_ns, d[0].v[col], d[0].n, NULL, ph, PLOT_MAX_PHASES) : -1;
+	if (np < 0)
+		np = 0;
+
+	int64_t peak = -1, peak_t = 0;
+	for (size_t i = 0; i < d[0].n; i++)
+		if (d[0].v[col][i] > peak) {
+			peak = d[0].v[col][i];
+			peak_t = d[0].t_ns[i];
+		}
+	char title[1024], pk[32], at[32], name1[300], name2[300];
+	cmd = recload_what(csv_path);
+	units_bytes(peak > 0 ? peak : 0, pk, sizeof pk);
+	units_elapsed_compact(peak_t, at, sizeof at);
+	snprintf(title, sizeof title, "%.600s: peak %s %s at %s", cmd ? cmd : csv_path, sample_col_names[col], pk, at);
+	snprintf(name1, sizeof name1, "%s %.250s", sample_col_names[col], csv_path);
+	snprintf(name2, sizeof name2, "%s %.250s", sample_col_names[col], nfiles == 2 ? argv[optind + 1] : "");
+
+	markers_item marks[256];
+	size_t nm = markers_copy(d[0].marks, marks, 256);
+	svgplot_input in = {
+		.title = title,
+		.series = { { .name = name1, .n = d[0].n, .t_ns = d[0].t_ns, .v = d[0].v[col] },
+		            { .name = name2, .n = d[1].n, .t_ns = d[1].t_ns, .v = nfiles == 2 ? d[1].v[col] : NULL } },
+		.nseries = nfiles,
+		.marks = marks, .nmarks = nm,
+		.phases = ph, .nphases = (size_t)np,
+		.width = width, .height = height,
+	};
+	char oerr[512];
+	int ofd = outfile_open(out_path, OUTFILE_REPLACE, oerr, sizeof oerr);
+	f = ofd >= 0 ? fdopen(ofd, "w") : NULL;
+	if (!f) {
+		if (ofd >= 0) {
+			snprintf(oerr, sizeof oerr, "%s: cannot create: %s", out_path, strerror(errno));
+			close(ofd);
+		}
+		fprintf(stderr, "memlog: -o %s\n", oerr);
+		markers_release(marks, nm);
+		goto out;
+	}
+	int wrc = svgplot_write(f, &in);
+	markers_release(marks, nm);
+	if (fclose(f) != 0 || wrc < 0) {
+		f = NULL;
+		fprintf(stderr, "memlog: -o %s: cannot write: %s\n", out_path, strerror(errno));
+		goto out;
+	}
+	f = NULL;
+	fprintf(stderr, "memlog: wrote %s (%ld phases, %zu markers)\n", out_path, np, nm);
+	rc = 0;
+out:
+	free(ph);
+	free(cmd);
+	free(default_out);
+	recload_free(&d[0]);
+	recload_free(&d[1]);
+	return rc;
+}
