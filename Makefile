@@ -22,7 +22,7 @@ NCURSES_CFLAGS := $(shell pkg-config --cflags ncursesw 2>/dev/null)
 NCURSES_LIBS   := $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw)
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=gnu11 $(CFLAGS) $(WARN) $(SAN) -pthread -D_GNU_SOURCE $(NCURSES_CFLAGS) -Isrc
-LDLIBS  = $(SAN) -pthread -lcsv $(NCURSES_LIBS) -lutil
+LDLIBS  = $(SAN) -pthread -lcsv $(NCURSES_LIBS) -lutil -lm
 
 # src/ holds the commands; the layers below them are its folders (src/README.md).
 SRCS     := $(sort $(wildcard src/*.c src/*/*.c))
@@ -128,7 +128,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_NICE    ?= nice -n 19
 FUZZ_SAN     = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS  = -std=gnu11 -O1 -g $(WARN) $(FUZZ_SAN) -pthread -D_GNU_SOURCE $(NCURSES_CFLAGS) -Isrc
-FUZZ_LIBS    = -pthread -lcsv $(NCURSES_LIBS) -lutil
+FUZZ_LIBS    = -pthread -lcsv $(NCURSES_LIBS) -lutil -lm
 FUZZ_SRCS   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_NAMES  := $(patsubst tests/fuzz/fuzz_%.c,%,$(FUZZ_SRCS))
 FUZZERS     ?= $(FUZZ_NAMES)

@@ -113,12 +113,8 @@ int plot_main(int argc, char **argv)
 	if (np < 0)
 		np = 0;
 
-	int64_t peak = -1, peak_t = 0;
-	for (size_t i = 0; i < d[0].n; i++)
-		if (d[0].v[col][i] > peak) {
-			peak = d[0].v[col][i];
-			peak_t = d[0].t_ns[i];
-		}
+	int64_t peak, peak_t;
+	recload_peak(&d[0], col, &peak, &peak_t);
 	char title[1024], pk[32], at[32], name1[300], name2[300];
 	cmd = recload_what(csv_path);
 	units_bytes(peak > 0 ? peak : 0, pk, sizeof pk);

@@ -155,12 +155,7 @@ static int report_find(const recload *d, int col, report_findings *f)
 	for (size_t i = 0; i < d->n && !f->wall0; i++)
 		if (d->wall_ns[i] > 0)
 			f->wall0 = d->wall_ns[i] - d->t_ns[i];
-	f->peak = -1;
-	for (size_t i = 0; i < d->n; i++)
-		if (d->v[col][i] > f->peak) {
-			f->peak = d->v[col][i];
-			f->peak_t = d->t_ns[i];
-		}
+	recload_peak(d, col, &f->peak, &f->peak_t);
 	f->best = -1;
 	for (long i = 0; i < f->np; i++)
 		if (report_added(f, i) > f->best_add) {

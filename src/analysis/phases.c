@@ -73,6 +73,7 @@
 #include "analysis/phases.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,27 +106,6 @@ const char *phase_kind_name(enum phase_kind k)
 	case PHASE_DECLINE: return "decline";
 	}
 	return "?";
-}
-
-/* |x|, without libm (the build does not link it). */
-static double phases_abs(double x)
-{
-	return x < 0 ? -x : x;
-}
-
-/* Square root by Newton's method, without libm; x >= 0. */
-static double phases_sqrt(double x)
-{
-	if (x <= 0)
-		return 0;
-	double r = x > 1 ? x : 1;
-	for (int i = 0; i < 200; i++) {
-		double next = 0.5 * (r + x / r);
-		if (next >= r)
-			break;
-		r = next;
-	}
-	return r;
 }
 
 /* One point of step 1: a run of consecutive measured samples. */
@@ -273,7 +253,7 @@ static double phases_noise(const struct phases_ctx *c, size_t m, bool *oom)
 			continue;
 		double va = (double)c->v[idx[0]], vm = (double)c->v[idx[1]], vb = (double)c->v[idx[2]];
 		double line = va + (vb - va) * (-ta) / (tb - ta);
-		r[nr++] = phases_abs(vm - line);
+		r[nr++] = fabs(vm - line);
 	}
 	double sigma = 0;
 	if (nr >= PHASES_NOISE_MIN) {
@@ -323,7 +303,7 @@ static bool phases_make_points(struct phases_ctx *c, size_t m)
 		double x = (double)(c->t_ns[i] - c->t0_ns) / c->span_ns;
 		double y = ((double)c->v[i] - c->vmin) / c->range;
 		bool cut = count == per;
-		double off = count > 0 ? phases_abs(y - sy / (double)count) : 0;
+		double off = count > 0 ? fabs(y - sy / (double)count) : 0;
 		if (!cut && off > big && big_left > 0) {
 			cut = true;
 			big_left--;
@@ -334,7 +314,7 @@ static bool phases_make_points(struct phases_ctx *c, size_t m)
 		if (cut) {
 			c->pts[np - 1].x = sx / (double)count;
 			c->pts[np - 1].y = sy / (double)count;
-			c->pts[np - 1].tol = c->min_share / 2 + PHASES_NOISE_K * c->sigma / phases_sqrt((double)count);
+			c->pts[np - 1].tol = c->min_share / 2 + PHASES_NOISE_K * c->sigma / sqrt((double)count);
 			count = 0;
 		}
 		if (count == 0) {
@@ -357,7 +337,7 @@ static bool phases_make_points(struct phases_ctx *c, size_t m)
 	}
 	c->pts[np - 1].x = sx / (double)count;
 	c->pts[np - 1].y = sy / (double)count;
-	c->pts[np - 1].tol = c->min_share / 2 + PHASES_NOISE_K * c->sigma / phases_sqrt((double)count);
+	c->pts[np - 1].tol = c->min_share / 2 + PHASES_NOISE_K * c->sigma / sqrt((double)count);
 	c->npts = np;
 	return true;
 }
@@ -386,7 +366,7 @@ static bool phases_fit(const struct phases_ctx *c, size_t a, size_t b, double *s
 	for (size_t i = a; i <= b; i++) {
 		double r = p[i].y - (my + s * (p[i].x - mx));
 		e += r * r;
-		if (phases_abs(r) > p[i].tol)
+		if (fabs(r) > p[i].tol)
 			ok = false;
 		/* A point of many samples also spans time: the line must stay
 		 * within its samples' band at both of its ends, or a steep line
@@ -640,7 +620,7 @@ static void phases_seg_split(const struct phases_ctx *c, struct phases_seg *seg,
 		/* Lines that meet within the tolerance make a corner; else a step. */
 		double xm = c->pts[seg[s].b].x_hi;
 		double gap = seg[t].icept + seg[t].slope * xm - (seg[s].icept + seg[s].slope * xm);
-		bool joined = phases_abs(gap) < c->min_share;
+		bool joined = fabs(gap) < c->min_share;
 		size_t best = phases_best_split(c, seg[s].a, seg[t].a, seg[t].b + 1, joined, pre);
 		if (best == seg[t].a)
 			continue;
@@ -683,7 +663,7 @@ static double phases_chord_dev(const struct phases_vertex *vx, size_t a, size_t 
 	double dx = vx[b].x - vx[a].x, dy = vx[b].y - vx[a].y, dev = 0;
 	for (size_t i = a + 1; i < b; i++) {
 		double f = dx > 0 ? (vx[i].x - vx[a].x) / dx : (double)(i - a) / (double)(b - a);
-		double d = phases_abs(vx[i].y - (vx[a].y + f * dy));
+		double d = fabs(vx[i].y - (vx[a].y + f * dy));
 		if (d > dev)
 			dev = d;
 	}
@@ -757,11 +737,11 @@ static enum phase_kind phases_classify(const struct phases_ctx *c, const struct 
                                        size_t a, size_t b)
 {
 	double dy = vx[b].y - vx[a].y, dx = vx[b].x - vx[a].x;
-	if (phases_abs(dy) < c->min_share)
+	if (fabs(dy) < c->min_share)
 		return PHASE_PLATEAU;
 	/* A change between neighbouring samples is as steep as can be seen,
 	 * whatever the span (it matters in recordings of a few samples). */
-	bool steep = dx <= 1.5 * c->step || phases_abs(dy) / dx >= c->steep;
+	bool steep = dx <= 1.5 * c->step || fabs(dy) / dx >= c->steep;
 	if (dy > 0)
 		return steep ? PHASE_RISE : PHASE_GROWTH;
 	return steep ? PHASE_DROP : PHASE_DECLINE;
@@ -799,13 +779,13 @@ static double phases_smallness(const struct phases_ctx *c, const struct phases_v
 {
 	if (p->kind == PHASE_PLATEAU)
 		return (vx[p->vb].x - vx[p->va].x) / c->min_share;
-	return phases_abs(vx[p->vb].y - vx[p->va].y) / c->min_share;
+	return fabs(vx[p->vb].y - vx[p->va].y) / c->min_share;
 }
 
 /* Pace of a phase in shares of R per share of T (steep steps count as huge). */
 static double phases_pace(const struct phases_vertex *vx, const struct phases_work *p)
 {
-	double dx = vx[p->vb].x - vx[p->va].x, dy = phases_abs(vx[p->vb].y - vx[p->va].y);
+	double dx = vx[p->vb].x - vx[p->va].x, dy = fabs(vx[p->vb].y - vx[p->va].y);
 	return dx > 0 ? dy / dx : 1e300;
 }
 
@@ -922,8 +902,8 @@ static bool phases_tooth(const struct phases_ctx *c, const struct phases_vertex 
 {
 	int da = phases_dir(a->kind), db = phases_dir(b->kind);
 	double sa = vx[a->vb].y - vx[a->va].y, sb = vx[b->vb].y - vx[b->va].y;
-	return da != 0 && db == -da && phases_abs(sa) <= PHASES_TOOTH_SHARE &&
-	       phases_abs(sb) <= PHASES_TOOTH_SHARE && phases_abs(sa + sb) < c->min_share;
+	return da != 0 && db == -da && fabs(sa) <= PHASES_TOOTH_SHARE &&
+	       fabs(sb) <= PHASES_TOOTH_SHARE && fabs(sa + sb) < c->min_share;
 }
 
 /* One pass of step 5b: collapses sawtooth runs (at least two up-and-down
@@ -942,7 +922,7 @@ static size_t phases_sawtooth_pass(const struct phases_ctx *c, const struct phas
 			if (w[j].saw) {
 				saw = true;
 			} else {
-				if (d == 0 || phases_abs(vx[w[j].vb].y - vx[w[j].va].y) > PHASES_SAW_SHARE)
+				if (d == 0 || fabs(vx[w[j].vb].y - vx[w[j].va].y) > PHASES_SAW_SHARE)
 					break;
 				if (last_dir != 0 && d != last_dir)
 					turns++;
@@ -967,7 +947,7 @@ static size_t phases_sawtooth_pass(const struct phases_ctx *c, const struct phas
 		 * phase going the other way (the garbage collected just after the
 		 * load, the last tooth before the exit) belongs to the slow one. */
 		int d = phases_dir(w[i].kind);
-		if (!phases_steep(w[i].kind) || phases_abs(vx[w[i].vb].y - vx[w[i].va].y) > PHASES_TOOTH_SHARE)
+		if (!phases_steep(w[i].kind) || fabs(vx[w[i].vb].y - vx[w[i].va].y) > PHASES_TOOTH_SHARE)
 			continue;
 		bool slow_l = i > 0 && !phases_steep(w[i - 1].kind);
 		bool slow_r = i + 1 < nw && !phases_steep(w[i + 1].kind);
@@ -1054,7 +1034,7 @@ static size_t phases_split(const struct phases_ctx *c, struct phases_vertex *vx,
 		double xs = vx[w[i].va].x, xe = vx[w[i].vb].x;
 		size_t raw = c->pts[best - 1].hi;
 		double x = (double)(c->t_ns[raw] - c->t0_ns) / c->span_ns;
-		double dev = xe > xs ? phases_abs(bend) * (x - xs) * (xe - x) / (xe - xs) : 0;
+		double dev = xe > xs ? fabs(bend) * (x - xs) * (xe - x) / (xe - xs) : 0;
 		/* The gain must stand out from the noise and from whatever else
 		 * the phase's points do around their lines (an F test, loosely). */
 		double gain = phases_line_sse(c, from, end) - err_best;
@@ -1181,7 +1161,7 @@ static size_t phases_smooth(const struct phases_ctx *c, const struct phases_vert
 				continue;
 			const struct phases_vertex *a = &vx[w[i].va], *m = &vx[w[i].vb], *b = &vx[w[i + 1].vb];
 			double f = b->x > a->x ? (m->x - a->x) / (b->x - a->x) : 0.5;
-			double dev = phases_abs(m->y - (a->y + f * (b->y - a->y)));
+			double dev = fabs(m->y - (a->y + f * (b->y - a->y)));
 			if (dev < least) {
 				least = dev;
 				best = i;

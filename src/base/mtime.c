@@ -32,8 +32,7 @@ int64_t mtime_wall_ns(void)
 	return mtime_read_clock(CLOCK_REALTIME);
 }
 
-/* Rounds a / b towards minus infinity (b > 0), so times before 1970 format correctly. */
-static int64_t mtime_floor_div(int64_t a, int64_t b)
+int64_t mtime_floor_div(int64_t a, int64_t b)
 {
 	int64_t q = a / b;
 	if (a % b < 0)
@@ -47,8 +46,7 @@ static bool mtime_is_leap(int64_t year)
 	return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
 }
 
-/* Days in month (1-12) of year. */
-static int mtime_month_days(int64_t year, int month)
+int mtime_month_days(int64_t year, int month)
 {
 	static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	if (month == 2 && mtime_is_leap(year))
@@ -56,9 +54,9 @@ static int mtime_month_days(int64_t year, int month)
 	return days[month - 1];
 }
 
-/* Days since 1970-01-01 of a civil date; counts in 400-year eras that start on
- * 1 March, so the leap day falls at the end of a (shifted) year. */
-static int64_t mtime_days_from_civil(int64_t year, int month, int day)
+/* Counts in 400-year eras that start on 1 March, so the leap day falls at
+ * the end of a (shifted) year. */
+int64_t mtime_days_from_civil(int64_t year, int month, int day)
 {
 	int64_t y = month <= 2 ? year - 1 : year;
 	int64_t era = mtime_floor_div(y, 400);
@@ -69,8 +67,8 @@ static int64_t mtime_days_from_civil(int64_t year, int month, int day)
 	return era * 146097 + day_of_era - 719468; /* 719468: days from 0000-03-01 to 1970-01-01 */
 }
 
-/* The civil date of a day count since 1970-01-01 (inverse of the above). */
-static void mtime_civil_from_days(int64_t days, int64_t *year, int *month, int *day)
+/* The inverse of mtime_days_from_civil, in the same eras. */
+void mtime_civil_from_days(int64_t days, int64_t *year, int *month, int *day)
 {
 	int64_t z = days + 719468;
 	int64_t era = mtime_floor_div(z, 146097);

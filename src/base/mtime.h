@@ -35,4 +35,18 @@ void mtime_format_iso(int64_t wall_ns, char *buf);
  * *wall_ns, or -1 when s is not in that format. */
 int mtime_parse_iso(const char *s, size_t len, int64_t *wall_ns);
 
+/* The calendar (proleptic Gregorian, any year): */
+
+/* a / b rounded towards minus infinity (b > 0), so times before 1970 work. */
+int64_t mtime_floor_div(int64_t a, int64_t b);
+
+/* Days in month (1-12) of year. */
+int mtime_month_days(int64_t year, int month);
+
+/* Days since 1970-01-01 of a date (month 1-12, day 1-31, valid). */
+int64_t mtime_days_from_civil(int64_t year, int month, int day);
+
+/* The date of a count of days since 1970-01-01. */
+void mtime_civil_from_days(int64_t days, int64_t *year, int *month, int *day);
+
 #endif

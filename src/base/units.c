@@ -1,7 +1,10 @@
 /* units.c: formatting sizes and times the way the person reading them expects. */
 #include "base/units.h"
 
+#include "base/mtime.h"
+
 #include <stdio.h>
+#include <string.h>
 
 void units_bytes(int64_t bytes, char *buf, size_t buflen)
 {
@@ -35,7 +38,7 @@ void units_elapsed(int64_t ns, char *buf, size_t buflen)
 {
 	if (ns < 0)
 		ns = 0;
-	int64_t s = ns / 1000000000;
+	int64_t s = ns / NS_PER_S;
 	if (s < 60)
 		snprintf(buf, buflen, s < 10 ? "%.2f s" : "%.1f s", (double)ns / 1e9);
 	else if (s < 3600)
@@ -82,11 +85,48 @@ void units_elapsed_compact(int64_t ns, char *buf, size_t buflen)
 {
 	if (ns < 0)
 		ns = 0;
-	int64_t s = ns / 1000000000;
+	int64_t s = ns / NS_PER_S;
 	if (s < 60)
-		snprintf(buf, buflen, "%lld.%01llds", (long long)s, (long long)(ns / 100000000 % 10));
+		snprintf(buf, buflen, "%lld.%01llds", (long long)s, (long long)(ns / (NS_PER_S / 10) % 10));
 	else if (s < 3600)
 		snprintf(buf, buflen, "%lldm%02llds", (long long)(s / 60), (long long)(s % 60));
 	else
 		snprintf(buf, buflen, "%lldh%02lldm", (long long)(s / 3600), (long long)(s / 60 % 60));
+}
+
+void units_fraction(char *buf, size_t buflen, int64_t frac_ns, int decimals)
+{
+	int64_t scale = NS_PER_S, f;
+	for (int i = 0; i < decimals && i < 9; i++)
+		scale /= 10;
+	f = frac_ns / scale;
+	while (decimals > 0 && f % 10 == 0) {
+		f /= 10;
+		decimals--;
+	}
+	if (decimals > 0) {
+		size_t len = strlen(buf);
+		snprintf(buf + len, buflen - len, ".%0*lld", decimals, (long long)f);
+	}
+}
+
+void units_elapsed_label(int64_t ns, int decimals, char *buf, size_t buflen)
+{
+	static const char unit[4] = { 'd', 'h', 'm', 's' };
+	uint64_t ut = ns < 0 ? (uint64_t)0 - (uint64_t)ns : (uint64_t)ns;
+	uint64_t s = ut / NS_PER_S;
+	int64_t frac = (int64_t)(ut % NS_PER_S);
+	uint64_t part[4] = { s / 86400, s / 3600 % 24, s / 60 % 60, s % 60 };
+	char fr[16] = "";
+	units_fraction(fr, sizeof fr, frac, decimals);
+	int first = 0, last = 3;
+	while (first < 3 && part[first] == 0)
+		first++;
+	if (part[3] == 0 && fr[0] == '\0')
+		while (last > first && part[last] == 0)
+			last--;
+	size_t len = (size_t)snprintf(buf, buflen, "%s", ns < 0 ? "-" : "");
+	for (int i = first; i <= last && len < buflen; i++)
+		len += (size_t)snprintf(buf + len, buflen - len, i == first ? "%llu%s%c" : "%02llu%s%c",
+		                        (unsigned long long)part[i], i == 3 ? fr : "", unit[i]);
 }

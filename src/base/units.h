@@ -19,4 +19,13 @@ void units_elapsed(int64_t ns, char *buf, size_t buflen);
 /* Compact elapsed time for tight places: "12.3s", "3m05s", "2h03m". */
 void units_elapsed_compact(int64_t ns, char *buf, size_t buflen);
 
+/* An axis label: "0s", "30s", "1m30s", "1h05m", "2d03h", "1.5s", from the
+ * largest non-zero unit down to the smallest non-zero one, each after the
+ * first in two digits, seconds with up to decimals (0-9) digits. */
+void units_elapsed_label(int64_t ns, int decimals, char *buf, size_t buflen);
+
+/* Appends ".ddd" to buf for the sub-second part frac_ns with decimals
+ * digits, trailing zeros dropped (nothing when they all are). */
+void units_fraction(char *buf, size_t buflen, int64_t frac_ns, int decimals);
+
 #endif

@@ -204,32 +204,6 @@ static bool logtime_zone(const char *s, size_t len, size_t *pos, logtime_fields 
 	return true;
 }
 
-/* Whether year is a leap year in the Gregorian calendar. */
-static bool logtime_is_leap(int year)
-{
-	return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-}
-
-/* Days in month (1-12) of year. */
-static int logtime_month_days(int year, int month)
-{
-	static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	return month == 2 && logtime_is_leap(year) ? 29 : days[month - 1];
-}
-
-/* Days from 1970-01-01 to a valid date of a year from 1 on: whole years of
- * 365 days plus the leap days before the year, then the days of the year. */
-static int64_t logtime_days(int year, int month, int day)
-{
-	static const int before[12] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
-	int64_t y = year - 1;
-	int64_t leaps = y / 4 - y / 100 + y / 400 - (1969 / 4 - 1969 / 100 + 1969 / 400);
-	int64_t d = (int64_t)(year - 1970) * 365 + leaps + before[month - 1] + day - 1;
-	if (month > 2 && logtime_is_leap(year))
-		d++;
-	return d;
-}
-
 /* The local zone's offset (seconds east of UTC) in effect at a local time
  * given as seconds since the epoch as if it were UTC. Finding the UTC
  * instant needs the offset and vice versa, so one correction step is made;
@@ -271,7 +245,7 @@ static int32_t logtime_tz_offset(int64_t local_s)
 static bool logtime_to_ns(const logtime_fields *f, const logtime_opts *o, bool allow_24, int64_t *wall_ns)
 {
 	if (f->year < YEAR_MIN || f->year > YEAR_MAX || f->month < 1 || f->month > 12 || f->day < 1
-	    || f->day > logtime_month_days(f->year, f->month))
+	    || f->day > mtime_month_days(f->year, f->month))
 		return false;
 	int second = f->second;
 	int32_t frac_ns = f->frac_ns;
@@ -288,7 +262,7 @@ static bool logtime_to_ns(const logtime_fields *f, const logtime_opts *o, bool a
 		second = 59;
 		frac_ns = (int32_t)(NS_PER_S - 1);
 	}
-	int64_t local_s = logtime_days(f->year, f->month, f->day) * S_PER_DAY + f->hour * 3600
+	int64_t local_s = mtime_days_from_civil(f->year, f->month, f->day) * S_PER_DAY + f->hour * 3600
 	                  + f->minute * 60 + second;
 	int64_t offset_s;
 	if (f->has_zone)

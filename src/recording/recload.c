@@ -125,3 +125,14 @@ void recload_notes(const char *csv_path, const reccsv_info *info)
 		fprintf(stderr, "memlog: %s: the last row was cut short (the recorder was killed?) and left out\n",
 		        csv_path);
 }
+
+void recload_peak(const recload *d, int col, int64_t *peak, int64_t *at_ns)
+{
+	*peak = -1;
+	*at_ns = 0;
+	for (size_t i = 0; i < d->n; i++)
+		if (d->v[col][i] > *peak) {
+			*peak = d->v[col][i];
+			*at_ns = d->t_ns[i];
+		}
+}

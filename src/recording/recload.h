@@ -30,6 +30,10 @@ void recload_free(recload *d);
  * measured. -1 when none (or name unknown or not measured). */
 int recload_pick(const recload *d, const char *name);
 
+/* The largest value of column col and the elapsed time it was first seen
+ * at; *peak is -1 (and *at_ns 0) when the column was never measured. */
+void recload_peak(const recload *d, int col, int64_t *peak, int64_t *at_ns);
+
 /* What the reader left out (bad rows skipped, a last row cut short), said
  * on stderr: for output that is data (report --csv, plot's SVG). */
 void recload_notes(const char *csv_path, const reccsv_info *info);

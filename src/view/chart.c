@@ -96,13 +96,6 @@ static int64_t muldiv(int64_t a, int64_t b, int64_t c)
 #endif
 }
 
-/* Floor division for a possibly negative numerator and positive b. */
-static int64_t floor_div(int64_t a, int64_t b)
-{
-	int64_t q = a / b;
-	return (a % b != 0 && a < 0) ? q - 1 : q;
-}
-
 /* Sets a cell given in rectangle coordinates; ignored outside the rectangle. */
 static void put(const layout *L, int cx, int cy, uint32_t ch, uint8_t color, uint8_t attr)
 {
@@ -408,63 +401,6 @@ static int step_decimals(int64_t step)
 	return 3;
 }
 
-/* Appends ".ddd" for the sub-second part (in ns) with `dec` digits, trailing
- * zeros dropped, so "1.5s" and "2s" share a row. */
-static void append_fraction(char *buf, size_t n, int64_t frac_ns, int dec)
-{
-	int64_t scale = NS_PER_S, f;
-	for (int i = 0; i < dec; i++)
-		scale /= 10;
-	f = frac_ns / scale;
-	while (dec > 0 && f % 10 == 0) {
-		f /= 10;
-		dec--;
-	}
-	if (dec > 0) {
-		size_t len = strlen(buf);
-		snprintf(buf + len, n - len, ".%0*lld", dec, (long long)f);
-	}
-}
-
-/* Elapsed time as "0s", "30s", "1m30s", "1h05m", "2d03h", "1.5s": from the
- * largest non-zero unit down to the smallest non-zero one, each after the
- * first in two digits. */
-static void label_elapsed(int64_t t, int64_t step, char *buf, size_t n)
-{
-	static const char unit[4] = { 'd', 'h', 'm', 's' };
-	uint64_t ut = t < 0 ? (uint64_t)0 - (uint64_t)t : (uint64_t)t;
-	uint64_t s = ut / NS_PER_S;
-	int64_t frac = (int64_t)(ut % NS_PER_S);
-	uint64_t part[4] = { s / 86400, s / 3600 % 24, s / 60 % 60, s % 60 };
-	int dec = step_decimals(step);
-	char fr[16] = "";
-	append_fraction(fr, sizeof fr, frac, dec);
-	int first = 0, last = 3;
-	while (first < 3 && part[first] == 0)
-		first++;
-	if (part[3] == 0 && fr[0] == '\0')
-		while (last > first && part[last] == 0)
-			last--;
-	size_t len = (size_t)snprintf(buf, n, "%s", t < 0 ? "-" : "");
-	for (int i = first; i <= last && len < n; i++) {
-		len += (size_t)snprintf(buf + len, n - len, i == first ? "%llu%s%c" : "%02llu%s%c",
-		                        (unsigned long long)part[i], i == 3 ? fr : "", unit[i]);
-	}
-}
-
-/* Month and day of a count of days since 1970-01-01 (proleptic Gregorian). */
-static void civil_from_days(int64_t days, int *month, int *mday)
-{
-	/* Count from 0000-03-01 in 400-year eras so leap days end a year. */
-	int64_t z = days + 719468;
-	int64_t era = floor_div(z, 146097);
-	int64_t doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
-	*mday = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*month = (int)(mp < 10 ? mp + 3 : mp - 9);
-}
 
 /* Wall-clock time of elapsed t as "HH:MM:SS" (with decimals for sub-second
  * steps), or the date ("Nov 26") when ticks are days apart. */
@@ -476,20 +412,21 @@ static void label_wall(const layout *L, int64_t t, int64_t step, char *buf, size
 		snprintf(buf, n, "?");
 		return;
 	}
-	int64_t secs = floor_div(local, NS_PER_S);
+	int64_t secs = mtime_floor_div(local, NS_PER_S);
 	int64_t frac = local - secs * NS_PER_S;
-	int64_t day = floor_div(secs, 86400), sod = secs - day * 86400;
+	int64_t day = mtime_floor_div(secs, 86400), sod = secs - day * 86400;
 	if (step >= NS_PER_DAY) {
 		/* Not "11-26": in ASCII the axis line itself is made of '-'. */
 		static const char months[12][4] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
 			                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 		int month, mday;
-		civil_from_days(day, &month, &mday);
+		int64_t year;
+		mtime_civil_from_days(day, &year, &month, &mday);
 		snprintf(buf, n, "%s %d", months[month - 1], mday);
 		return;
 	}
 	snprintf(buf, n, "%02d:%02d:%02d", (int)(sod / 3600), (int)(sod / 60 % 60), (int)(sod % 60));
-	append_fraction(buf, n, frac, step_decimals(step));
+	units_fraction(buf, n, frac, step_decimals(step));
 }
 
 /* The label of the tick at elapsed t. */
@@ -498,7 +435,7 @@ static void time_label(const layout *L, int64_t t, int64_t step, char *buf, size
 	if (L->in->wall_clock)
 		label_wall(L, t, step, buf, n);
 	else
-		label_elapsed(t, step, buf, n);
+		units_elapsed_label(t, step_decimals(step), buf, n);
 }
 
 /* What tick times are multiples of: elapsed 0, or local midnight of the epoch

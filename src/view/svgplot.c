@@ -64,18 +64,6 @@ static int64_t svg_time_step(int64_t span_ns)
 	return (span_ns / 6 / (86400 * NS_PER_S) + 1) * 86400 * NS_PER_S;
 }
 
-/* "30s", "1m30s", "1h05m" for an axis label. */
-static void svg_time_label(int64_t ns, char *buf, size_t n)
-{
-	int64_t s = ns / NS_PER_S;
-	if (s < 60)
-		snprintf(buf, n, "%llds", (long long)s);
-	else if (s < 3600)
-		snprintf(buf, n, s % 60 ? "%lldm%02llds" : "%lldm", (long long)(s / 60), (long long)(s % 60));
-	else
-		snprintf(buf, n, s % 3600 / 60 ? "%lldh%02lldm" : "%lldh", (long long)(s / 3600), (long long)(s / 60 % 60));
-}
-
 static const char *const svg_colors[2] = { "#1f77b4", "#d62728" };
 
 /* Per-pixel-column max and min of one series over [0, t_end). */
@@ -159,7 +147,7 @@ int svgplot_write(FILE *f, const svgplot_input *in)
 	int64_t step = svg_time_step(t_end);
 	for (int64_t t = 0; t <= t_end; t += step) {
 		char label[32];
-		svg_time_label(t, label, sizeof label);
+		units_elapsed_label(t, 0, label, sizeof label);
 		fprintf(f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#333\"/>\n", X(t), top + ph, X(t), top + ph + 5);
 		fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#333\">%s</text>\n", X(t), top + ph + 18, label);
 	}
