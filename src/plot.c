@@ -47,7 +47,17 @@ static int plot_pixels(const char *opt, const char *text, int *out)
 	return 0;
 }
 
-int plot_main(int argc, char **argv)
+/* What `memlog plot` was asked for. */
+typedef struct plot_job {
+	const char *out_path, *series_name;
+	const char *paths[2];
+	int nfiles;
+	int width, height;
+	bool lenient;
+} plot_job;
+
+/* Reads the options into j; returns -1 to go on, or the exit status. */
+static int plot_options(int argc, char **argv, plot_job *j)
 {
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
@@ -58,52 +68,93 @@ int plot_main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *out_path = NULL, *series_name = NULL;
-	int width = 1000, height = 480, c, rc = 1;
-	bool lenient = false;
-	char err[1024];
-
+	int c;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'o': out_path = optarg; break;
-		case 'W': if (plot_pixels("--width", optarg, &width) < 0) return 2; break;
-		case 'H': if (plot_pixels("--height", optarg, &height) < 0) return 2; break;
-		case 's': series_name = optarg; break;
-		case 'L': lenient = true; break;
+		case 'o': j->out_path = optarg; break;
+		case 'W': if (plot_pixels("--width", optarg, &j->width) < 0) return 2; break;
+		case 'H': if (plot_pixels("--height", optarg, &j->height) < 0) return 2; break;
+		case 's': j->series_name = optarg; break;
+		case 'L': j->lenient = true; break;
 		case 'h': fputs(plot_usage, stdout); return 0;
 		default:
 			return cli_option_error("plot", c, argv);
 		}
 	}
-	int nfiles = argc - optind;
-	if (nfiles < 1 || nfiles > 2) {
-		fprintf(stderr, "memlog: plot: expected one recording (REC.csv), or two to compare; got %d\n", nfiles);
+	j->nfiles = argc - optind;
+	if (j->nfiles < 1 || j->nfiles > 2) {
+		fprintf(stderr, "memlog: plot: expected one recording (REC.csv), or two to compare; got %d\n", j->nfiles);
 		return 2;
 	}
-	const char *csv_path = argv[optind];
-	recload d[2];
-	memset(d, 0, sizeof d);
-	char *default_out = NULL, *cmd = NULL;
-	phase *ph = NULL;
-	FILE *f = NULL;
+	for (int i = 0; i < j->nfiles; i++)
+		j->paths[i] = argv[optind + i];
+	return -1;
+}
+
+/* Loads the recordings and picks the column (the second takes the first's).
+ * Returns the column, or -1 having said why. */
+static int plot_load(const plot_job *j, recload d[2])
+{
+	char err[1024];
 	int col = -1;
-	for (int i = 0; i < nfiles; i++) {
-		if (recload_read(argv[optind + i], lenient, &d[i], err, sizeof err) < 0) {
+	for (int i = 0; i < j->nfiles; i++) {
+		if (recload_read(j->paths[i], j->lenient, &d[i], err, sizeof err) < 0) {
 			fprintf(stderr, "memlog: %s\n", err);
-			goto out;
+			return -1;
 		}
-		recload_notes(argv[optind + i], &d[i].info);
-		int ci = recload_pick(&d[i], series_name ? series_name : (i ? sample_col_names[col] : NULL));
+		recload_notes(j->paths[i], &d[i].info);
+		int ci = recload_pick(&d[i], j->series_name ? j->series_name : (i ? sample_col_names[col] : NULL));
 		if (ci < 0) {
-			fprintf(stderr, "memlog: %s: %s\n", argv[optind + i], "that series was not measured in this recording");
-			goto out;
+			fprintf(stderr, "memlog: %s: %s\n", j->paths[i], "that series was not measured in this recording");
+			return -1;
 		}
 		if (i == 0)
 			col = ci;
 	}
+	return col;
+}
+
+/* Writes the picture of in to path, never through a link. Returns 0, or -1
+ * having said why. */
+static int plot_write(const char *path, const svgplot_input *in)
+{
+	char oerr[512];
+	int ofd = outfile_open(path, OUTFILE_REPLACE, oerr, sizeof oerr);
+	FILE *f = ofd >= 0 ? fdopen(ofd, "w") : NULL;
+	if (!f) {
+		if (ofd >= 0) {
+			snprintf(oerr, sizeof oerr, "%s: cannot create: %s", path, strerror(errno));
+			close(ofd);
+		}
+		fprintf(stderr, "memlog: -o %s\n", oerr);
+		return -1;
+	}
+	int wrc = svgplot_write(f, in);
+	if (fclose(f) != 0 || wrc < 0) {
+		fprintf(stderr, "memlog: -o %s: cannot write: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int plot_main(int argc, char **argv)
+{
+	plot_job j = { .width = 1000, .height = 480 };
+	int rc = plot_options(argc, argv, &j);
+	if (rc >= 0)
+		return rc;
+	rc = 1;
+	recload d[2];
+	memset(d, 0, sizeof d);
+	char *default_out = NULL, *what = NULL;
+	phase *ph = NULL;
+	int col = plot_load(&j, d);
+	const char *out_path = j.out_path;
+	if (col < 0)
+		goto out;
 	if (!out_path) {
-		default_out = recfiles_sibling(csv_path, RECFILES_SVG);
+		default_out = recfiles_sibling(j.paths[0], RECFILES_SVG);
 		if (!default_out)
 			goto out;
 		out_path = default_out;
@@ -112,53 +163,34 @@ int plot_main(int argc, char **argv)
 	long np = ph ? phases_find(d[0].t_ns, d[0].v[col], d[0].n, NULL, ph, PLOT_MAX_PHASES) : -1;
 	if (np < 0)
 		np = 0;
-
 	int64_t peak, peak_t;
 	recload_peak(&d[0], col, &peak, &peak_t);
 	char title[1024], pk[32], at[32], name1[300], name2[300];
-	cmd = recload_what(csv_path);
+	what = recload_what(j.paths[0]);
 	units_bytes(peak > 0 ? peak : 0, pk, sizeof pk);
 	units_elapsed_compact(peak_t, at, sizeof at);
-	snprintf(title, sizeof title, "%.600s: peak %s %s at %s", cmd ? cmd : csv_path, sample_col_names[col], pk, at);
-	snprintf(name1, sizeof name1, "%s %.250s", sample_col_names[col], csv_path);
-	snprintf(name2, sizeof name2, "%s %.250s", sample_col_names[col], nfiles == 2 ? argv[optind + 1] : "");
-
+	snprintf(title, sizeof title, "%.600s: peak %s %s at %s", what ? what : j.paths[0], sample_col_names[col], pk, at);
+	snprintf(name1, sizeof name1, "%s %.250s", sample_col_names[col], j.paths[0]);
+	snprintf(name2, sizeof name2, "%s %.250s", sample_col_names[col], j.nfiles == 2 ? j.paths[1] : "");
 	markers_item marks[256];
 	size_t nm = markers_copy(d[0].marks, marks, 256);
 	svgplot_input in = {
 		.title = title,
 		.series = { { .name = name1, .n = d[0].n, .t_ns = d[0].t_ns, .v = d[0].v[col] },
-		            { .name = name2, .n = d[1].n, .t_ns = d[1].t_ns, .v = nfiles == 2 ? d[1].v[col] : NULL } },
-		.nseries = nfiles,
+		            { .name = name2, .n = d[1].n, .t_ns = d[1].t_ns, .v = j.nfiles == 2 ? d[1].v[col] : NULL } },
+		.nseries = j.nfiles,
 		.marks = marks, .nmarks = nm,
 		.phases = ph, .nphases = (size_t)np,
-		.width = width, .height = height,
+		.width = j.width, .height = j.height,
 	};
-	char oerr[512];
-	int ofd = outfile_open(out_path, OUTFILE_REPLACE, oerr, sizeof oerr);
-	f = ofd >= 0 ? fdopen(ofd, "w") : NULL;
-	if (!f) {
-		if (ofd >= 0) {
-			snprintf(oerr, sizeof oerr, "%s: cannot create: %s", out_path, strerror(errno));
-			close(ofd);
-		}
-		fprintf(stderr, "memlog: -o %s\n", oerr);
-		markers_release(marks, nm);
-		goto out;
+	if (plot_write(out_path, &in) == 0) {
+		fprintf(stderr, "memlog: wrote %s (%ld phases, %zu markers)\n", out_path, np, nm);
+		rc = 0;
 	}
-	int wrc = svgplot_write(f, &in);
 	markers_release(marks, nm);
-	if (fclose(f) != 0 || wrc < 0) {
-		f = NULL;
-		fprintf(stderr, "memlog: -o %s: cannot write: %s\n", out_path, strerror(errno));
-		goto out;
-	}
-	f = NULL;
-	fprintf(stderr, "memlog: wrote %s (%ld phases, %zu markers)\n", out_path, np, nm);
-	rc = 0;
 out:
 	free(ph);
-	free(cmd);
+	free(what);
 	free(default_out);
 	recload_free(&d[0]);
 	recload_free(&d[1]);

@@ -4,7 +4,9 @@
 #     LAYER may use, each written with its folder ("base/mtime.h"), and the
 #     header must exist;
 #   - the commands (src/*.c, src/*.h) may include any layer;
-#   - curses is included by one file only: src/view/tty.c.
+#   - curses is included by one file only: src/view/tty.c;
+#   - no file is over 1,100 lines and no function over 120 (a room does
+#     one job: about 1,000 and 100, with some slack).
 # Usage: tools/check-layers.sh [SRC_DIR]   (default: src)
 set -u
 src=${1:-src}
@@ -92,6 +94,26 @@ while IFS= read -r f; do
 	*)   check_file "$rel" "" ;;
 	esac
 done < <(find "$src" \( -name '*.c' -o -name '*.h' \) -type f | LC_ALL=C sort)
+
+# Sizes: a file's lines, and each function's (from its "{" at the start of
+# a line to the "}" that closes it there).
+file_max=1100
+fn_max=120
+size_bad=$bad
+while IFS= read -r f; do
+	rel=${f#"$src"/}
+	lines=$(wc -l <"$f")
+	if ((lines > file_max)); then
+		report "not ok" "src/$rel is at most $file_max lines" "it has $lines: split it by its jobs"
+	fi
+	long=$(awk -v max="$fn_max" '/^{/ { start = NR; name = prev } { prev = $0 }
+		/^}/ { if (start && NR - start > max) printf "%s (%d lines)\n", name, NR - start; start = 0 }' "$f")
+	if [ -n "$long" ]; then
+		mapfile -t reasons <<<"$long"
+		report "not ok" "src/$rel: no function over $fn_max lines" "${reasons[@]}"
+	fi
+done < <(find "$src" -name '*.c' -type f | LC_ALL=C sort)
+((bad == size_bad)) && report ok "every file of $src is at most $file_max lines, every function at most $fn_max"
 
 echo "1..$n"
 ((bad == 0))

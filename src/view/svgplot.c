@@ -88,126 +88,161 @@ static void svg_columns(const svgplot_series *s, int64_t t_end, int w, int64_t *
 	chart_hold(mn, mx, (size_t)w);
 }
 
-int svgplot_write(FILE *f, const svgplot_input *in)
+/* Where things go in the picture. */
+typedef struct svg_frame {
+	int W, H;           /* the picture */
+	int left, top;      /* the plot's corner */
+	int pw, ph;         /* the plot's size */
+	int64_t t_end;      /* elapsed time at the right edge */
+	int64_t ytop;       /* bytes at the top */
+} svg_frame;
+
+/* The x of elapsed time t. */
+static double svg_x(const svg_frame *g, int64_t t)
 {
-	int W = in->width > 200 ? in->width : 200, H = in->height > 150 ? in->height : 150;
-	int left = 80, right = 20, top = 50, bottom = 45;
-	int pw = W - left - right, ph = H - top - bottom;
-	int64_t t_end = 1, vmax = 0;
-	for (int s = 0; s < in->nseries; s++)
-		for (size_t k = 0; k < in->series[s].n; k++) {
-			if (in->series[s].t_ns[k] > t_end)
-				t_end = in->series[s].t_ns[k];
-			if (in->series[s].v[k] > vmax)
-				vmax = in->series[s].v[k];
-		}
-	int64_t ytop = chart_nice_top(vmax);
-	if (ytop <= 0)
-		ytop = 1;
-	int64_t *mn = malloc((size_t)pw * sizeof *mn), *mx = malloc((size_t)pw * sizeof *mx);
-	if (!mn || !mx) {
-		free(mn);
-		free(mx);
-		return -1;
-	}
-#define X(t) (left + (double)(t) / (double)t_end * pw)
-#define Y(v) (top + ph - (double)(v) / (double)ytop * ph)
+	return g->left + (double)t / (double)g->t_end * g->pw;
+}
 
-	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
-	           "font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" font-size=\"12\">\n", W, H, W, H);
-	fprintf(f, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", W, H);
-	fprintf(f, "<text x=\"%d\" y=\"24\" font-size=\"15\" font-weight=\"bold\">", left);
-	svg_text_utf8(f, in->title ? in->title : "memlog");
-	fprintf(f, "</text>\n");
+/* The y of v bytes. */
+static double svg_y(const svg_frame *g, int64_t v)
+{
+	return g->top + g->ph - (double)v / (double)g->ytop * g->ph;
+}
 
-	/* Phases: shaded bands with their numbers. */
+/* Phases: shaded bands with their numbers. */
+static void svg_phases(FILE *f, const svg_frame *g, const svgplot_input *in)
+{
 	for (size_t i = 0; i < in->nphases; i++) {
-		double x0 = X(in->phases[i].t0_ns), x1 = X(in->phases[i].t1_ns);
+		double x0 = svg_x(g, in->phases[i].t0_ns), x1 = svg_x(g, in->phases[i].t1_ns);
 		fprintf(f, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\" opacity=\"0.5\">"
 		           "<title>phase %zu: %s</title></rect>\n",
-		        x0, top, x1 - x0 > 0.5 ? x1 - x0 : 0.5, ph, i % 2 ? "#eeeeee" : "#e3ecf7", i + 1,
+		        x0, g->top, x1 - x0 > 0.5 ? x1 - x0 : 0.5, g->ph, i % 2 ? "#eeeeee" : "#e3ecf7", i + 1,
 		        phase_kind_name(in->phases[i].kind));
 		fprintf(f, "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" fill=\"#555\" text-anchor=\"middle\">%zu %s</text>\n",
-		        (x0 + x1) / 2, top + 13, i + 1, x1 - x0 > 60 ? phase_kind_name(in->phases[i].kind) : "");
+		        (x0 + x1) / 2, g->top + 13, i + 1, x1 - x0 > 60 ? phase_kind_name(in->phases[i].kind) : "");
 	}
+}
 
-	/* Y axis with IEC ticks, four steps from 0 to the nice top. */
+/* The y axis with IEC ticks (four steps from 0 to the nice top) and the
+ * x axis of elapsed time. */
+static void svg_axes(FILE *f, const svg_frame *g)
+{
 	for (int k = 0; k <= 4; k++) {
-		int64_t v = ytop / 4 * k;
+		int64_t v = g->ytop / 4 * k;
 		char label[32];
 		units_bytes_compact(v, label, sizeof label);
 		fprintf(f, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#cccccc\" stroke-width=\"1\"/>\n",
-		        left, Y(v), left + pw, Y(v));
-		fprintf(f, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" fill=\"#333\">", left - 6, Y(v) + 4);
+		        g->left, svg_y(g, v), g->left + g->pw, svg_y(g, v));
+		fprintf(f, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" fill=\"#333\">", g->left - 6, svg_y(g, v) + 4);
 		svg_text(f, label);
 		fprintf(f, "</text>\n");
 	}
-	/* X axis: elapsed time. */
-	int64_t step = svg_time_step(t_end);
-	for (int64_t t = 0; t <= t_end; t += step) {
+	int64_t step = svg_time_step(g->t_end);
+	for (int64_t t = 0; t <= g->t_end; t += step) {
 		char label[32];
 		units_elapsed_label(t, 0, label, sizeof label);
-		fprintf(f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#333\"/>\n", X(t), top + ph, X(t), top + ph + 5);
-		fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#333\">%s</text>\n", X(t), top + ph + 18, label);
+		fprintf(f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#333\"/>\n", svg_x(g, t),
+		        g->top + g->ph, svg_x(g, t), g->top + g->ph + 5);
+		fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#333\">%s</text>\n", svg_x(g, t),
+		        g->top + g->ph + 18, label);
 	}
 	fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"#555\">elapsed time</text>\n",
-	        left + pw / 2, H - 8);
+	        g->left + g->pw / 2, g->H - 8);
+}
 
-	/* The main series as a filled area, the second as a line. */
-	for (int s = 0; s < in->nseries; s++) {
-		svg_columns(&in->series[s], t_end, pw, mn, mx);
-		if (s == 0) {
-			fprintf(f, "<path fill=\"%s\" fill-opacity=\"0.55\" stroke=\"%s\" stroke-width=\"1\" d=\"M%d %.1f",
-			        svg_colors[0], svg_colors[0], left, Y(0));
-			for (int i = 0; i < pw; i++)
-				if (mx[i] >= 0)
-					fprintf(f, " L%d %.1f", left + i, Y(mx[i]));
-			int last = pw - 1;
-			while (last > 0 && mx[last] < 0)
-				last--;
-			fprintf(f, " L%d %.1f Z\"/>\n", left + last, Y(0));
-		} else {
-			fprintf(f, "<path fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" d=\"", svg_colors[1]);
-			bool pen = false;
-			for (int i = 0; i < pw; i++) {
-				if (mx[i] < 0) {
-					pen = false;
-					continue;
-				}
-				fprintf(f, "%s%d %.1f ", pen ? "L" : "M", left + i, Y(mx[i]));
-				pen = true;
-			}
-			fprintf(f, "\"/>\n");
-		}
+/* The main series as a filled area (s 0), the second as a line, from the
+ * per-column maxima mx. */
+static void svg_series(FILE *f, const svg_frame *g, int s, const int64_t *mx)
+{
+	if (s == 0) {
+		fprintf(f, "<path fill=\"%s\" fill-opacity=\"0.55\" stroke=\"%s\" stroke-width=\"1\" d=\"M%d %.1f",
+		        svg_colors[0], svg_colors[0], g->left, svg_y(g, 0));
+		for (int i = 0; i < g->pw; i++)
+			if (mx[i] >= 0)
+				fprintf(f, " L%d %.1f", g->left + i, svg_y(g, mx[i]));
+		int last = g->pw - 1;
+		while (last > 0 && mx[last] < 0)
+			last--;
+		fprintf(f, " L%d %.1f Z\"/>\n", g->left + last, svg_y(g, 0));
+		return;
 	}
-	/* Axes lines on top of the area. */
-	fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>\n", left, top, left, top + ph);
-	fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>\n", left, top + ph, left + pw, top + ph);
+	fprintf(f, "<path fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" d=\"", svg_colors[1]);
+	bool pen = false;
+	for (int i = 0; i < g->pw; i++) {
+		if (mx[i] < 0) {
+			pen = false;
+			continue;
+		}
+		fprintf(f, "%s%d %.1f ", pen ? "L" : "M", g->left + i, svg_y(g, mx[i]));
+		pen = true;
+	}
+	fprintf(f, "\"/>\n");
+}
 
-	/* Markers: dashed lines with their labels. */
+/* Markers (dashed lines with their labels) and the legend. */
+static void svg_marks_legend(FILE *f, const svg_frame *g, const svgplot_input *in)
+{
 	for (size_t i = 0; i < in->nmarks; i++) {
-		double x = X(in->marks[i].t_ns);
+		double x = svg_x(g, in->marks[i].t_ns);
 		fprintf(f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#9c27b0\" stroke-dasharray=\"4 3\"/>\n",
-		        x, top, x, top + ph);
+		        x, g->top, x, g->top + g->ph);
 		fprintf(f, "<text x=\"%.1f\" y=\"%d\" fill=\"#9c27b0\" font-size=\"11\" transform=\"rotate(-90 %.1f %d)\">",
-		        x - 3, top + ph - 4, x - 3, top + ph - 4);
+		        x - 3, g->top + g->ph - 4, x - 3, g->top + g->ph - 4);
 		svg_text_utf8(f, in->marks[i].label);
 		fprintf(f, "</text>\n");
 	}
-
-	/* Legend. */
 	for (int s = 0; s < in->nseries; s++) {
-		int ly = top - 8;
-		int lx = left + pw - 260 * (in->nseries - s);
+		int ly = g->top - 8;
+		int lx = g->left + g->pw - 260 * (in->nseries - s);
 		fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"8\" fill=\"%s\"/>\n", lx, ly - 8, svg_colors[s]);
 		fprintf(f, "<text x=\"%d\" y=\"%d\" fill=\"#333\">", lx + 16, ly);
 		svg_text_utf8(f, in->series[s].name ? in->series[s].name : "");
 		fprintf(f, "</text>\n");
 	}
+}
+
+int svgplot_write(FILE *f, const svgplot_input *in)
+{
+	svg_frame g = { .W = in->width > 200 ? in->width : 200, .H = in->height > 150 ? in->height : 150,
+	                .left = 80, .top = 50, .t_end = 1 };
+	g.pw = g.W - g.left - 20;
+	g.ph = g.H - g.top - 45;
+	int64_t vmax = 0;
+	for (int s = 0; s < in->nseries; s++)
+		for (size_t k = 0; k < in->series[s].n; k++) {
+			if (in->series[s].t_ns[k] > g.t_end)
+				g.t_end = in->series[s].t_ns[k];
+			if (in->series[s].v[k] > vmax)
+				vmax = in->series[s].v[k];
+		}
+	g.ytop = chart_nice_top(vmax);
+	if (g.ytop <= 0)
+		g.ytop = 1;
+	int64_t *mn = malloc((size_t)g.pw * sizeof *mn), *mx = malloc((size_t)g.pw * sizeof *mx);
+	if (!mn || !mx) {
+		free(mn);
+		free(mx);
+		return -1;
+	}
+	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
+	           "font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" font-size=\"12\">\n", g.W, g.H, g.W, g.H);
+	fprintf(f, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", g.W, g.H);
+	fprintf(f, "<text x=\"%d\" y=\"24\" font-size=\"15\" font-weight=\"bold\">", g.left);
+	svg_text_utf8(f, in->title ? in->title : "memlog");
+	fprintf(f, "</text>\n");
+	svg_phases(f, &g, in);
+	svg_axes(f, &g);
+	for (int s = 0; s < in->nseries; s++) {
+		svg_columns(&in->series[s], g.t_end, g.pw, mn, mx);
+		svg_series(f, &g, s, mx);
+	}
+	/* Axes lines on top of the area. */
+	fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>\n", g.left, g.top, g.left, g.top + g.ph);
+	fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>\n", g.left, g.top + g.ph,
+	        g.left + g.pw, g.top + g.ph);
+	svg_marks_legend(f, &g, in);
 	fprintf(f, "</svg>\n");
-#undef X
-#undef Y
 	free(mn);
 	free(mx);
 	return ferror(f) ? -1 : 0;

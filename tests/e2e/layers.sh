@@ -22,7 +22,7 @@ good=$T/good
 tree "$good"
 out=$(bash "$CHECK" "$good")
 check "a tree that keeps the rules passes" test $? = 0
-check "every file of it gets a line" test "$(grep -c '^ok ' <<<"$out")" = 7
+check "every file of it gets a line, and the sizes one" test "$(grep -c '^ok ' <<<"$out")" = 8
 
 bad=$T/bad
 tree "$bad"
@@ -41,4 +41,14 @@ check "an include without its folder is named" grep -q 'model/bare.c' <<<"$out"
 check "a header that is not there is named" grep -q 'includes "base/nothing.h", which is no header' <<<"$out"
 check "curses outside tty.c is named" grep -q 'only view/tty.c may' <<<"$out"
 check "a folder without a rule is named" grep -q 'src/misc/ is a layer' <<<"$out"
-check "the rest still pass" test "$(grep -c '^ok ' <<<"$out")" = 7
+check "the rest still pass" test "$(grep -c '^ok ' <<<"$out")" = 8
+
+# Sizes: a file over 1,100 lines, a function over 120.
+big=$T/big
+tree "$big"
+{ echo '#include "base/clock.h"'; echo 'int f(void)'; echo '{'; for i in $(seq 130); do echo "	int x$i = $i;"; done; echo '	return 0;'; echo '}'; } >"$big"/base/long.c
+for i in $(seq 1200); do echo "/* line $i */"; done >"$big"/model/huge.c
+out=$(bash "$CHECK" "$big")
+check "a tree with a long function and a long file fails" test $? = 1
+check "the long function is named, with its length" grep -q '^# int f(void) (1[0-9][0-9] lines)' <<<"$out"
+check "the long file is named, with its length" grep -q 'src/model/huge.c is at most 1100 lines' <<<"$out"
