@@ -19,11 +19,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "record/logsrc.h"
 #include "base/lines.h"
 #include "base/loop.h"
 #include "base/mtime.h"
+#include "cli.h"
+#include "record/logsrc.h"
 #include "recording/reccsv.h"
 #include "recording/recfiles.h"
 #include "view/ui.h"

@@ -7,9 +7,9 @@
 #include <stdint.h>
 
 #include "model/logbook.h"
-#include "recording/logtime.h"
 #include "model/markers.h"
 #include "model/series.h"
+#include "recording/logtime.h"
 
 #define REPLAY_MAX_LOGS 16
 

@@ -26,6 +26,8 @@
 #include "record/probe.h"
 #include "record/proctree.h"
 
+#include "base/mtime.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -35,10 +37,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#define PROBE_DEFAULT_PSS_NS INT64_C(1000000000)
+#define PROBE_DEFAULT_PSS_NS NS_PER_S
 #define PROBE_DEFAULT_SCAN_NS INT64_C(250000000)
 /* The full scan's interval when the children lists find new processes. */
-#define PROBE_KIDS_SCAN_NS INT64_C(1000000000)
+#define PROBE_KIDS_SCAN_NS NS_PER_S
 /* Rounds of the children walk in one sample: a chain of new processes
  * deeper than this is found over the next samples. */
 #define PROBE_KIDS_ROUNDS 16
@@ -675,7 +677,7 @@ static void probe_read_cgroup_stat(probe *p, sample *out)
  * every sample into a full /proc scan. Counts the rescan when it fits. */
 static bool probe_rescan_budget(probe *p, int64_t now_ns)
 {
-	if (now_ns - p->extra_window_ns >= INT64_C(1000000000)) {
+	if (now_ns - p->extra_window_ns >= NS_PER_S) {
 		p->extra_window_ns = now_ns;
 		p->extra_scans = 0;
 	}

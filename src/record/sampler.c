@@ -86,7 +86,7 @@ static void sampler_finish(sampler *s, enum sampler_end why)
 /* Converts ns on CLOCK_MONOTONIC to a timespec for pthread_cond_timedwait. */
 static struct timespec sampler_timespec(int64_t ns)
 {
-	struct timespec ts = { .tv_sec = ns / 1000000000, .tv_nsec = ns % 1000000000 };
+	struct timespec ts = { .tv_sec = ns / NS_PER_S, .tv_nsec = ns % NS_PER_S };
 	return ts;
 }
 
@@ -95,7 +95,7 @@ static void *sampler_main(void *arg)
 {
 	sampler *s = arg;
 	int64_t interval = s->cfg.interval_ns;
-	int64_t flush_every = s->cfg.flush_ns > 0 ? s->cfg.flush_ns : 1000000000;
+	int64_t flush_every = s->cfg.flush_ns > 0 ? s->cfg.flush_ns : NS_PER_S;
 	/* Tick k is due at start + k * interval, so lateness and drift can be read off elapsed_s. */
 	int64_t deadline = s->cfg.start_mono_ns;
 	int64_t last_flush = deadline;

@@ -7,9 +7,9 @@
 #include <stdint.h>
 
 #include "model/markers.h"
+#include "model/series.h"
 #include "record/probe.h"
 #include "recording/reccsv.h"
-#include "model/series.h"
 
 typedef struct sampler_config {
 	int64_t interval_ns;     /* between ticks */

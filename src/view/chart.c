@@ -42,8 +42,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "view/logtext.h"
 #include "base/units.h"
+#include "view/logtext.h"
 
 #define NS_PER_MS INT64_C(1000000)
 #define NS_PER_MIN (60 * NS_PER_S)

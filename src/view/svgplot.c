@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/units.h"
 #include "view/chart.h"
 #include "view/logtext.h"
-#include "base/units.h"
 
 /* The longest text drawn, in columns (a title, a label). */
 #define SVG_TEXT_MAX_COLS 400

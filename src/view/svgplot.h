@@ -7,8 +7,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "model/markers.h"
 #include "analysis/phases.h"
+#include "model/markers.h"
 
 typedef struct svgplot_series {
 	const char *name;      /* legend text (from the recording: escaped on output) */
