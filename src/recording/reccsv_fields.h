@@ -8,6 +8,9 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "base/mtime.h"
+#include "model/sample.h"
+
 #define NS_PER_MS INT64_C(1000000)
 #define NS_PER_US INT64_C(1000)
 
@@ -64,10 +67,65 @@ void reccsv_show_seconds(int64_t ns, char *out, size_t outlen);
 /* A whole number of bytes or processes (a sample column): 0 and *v (an
  * empty field is SAMPLE_NONE), -1 when it is not a number, -2 when it does
  * not fit in int64. */
-int reccsv_parse_count(const char *f, size_t len, int64_t *v);
+static inline int reccsv_parse_count(const char *f, size_t len, int64_t *v)
+{
+	if (len == 0) {
+		*v = SAMPLE_NONE;
+		return 0;
+	}
+	uint64_t acc = 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned d = (unsigned)(unsigned char)f[i] - '0';
+		if (d > 9)
+			return -1;
+		acc = acc * 10 + d;
+	}
+	/* 18 digits cannot overflow; only longer numbers need the slow check. */
+	if (len > 18) {
+		size_t i = 0;
+		while (i < len && f[i] == '0')
+			i++;
+		if (len - i > 19 || (len - i == 19 && memcmp(f + i, "9223372036854775807", 19) > 0))
+			return -2;
+	}
+	*v = (int64_t)acc;
+	return 0;
+}
 
 /* elapsed_s: seconds with up to nine decimals, to ns. 0, or -1 when it is
  * not such a number or does not fit. */
-int reccsv_parse_seconds(const char *f, size_t len, int64_t *ns);
+static inline int reccsv_parse_seconds(const char *f, size_t len, int64_t *ns)
+{
+	size_t i = 0;
+	int64_t whole = 0, frac = 0;
+	int frac_digits = 0;
+	if (len == 0)
+		return -1;
+	for (; i < len && f[i] >= '0' && f[i] <= '9'; i++) {
+		whole = whole * 10 + (f[i] - '0');
+		if (whole >= INT64_MAX / NS_PER_S)
+			return -1; /* whole * 1e9 plus a fraction would not fit */
+	}
+	size_t int_digits = i;
+	if (i < len && f[i] == '.') {
+		i++;
+		for (; i < len && f[i] >= '0' && f[i] <= '9'; i++) {
+			if (frac_digits < 9) {
+				frac = frac * 10 + (f[i] - '0');
+				frac_digits++;
+			}
+		}
+		if (int_digits == 0 && i == int_digits + 1)
+			return -1; /* "." alone */
+	} else if (int_digits == 0) {
+		return -1;
+	}
+	if (i != len)
+		return -1;
+	for (; frac_digits < 9; frac_digits++)
+		frac *= 10;
+	*ns = whole * NS_PER_S + frac;
+	return 0;
+}
 
 #endif
