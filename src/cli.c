@@ -13,7 +13,8 @@
 
 #include "base/duration.h"
 #include "base/mtime.h"
-#include "record/logsrc.h"
+#include "recording/logtime.h"
+#include "base/infile.h"
 
 static const char cli_usage_text[] =
 	"usage: memlog run    [OPTIONS] [--] COMMAND [ARG...]\n"
@@ -167,7 +168,7 @@ void cli_parse_record(int argc, char **argv, cli_options *o)
 			char err[512];
 			if (o->nlogs == CLI_MAX_LOGS)
 				cli_error("-l: at most %d log files", CLI_MAX_LOGS);
-			if (logsrc_check("-l", optarg, err, sizeof err) < 0)
+			if (infile_check_log("-l", optarg, err, sizeof err) < 0)
 				cli_error("%s", err);
 			o->logs[o->nlogs++] = optarg;
 			break;
@@ -218,4 +219,36 @@ int cli_option_error(const char *cmd, int c, char **argv)
 		fprintf(stderr, "memlog: %s: unknown option '%s'\n", cmd, argv[optind - 1]);
 	fprintf(stderr, "Try 'memlog %s --help'.\n", cmd);
 	return 2;
+}
+
+int cli_log_option(int c, const char *value, reclogs *logs)
+{
+	switch (c) {
+	case 'l':
+		if (logs->n == RECLOGS_MAX) {
+			fprintf(stderr, "memlog: --log: at most %d log files\n", RECLOGS_MAX);
+			return -1;
+		}
+		char err[512];
+		if (infile_check_log("--log", value, err, sizeof err) < 0) {
+			fprintf(stderr, "memlog: %s\n", err);
+			return -1;
+		}
+		logs->paths[logs->n++] = value;
+		return 1;
+	case 'z':
+		if (logtime_parse_tz(value, &logs->opts.default_utc_offset_s) < 0) {
+			fprintf(stderr, "memlog: --log-tz: '%s' is not a zone; expected UTC, Z or an offset such as +02:00 or -0530\n", value);
+			return -1;
+		}
+		/* A zone given: times without one are in it, not in local time. */
+		logs->opts.offset_from_tz = false;
+		logs->tz_given = true;
+		return 1;
+	case 'F':
+		logs->opts.format = value;
+		return 1;
+	default:
+		return 0;
+	}
 }

@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "recording/reclogs.h"
+
 #define MEMLOG_VERSION "0.1.0"
 /* -l files at most. */
 #define CLI_MAX_LOGS 16
@@ -49,5 +51,10 @@ void cli_parse_record(int argc, char **argv, cli_options *o);
 /* For getopt's ':' (a value missing) and '?' (an unknown option) in the
  * command cmd: says so on stderr and returns the exit status, 2. */
 int cli_option_error(const char *cmd, int c, char **argv);
+
+/* An option shared by replay and report: 'l' (--log FILE), 'z' (--log-tz
+ * TZ), 'F' (--log-format FMT). Returns 1 when c was one of them, 0 when it
+ * was not, -1 (after saying why on stderr) when its value is bad. */
+int cli_log_option(int c, const char *value, reclogs *logs);
 
 #endif

@@ -23,16 +23,20 @@
 #include "base/loop.h"
 #include "base/mtime.h"
 #include "cli.h"
-#include "record/logsrc.h"
 #include "recording/reccsv.h"
 #include "recording/recfiles.h"
+#include "recording/reclogs.h"
 #include "view/ui.h"
 
 #define REPLAY_CHUNK ((size_t)1 << 20)
-/* The lines kept in memory of a log read from a FIFO (it cannot be counted first). */
-#define REPLAY_FIFO_LINES ((size_t)100000)
-/* The longest log line kept whole; the rest of a longer one is skipped. */
-#define REPLAY_LINE_MAX ((size_t)16 << 20)
+
+/* What loading placed and what it could not. */
+typedef struct replay_counts {
+	size_t rows;           /* samples */
+	size_t skipped;        /* bad rows skipped (--lenient) */
+	bool truncated_last;   /* the last line was cut short and dropped */
+	reclogs_counts logs;   /* log lines placed, and not */
+} replay_counts;
 /* Lines held in memory beyond those loaded, for a recording that grows. */
 #define REPLAY_FOLLOW_LINES 100000
 
@@ -61,7 +65,7 @@ static int replay_on_marker(void *ctx, int64_t wall_ns, int64_t elapsed_ns, cons
 	return 0;
 }
 
-int replay_load_csv(const char *csv_path, bool lenient, series *s, markers *m, replay_counts *c,
+static int replay_load_csv(const char *csv_path, bool lenient, series *s, markers *m, replay_counts *c,
                     char *err, size_t errlen)
 {
 	load_ctx ctx = { .s = s, .m = m };
@@ -83,148 +87,6 @@ int replay_load_csv(const char *csv_path, bool lenient, series *s, markers *m, r
 			return -1;
 	}
 	return 0;
-}
-
-/* Calls fn for every line of the file at path (without its newline, a
- * last unterminated line included; one over REPLAY_LINE_MAX in pieces).
- * Returns 0, or -1 with errno set. */
-static int replay_each_line(const char *path, lines_fn fn, void *ctx)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	char *buf = malloc(REPLAY_CHUNK);
-	if (!buf) {
-		close(fd);
-		errno = ENOMEM;
-		return -1;
-	}
-	lines split;
-	lines_init(&split, REPLAY_LINE_MAX);
-	int rc = 0;
-	for (;;) {
-		ssize_t r = read(fd, buf, REPLAY_CHUNK);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			rc = r < 0 ? -1 : 0;
-			break;
-		}
-		lines_feed(&split, buf, (size_t)r, fn, ctx);
-	}
-	int e = errno;
-	if (rc == 0)
-		lines_end(&split, fn, ctx);
-	lines_free(&split);
-	free(buf);
-	close(fd);
-	errno = e;
-	return rc;
-}
-
-typedef struct log_ctx {
-	logbook *lb;
-	int source;
-	const logtime_opts *opts;
-	int64_t last_ns;   /* time of the last placed line (app logs) */
-	bool have_time;
-	size_t placed, unplaced;
-} log_ctx;
-
-/* A line of the recording's own .log. */
-static void replay_rec_line(void *ctx, const char *line, size_t len)
-{
-	log_ctx *c = ctx;
-	int64_t wall;
-	const char *src, *text;
-	size_t src_len, text_len;
-	char name[256];
-	if (!recfiles_log_parse(line, len, &wall, &src, &src_len, &text, &text_len)) {
-		/* Not memlog's format: it still belongs to the line before. */
-		if (!c->have_time) {
-			c->unplaced++;
-			return;
-		}
-		logbook_add(c->lb, c->last_ns, 0, line, len);
-		c->placed++;
-		return;
-	}
-	memcpy(name, src, src_len);
-	name[src_len] = '\0';
-	logbook_add(c->lb, wall, logbook_source(c->lb, name), text, text_len);
-	c->last_ns = wall;
-	c->have_time = true;
-	c->placed++;
-}
-
-/* A line of an application log: placed at its own time or its predecessor's. */
-static void replay_app_line(void *ctx, const char *line, size_t len)
-{
-	log_ctx *c = ctx;
-	int64_t wall;
-	/* A time outside a recording's years is no time to line up with. */
-	if (logtime_parse(line, len, c->opts, &wall, NULL) && mtime_wall_ok(wall)) {
-		c->last_ns = wall;
-		c->have_time = true;
-	} else if (!c->have_time) {
-		c->unplaced++;
-		return;
-	}
-	logbook_add(c->lb, c->last_ns, c->source, line, len);
-	c->placed++;
-}
-
-int replay_load_logs(const char *rec_log_path, const replay_logs *logs, logbook *lb, replay_counts *c,
-                     char *err, size_t errlen)
-{
-	if (rec_log_path && access(rec_log_path, F_OK) == 0) {
-		/* The .log beside a recording could be anything (a link to a
-		 * device): read only what can end. */
-		if (logsrc_check("the recording's log", rec_log_path, err, errlen) < 0)
-			return -1;
-		log_ctx lc = { .lb = lb };
-		if (replay_each_line(rec_log_path, replay_rec_line, &lc) < 0) {
-			snprintf(err, errlen, "%s: cannot read: %s", rec_log_path, strerror(errno));
-			return -1;
-		}
-		c->log_lines += lc.placed;
-	}
-	for (int i = 0; i < logs->n; i++) {
-		const char *path = logs->paths[i];
-		log_ctx lc = { .lb = lb, .source = logbook_file_source(lb, path), .opts = &logs->opts };
-		if (replay_each_line(path, replay_app_line, &lc) < 0) {
-			snprintf(err, errlen, "--log %s: cannot read: %s", path, strerror(errno));
-			return -1;
-		}
-		c->log_lines += lc.placed;
-		c->unplaced += lc.unplaced;
-	}
-	return 0;
-}
-
-size_t replay_count_lines(const char *path)
-{
-	struct stat st;
-	/* A FIFO can be read once only, and is read for its lines later: room
-	 * for this many is made instead. Anything else is refused later. */
-	if (stat(path, &st) != 0)
-		return 0;
-	if (S_ISFIFO(st.st_mode))
-		return REPLAY_FIFO_LINES;
-	if (!S_ISREG(st.st_mode))
-		return 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	char *buf = malloc(REPLAY_CHUNK);
-	size_t n = 0;
-	ssize_t r;
-	while (buf && (r = read(fd, buf, REPLAY_CHUNK)) > 0)
-		for (char *p = buf; (p = memchr(p, '\n', (size_t)(buf + r - p))) != NULL; p++)
-			n++;
-	free(buf);
-	close(fd);
-	return n + 1;
 }
 
 static const char replay_usage[] =
@@ -284,7 +146,7 @@ typedef struct follow_state {
 	off_t log_off;
 	char *log_buf;
 	lines split;    /* the .log's lines */
-	log_ctx lc;
+	reclogs_place lc;
 } follow_state;
 
 /* Reads what was appended to the recording and its .log since last time. */
@@ -299,41 +161,9 @@ static int replay_follow(follow_state *f, char *err, size_t errlen)
 		if (r <= 0)
 			break;
 		f->log_off += r;
-		lines_feed(&f->split, f->log_buf, (size_t)r, replay_rec_line, &f->lc);
+		lines_feed(&f->split, f->log_buf, (size_t)r, reclogs_rec_line, &f->lc);
 	}
 	return 0;
-}
-
-int replay_log_option(int c, const char *value, replay_logs *logs)
-{
-	switch (c) {
-	case 'l':
-		if (logs->n == REPLAY_MAX_LOGS) {
-			fprintf(stderr, "memlog: --log: at most %d log files\n", REPLAY_MAX_LOGS);
-			return -1;
-		}
-		char err[512];
-		if (logsrc_check("--log", value, err, sizeof err) < 0) {
-			fprintf(stderr, "memlog: %s\n", err);
-			return -1;
-		}
-		logs->paths[logs->n++] = value;
-		return 1;
-	case 'z':
-		if (logtime_parse_tz(value, &logs->opts.default_utc_offset_s) < 0) {
-			fprintf(stderr, "memlog: --log-tz: '%s' is not a zone; expected UTC, Z or an offset such as +02:00 or -0530\n", value);
-			return -1;
-		}
-		/* A zone given: times without one are in it, not in local time. */
-		logs->opts.offset_from_tz = false;
-		logs->tz_given = true;
-		return 1;
-	case 'F':
-		logs->opts.format = value;
-		return 1;
-	default:
-		return 0;
-	}
 }
 
 /* What `memlog replay` was asked to show, and what it holds while it does. */
@@ -341,7 +171,7 @@ typedef struct replay_session {
 	replay_state st;
 	const char *other_path;  /* the second recording, or NULL */
 	bool follow, lenient;
-	replay_logs logs;
+	reclogs logs;
 	replay_counts counts;
 	series *other;
 	follow_state fw;
@@ -363,7 +193,7 @@ static int replay_options(int argc, char **argv, replay_session *r)
 	int c;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":l:fh", longopts, NULL)) != -1) {
-		int known = replay_log_option(c, optarg, &r->logs);
+		int known = cli_log_option(c, optarg, &r->logs);
 		if (known < 0)
 			return 2;
 		if (known)
@@ -442,9 +272,9 @@ static int replay_load_lines(replay_session *r, char *err, size_t errlen)
 		localtime_r(&t, &tm);
 		r->logs.opts.default_year = tm.tm_year + 1900;
 	}
-	size_t cap = replay_count_lines(r->log_path) + 1000;
+	size_t cap = reclogs_count_lines(r->log_path) + 1000;
 	for (int i = 0; i < r->logs.n; i++)
-		cap += replay_count_lines(r->logs.paths[i]);
+		cap += reclogs_count_lines(r->logs.paths[i]);
 	if (r->follow)
 		cap += REPLAY_FOLLOW_LINES;
 	st->lb = logbook_open(cap);
@@ -453,11 +283,11 @@ static int replay_load_lines(replay_session *r, char *err, size_t errlen)
 		return -1;
 	}
 	if (!r->follow)
-		return replay_load_logs(r->log_path, &r->logs, st->lb, &r->counts, err, errlen);
+		return reclogs_load(r->log_path, &r->logs, st->lb, &r->counts.logs, err, errlen);
 	r->fw.log_fd = open(r->log_path, O_RDONLY | O_CLOEXEC);
 	r->fw.log_buf = malloc(REPLAY_CHUNK);
-	r->fw.lc = (log_ctx){ .lb = st->lb };
-	if (replay_load_logs(NULL, &r->logs, st->lb, &r->counts, err, errlen) < 0)
+	r->fw.lc = (reclogs_place){ .lb = st->lb };
+	if (reclogs_load(NULL, &r->logs, st->lb, &r->counts.logs, err, errlen) < 0)
 		return -1;
 	return r->fw.log_buf ? replay_follow(&r->fw, err, errlen) : 0;
 }
@@ -467,8 +297,8 @@ static ui *replay_open_view(replay_session *r, char *err, size_t errlen)
 {
 	replay_state *st = &r->st;
 	char note[128] = "", target[512];
-	if (r->counts.unplaced)
-		snprintf(note, sizeof note, "%zu log lines before any time could not be placed", r->counts.unplaced);
+	if (r->counts.logs.unplaced)
+		snprintf(note, sizeof note, "%zu log lines before any time could not be placed", r->counts.logs.unplaced);
 	else if (r->counts.skipped)
 		snprintf(note, sizeof note, "%zu bad rows skipped (--lenient)", r->counts.skipped);
 	else if (r->counts.truncated_last)
@@ -552,7 +382,7 @@ int replay_main(int argc, char **argv)
 	char err[1024];
 	memset(&r, 0, sizeof r);
 	r.fw.log_fd = -1;
-	lines_init(&r.fw.split, REPLAY_LINE_MAX);
+	lines_init(&r.fw.split, RECLOGS_LINE_MAX);
 	int rc = replay_options(argc, argv, &r);
 	if (rc >= 0) {
 		lines_free(&r.fw.split);

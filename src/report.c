@@ -21,8 +21,8 @@
 #include "model/logbook.h"
 #include "model/markers.h"
 #include "recording/recfiles.h"
+#include "recording/reclogs.h"
 #include "recording/recload.h"
-#include "replay.h"
 #include "view/logtext.h"
 
 #define REPORT_MAX_PHASES 256
@@ -203,14 +203,14 @@ static void report_print_csv(const recload *d, const report_findings *f, logbook
 /* The summary above the phase table: the recording, what it recorded, its
  * span, what the reader left out, the peak. */
 static void report_print_head(const char *csv_path, const recload *d, const report_findings *f,
-                              const replay_counts *counts, bool utf8)
+                              const reclogs_counts *counts, bool utf8)
 {
 	char a[64], b[64], pk[32], span[32];
 	int64_t t_first = d->t_ns[0], t_last = d->t_ns[d->n - 1];
 	report_clock(f->wall0 + t_first, true, a, sizeof a);
 	report_clock(f->wall0 + t_last, false, b, sizeof b);
 	units_elapsed(t_last - t_first, span, sizeof span);
-	printf("recording  %s%s\n", csv_path, counts->log_lines ? "" : "  (no log lines found)");
+	printf("recording  %s%s\n", csv_path, counts->placed ? "" : "  (no log lines found)");
 	char *what = recload_what(csv_path);
 	if (what) {
 		/* From the .log: the person's command line, shown safely. */
@@ -277,7 +277,7 @@ static void report_print_phase(const recload *d, const report_findings *f, logbo
 /* The report as a person reads it: the summary, the phase table, the phase
  * to look at first. */
 static void report_print_text(const char *csv_path, const recload *d, const report_findings *f, logbook *lb,
-                              const replay_counts *counts, bool utf8)
+                              const reclogs_counts *counts, bool utf8)
 {
 	report_print_head(csv_path, d, f, counts, utf8);
 	if (f->np == 0)
@@ -300,7 +300,7 @@ static void report_print_text(const char *csv_path, const recload *d, const repo
 
 /* The recording's .log and the --log files, read as replay reads them
  * (years default to the recording's). NULL with err filled. */
-static logbook *report_logs(const char *csv_path, replay_logs *logs, int64_t wall0, replay_counts *counts,
+static logbook *report_logs(const char *csv_path, reclogs *logs, int64_t wall0, reclogs_counts *counts,
                             char *err, size_t errlen)
 {
 	char *log_path = recfiles_sibling(csv_path, RECFILES_LOG);
@@ -310,13 +310,13 @@ static logbook *report_logs(const char *csv_path, replay_logs *logs, int64_t wal
 		localtime_r(&t, &tm);
 		logs->opts.default_year = tm.tm_year + 1900;
 	}
-	size_t cap = 16 + (log_path ? replay_count_lines(log_path) : 0);
+	size_t cap = 16 + (log_path ? reclogs_count_lines(log_path) : 0);
 	for (int i = 0; i < logs->n; i++)
-		cap += replay_count_lines(logs->paths[i]);
+		cap += reclogs_count_lines(logs->paths[i]);
 	logbook *lb = logbook_open(cap);
 	if (!lb)
 		snprintf(err, errlen, "out of memory");
-	if (lb && replay_load_logs(log_path, logs, lb, counts, err, errlen) < 0) {
+	if (lb && reclogs_load(log_path, logs, lb, counts, err, errlen) < 0) {
 		logbook_close(lb);
 		lb = NULL;
 	}
@@ -348,7 +348,7 @@ int report_main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	replay_logs logs;
+	reclogs logs;
 	const char *series_name = NULL;
 	bool as_csv = false, lenient = false;
 	char err[1024];
@@ -357,7 +357,7 @@ int report_main(int argc, char **argv)
 	memset(&logs, 0, sizeof logs);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":l:h", longopts, NULL)) != -1) {
-		int known = replay_log_option(c, optarg, &logs);
+		int known = cli_log_option(c, optarg, &logs);
 		if (known < 0)
 			return 2;
 		if (known)
@@ -387,7 +387,7 @@ int report_main(int argc, char **argv)
 	memset(&d, 0, sizeof d);
 	report_findings f;
 	memset(&f, 0, sizeof f);
-	replay_counts counts = { 0 };
+	reclogs_counts counts = { 0 };
 	logbook *lb = NULL;
 	int rc = 1;
 

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/infile.h"
 #include "base/lines.h"
 
 /* Longer lines are cut into pieces of this size so memory stays bounded. */
@@ -96,28 +97,6 @@ logsrc *logsrc_tail(const char *path, logbook *lb)
 		src->waiting_noted = true;
 	}
 	return src;
-}
-
-/* What a file type is, for the messages of logsrc_check. */
-static const char *logsrc_kind(mode_t mode)
-{
-	if (S_ISCHR(mode) || S_ISBLK(mode))
-		return "a device";
-	if (S_ISDIR(mode))
-		return "a directory";
-	if (S_ISSOCK(mode))
-		return "a socket";
-	return "not a regular file";
-}
-
-int logsrc_check(const char *opt, const char *path, char *err, size_t errlen)
-{
-	struct stat st;
-	if (stat(path, &st) != 0 || S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode))
-		return 0;
-	snprintf(err, errlen, "%s %s: %s, not a log file; expected a regular file or a FIFO",
-	         opt, path, logsrc_kind(st.st_mode));
-	return -1;
 }
 
 void logsrc_set_echo(logsrc *src, int fd)
@@ -225,7 +204,7 @@ static void logsrc_pump_tail(logsrc *src, int64_t wall_ns)
 		close(fd);
 		if (!src->refused_noted)
 			logbook_note(src->lb, "log file %s is %s, not a log file; not read", src->path,
-			             logsrc_kind(st.st_mode));
+			             infile_kind(st.st_mode));
 		src->refused_noted = true;
 		return;
 	}

@@ -19,12 +19,6 @@ logsrc *logsrc_stream(int fd, const char *name, int echo_fd, logbook *lb);
  * truncation. Lines go to lb under "file:BASENAME". */
 logsrc *logsrc_tail(const char *path, logbook *lb);
 
-/* Whether path can be a log to read: a regular file or a FIFO, or nothing
- * yet. Anything else (a device like /dev/zero, a directory, a socket) would
- * be read for ever or not at all: returns -1 with err saying "OPT PATH: what
- * it is; expected ...". */
-int logsrc_check(const char *opt, const char *path, char *err, size_t errlen);
-
 /* Starts (fd >= 0) or stops (-1) copying the raw bytes to fd. */
 void logsrc_set_echo(logsrc *src, int fd);
 
