@@ -328,12 +328,10 @@ static bool replay_loop(replay_session *r)
 	char err[1024];
 	bool stop = false, hung_up = false;
 	while (!stop) {
-		struct pollfd pfd = { .fd = ui_input_fd(u), .events = POLLIN };
-		int timeout = ui_tick(u);
-		if (r->follow && timeout > 200)
-			timeout = 200;
 		int sigs[LOOP_MAX_SIGNALS];
-		int nsigs = loop_wait(&pfd, 1, timeout, sigs);
+		bool gone = false;
+		/* Following, the recording is read again at least five times a second. */
+		int nsigs = ui_wait(u, NULL, 0, r->follow ? 200 : -1, sigs, &gone);
 		for (int i = 0; i < nsigs; i++) {
 			if (sigs[i] == SIGWINCH) {
 				ui_resize(u);
@@ -343,7 +341,7 @@ static bool replay_loop(replay_session *r)
 			}
 		}
 		/* The terminal closed without a SIGHUP: nobody is looking any more. */
-		if (ui_input_gone(pfd.revents))
+		if (gone)
 			stop = hung_up = true;
 		if (stop || ui_input(u) != UI_NONE)
 			break;

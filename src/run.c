@@ -321,7 +321,7 @@ static void act_on_view(session *s, enum ui_action act)
 static void run_loop(session *s)
 {
 	while (!s->stop) {
-		struct pollfd pfd[5];
+		struct pollfd pfd[4];
 		int n = 0, timeout = 100; /* how often tailed files are looked at */
 		/* The sampler says when it stops by itself: seen at once, not at
 		 * the next timeout. */
@@ -330,16 +330,9 @@ static void run_loop(session *s)
 			pfd[n++] = (struct pollfd){ .fd = logsrc_fd(s->out_src), .events = POLLIN };
 		if (s->err_src && logsrc_fd(s->err_src) >= 0)
 			pfd[n++] = (struct pollfd){ .fd = logsrc_fd(s->err_src), .events = POLLIN };
-		int view_at = -1;
-		if (s->view) {
-			view_at = n;
-			pfd[n++] = (struct pollfd){ .fd = ui_input_fd(s->view), .events = POLLIN };
-			int t = ui_tick(s->view);
-			if (t < timeout)
-				timeout = t;
-		}
 		int sigs[LOOP_MAX_SIGNALS];
-		int nsigs = loop_wait(pfd, n, timeout, sigs);
+		bool gone = false;
+		int nsigs = s->view ? ui_wait(s->view, pfd, n, timeout, sigs, &gone) : loop_wait(pfd, n, timeout, sigs);
 		if (nsigs < 0)
 			break;
 		int64_t now = mtime_wall_ns();
@@ -350,7 +343,7 @@ static void run_loop(session *s)
 			handle_signal(s, sigs[i]);
 		/* A terminal that closes without a SIGHUP (its signal ignored, say)
 		 * polls as hung up for ever: that is a hang-up too. */
-		if (s->view && view_at >= 0 && ui_input_gone(pfd[view_at].revents))
+		if (s->view && gone)
 			terminal_gone(s, "terminal gone (hung up without SIGHUP)");
 		if (s->view)
 			act_on_view(s, ui_input(s->view));

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "base/loop.h"
 #include "base/mtime.h"
 #include "view/canvas.h"
 #include "view/frame.h"
@@ -75,14 +76,22 @@ ui *ui_open(const view_info *info, series *s, series *other, markers *m, logbook
 	return u;
 }
 
-int ui_input_fd(const ui *u)
+int ui_wait(ui *u, struct pollfd *fds, int nfds, int timeout_ms, int *sigs, bool *gone)
 {
-	return tty_input_fd(u->tty);
-}
-
-bool ui_input_gone(short revents)
-{
-	return tty_input_gone(revents);
+	struct pollfd all[32];
+	if (nfds < 0 || nfds > 30)
+		return -1;
+	for (int i = 0; i < nfds; i++)
+		all[i] = fds[i];
+	all[nfds] = (struct pollfd){ .fd = tty_input_fd(u->tty), .events = POLLIN };
+	int tick = ui_tick(u);
+	if (timeout_ms < 0 || tick < timeout_ms)
+		timeout_ms = tick;
+	int n = loop_wait(all, nfds + 1, timeout_ms, sigs);
+	for (int i = 0; i < nfds; i++)
+		fds[i].revents = all[i].revents;
+	*gone = n >= 0 && tty_input_gone(all[nfds].revents);
+	return n;
 }
 
 /* Takes the frame the view draws and the keys act on. */

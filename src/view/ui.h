@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <poll.h>
 
 #include "model/logbook.h"
 #include "model/markers.h"
@@ -36,12 +37,13 @@ typedef struct ui ui;
 ui *ui_open(const view_info *info, series *s, series *other, markers *m, logbook *lb,
             const ui_hooks *hooks, char *err, size_t errlen);
 
-/* The fd to poll for keys. */
-int ui_input_fd(const ui *u);
-
-/* Whether poll's revents for ui_input_fd say the terminal is gone (its
- * other side closed, an error): a hang-up, even when no SIGHUP came. */
-bool ui_input_gone(short revents);
+/* One wait of a command's loop with the view open (base/loop.h): the
+ * view's keys polled beside the caller's nfds fds (their revents filled;
+ * fds may be NULL when nfds is 0), for at most timeout_ms and no longer
+ * than the view's next frame is due; the signals that came go to sigs
+ * (LOOP_MAX_SIGNALS of room). *gone: the terminal went away (its
+ * other side closed, an error: a hang-up, even when no SIGHUP came). Returns how many signals, -1 when poll failed. */
+int ui_wait(ui *u, struct pollfd *fds, int nfds, int timeout_ms, int *sigs, bool *gone);
 
 /* Reads and acts on every key waiting; returns what the person asked for. */
 enum ui_action ui_input(ui *u);
