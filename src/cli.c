@@ -75,8 +75,11 @@ static const char cli_usage_text[] =
 	"written before, whole, and memlog says from when and how many.\n"
 	"\n"
 	"CSV columns: time (UTC), elapsed_s, rss anon file shmem swap pss (bytes,\n"
-	"summed over the tree), procs, sys_used sys_avail (bytes, the machine),\n"
-	"cgroup (bytes), marker. A column that was not measured is empty.\n";
+	"summed over the tree: a shared page once for each process), procs, sys_used\n"
+	"sys_avail (bytes, the machine), cgroup (bytes), mem (bytes, the tree with\n"
+	"every page counted once: run puts the job in a memory cgroup of its own;\n"
+	"else the PSS sum, at most 10/s), cache (bytes, page cache not mapped),\n"
+	"marker. A column that was not measured is empty.\n";
 
 void cli_usage_exit(void)
 {

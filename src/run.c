@@ -43,6 +43,7 @@
 #include "model/series.h"
 #include "record/child.h"
 #include "record/guard.h"
+#include "record/jobcg.h"
 #include "record/logsrc.h"
 #include "record/probe.h"
 #include "record/sampler.h"
@@ -86,11 +87,13 @@ typedef struct session {
 	int notify_fd;        /* the sampler writes a byte here when it stops by itself */
 	int notify_rd;        /* ... read here */
 	int guard_fd;         /* keeps the command alive should memlog be killed */
+	jobcg *job;           /* run: the job's own memory cgroup, or NULL (mem is then the PSS sum) */
 	bool interactive;     /* a terminal both ways, and not --headless: the live view */
 	int64_t start_mono_ns;
 	const char *csv_path;
 	char *log_path;
 	char default_name[64];
+	char job_note[800];   /* how mem is measured, for the .log */
 	bool recording_done;
 	sampler_stats final_stats;
 	sampler_stats before_detach; /* the counts of the sampler stopped to detach */
@@ -452,6 +455,12 @@ static void finish_recording(session *s)
 	logsrc_free(s->out_src, now);
 	logsrc_free(s->err_src, now);
 	s->out_src = s->err_src = NULL;
+	if (s->job) {
+		char why[640];
+		if (jobcg_remove(s->job, why, sizeof why) < 0)
+			logbook_note(s->lb, "%s", why);
+		s->job = NULL;
+	}
 	if (s->csv_failed)
 		logbook_note(s->lb, "recording ended: %s; the CSV keeps %llu rows", s->reason,
 		             (unsigned long long)s->kept.rows);
@@ -510,6 +519,8 @@ static probe_config run_probe_config(const session *s)
 		pc.kind = PROBE_KIND_TREE;
 		pc.pid = command_only ? s->ch.pid : getpid();
 		pc.include_root = command_only;
+		/* --no-children counts the command alone: the cgroup holds them all. */
+		pc.job_cgroup_dir = s->job && !o->no_children ? jobcg_dir(s->job) : NULL;
 	}
 	return pc;
 }
@@ -677,7 +688,13 @@ static int run_start_command(session *s)
 		        "the command may die with it\n", strerror(errno));
 	/* Orphaned grandchildren are reparented to memlog, so they stay counted. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-	if (child_spawn(s->opt->argv, s->opt->keep_stdin, &s->ch, &exec_errno, err, sizeof err) < 0) {
+	char why[640];
+	s->job = jobcg_create("/proc", "/sys", why, sizeof why);
+	if (!s->job)
+		snprintf(s->job_note, sizeof s->job_note, "mem is the PSS sum of the tree, read at most ten times "
+		         "a second: %s", why);
+	if (child_spawn(s->opt->argv, s->opt->keep_stdin, s->job ? jobcg_join_fd(s->job) : -1, &s->ch,
+	                &exec_errno, err, sizeof err) < 0) {
 		fprintf(stderr, "memlog: %s\n", err);
 		reccsv_close(s->csv, err, sizeof err);
 		s->csv = NULL;
@@ -688,6 +705,16 @@ static int run_start_command(session *s)
 		return exec_errno == ENOENT ? 127 : exec_errno ? 126 : 1;
 	}
 	s->running_child = true;
+	if (s->job && !jobcg_has(s->job, s->ch.pid)) {
+		snprintf(s->job_note, sizeof s->job_note, "mem is the PSS sum of the tree, read at most ten times "
+		         "a second: the command could not join the memory cgroup %s", jobcg_dir(s->job));
+		jobcg_remove(s->job, why, sizeof why);
+		s->job = NULL;
+	} else if (s->job) {
+		const char *base = strrchr(jobcg_dir(s->job), '/');
+		snprintf(s->job_note, sizeof s->job_note, "mem counts every page once: the job runs in a memory "
+		         "cgroup of its own (%s, under memlog's)", base ? base + 1 : jobcg_dir(s->job));
+	}
 	if (s->guard_fd >= 0 && guard_arm(s->guard_fd, s->ch.out_fd, s->ch.err_fd) < 0) {
 		fprintf(stderr, "memlog: cannot arm the guard process (%s); if memlog is killed, "
 		        "the command may die with it\n", strerror(errno));
@@ -724,6 +751,8 @@ static void run_note_start(session *s)
 	};
 	size_t n = recfiles_start_note(note, sizeof note, &st);
 	logbook_add(s->lb, mtime_wall_ns(), 0, note, n);
+	if (s->job_note[0])
+		logbook_note(s->lb, "%s", s->job_note);
 	if (!s->interactive)
 		fprintf(stderr, "memlog: recording every %s to %s (log lines in %s)\n", iv, s->csv_path, s->log_path);
 }

@@ -5,7 +5,7 @@
 #include <stddef.h>
 
 const char *const sample_col_names[SAMPLE_NCOLS] = {
-	"rss", "anon", "file", "shmem", "swap", "pss", "procs", "sys_used", "sys_avail", "cgroup",
+	"rss", "anon", "file", "shmem", "swap", "pss", "procs", "sys_used", "sys_avail", "cgroup", "mem", "cache",
 };
 
 void sample_clear(sample *s)
@@ -18,7 +18,7 @@ void sample_clear(sample *s)
 
 int sample_default_col(const bool measured[SAMPLE_NCOLS])
 {
-	static const int order[] = { SAMPLE_PSS, SAMPLE_RSS, SAMPLE_CGROUP, SAMPLE_SYS_USED };
+	static const int order[] = { SAMPLE_MEM, SAMPLE_PSS, SAMPLE_RSS, SAMPLE_CGROUP, SAMPLE_SYS_USED };
 	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
 		if (measured[order[i]])
 			return order[i];

@@ -12,7 +12,7 @@
 
 /* Columns of a sample, in CSV order after time and elapsed_s. */
 enum sample_col {
-	SAMPLE_RSS,       /* bytes, VmRSS summed over the tree */
+	SAMPLE_RSS,       /* bytes, VmRSS summed over the tree (a shared page once per process) */
 	SAMPLE_ANON,      /* bytes, RssAnon */
 	SAMPLE_FILE,      /* bytes, RssFile */
 	SAMPLE_SHMEM,     /* bytes, RssShmem */
@@ -22,6 +22,8 @@ enum sample_col {
 	SAMPLE_SYS_USED,  /* bytes, MemTotal - MemAvailable */
 	SAMPLE_SYS_AVAIL, /* bytes, MemAvailable */
 	SAMPLE_CGROUP,    /* bytes, memory.current (v2) or memory.usage_in_bytes (v1) */
+	SAMPLE_MEM,       /* bytes, the tree's resident memory with every page counted once */
+	SAMPLE_CACHE,     /* bytes, the job's page cache of files it read and did not map */
 	SAMPLE_NCOLS
 };
 
@@ -37,9 +39,9 @@ typedef struct sample {
 /* Sets every column of s to SAMPLE_NONE and both times to 0. */
 void sample_clear(sample *s);
 
-/* The series memlog shows and reports first, of the columns measured: PSS
- * (shared pages counted once), else RSS, else the cgroup's usage, else the
- * machine's used memory; -1 when none of them was measured. */
+/* The series memlog shows and reports first, of the columns measured: mem
+ * (every page once), else PSS (shared pages shared out), else RSS, else the
+ * cgroup's usage, else the machine's used memory; -1 when none was measured. */
 int sample_default_col(const bool measured[SAMPLE_NCOLS]);
 
 #endif

@@ -19,11 +19,18 @@
 #include <unistd.h>
 
 /* Runs in the forked child: wire up fds and exec; on failure report errno. */
-static void child_exec(char *const argv[], bool keep_stdin, int slave, int err_w, int report_w)
+static void child_exec(char *const argv[], bool keep_stdin, int join_fd, int slave, int err_w, int report_w)
 {
 	sigset_t none;
 	int e;
 
+	/* Into the job's cgroup before anything else, so every page and every
+	 * descendant is charged there (the parent checks that it worked). */
+	if (join_fd >= 0) {
+		ssize_t w = write(join_fd, "0\n", 2);
+		(void)w;
+		close(join_fd);
+	}
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	for (int sig = 1; sig < NSIG; sig++)
@@ -52,7 +59,7 @@ static void child_exec(char *const argv[], bool keep_stdin, int slave, int err_w
 	_exit(e == ENOENT ? 127 : 126);
 }
 
-int child_spawn(char *const argv[], bool keep_stdin, child *out, int *exec_errno,
+int child_spawn(char *const argv[], bool keep_stdin, int join_fd, child *out, int *exec_errno,
                 char *err, size_t errlen)
 {
 	int master = -1, slave = -1, errpipe[2] = { -1, -1 }, report[2] = { -1, -1 };
@@ -87,7 +94,7 @@ int child_spawn(char *const argv[], bool keep_stdin, child *out, int *exec_errno
 		close(errpipe[0]);
 		close(report[0]);
 		/* dup2 clears close-on-exec on the copies that become 1 and 2. */
-		child_exec(argv, keep_stdin, slave, errpipe[1], report[1]);
+		child_exec(argv, keep_stdin, join_fd, slave, errpipe[1], report[1]);
 	}
 	close(slave);
 	close(errpipe[1]);

@@ -17,8 +17,9 @@ typedef struct child {
  * are stamped as printed), stderr on a pipe. Returns 0 once the program is
  * running. When it cannot be executed returns -1 with *exec_errno set and
  * err saying why (like a shell: "foo: command not found"); other failures
- * return -1 with *exec_errno 0. */
-int child_spawn(char *const argv[], bool keep_stdin, child *out, int *exec_errno,
+ * return -1 with *exec_errno 0. join_fd >= 0: a cgroup.procs open for
+ * writing that the command joins ("0") before it runs (record/jobcg.h). */
+int child_spawn(char *const argv[], bool keep_stdin, int join_fd, child *out, int *exec_errno,
                 char *err, size_t errlen);
 
 /* The exit status a shell would give for a wait status: the code, or 128+N

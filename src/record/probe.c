@@ -24,6 +24,7 @@
  *   the extra scans when a process leaves do the finding, as before.
  */
 #include "record/probe.h"
+#include "record/cgroups.h"
 #include "record/proctree.h"
 
 #include "base/mtime.h"
@@ -39,6 +40,11 @@
 
 #define PROBE_DEFAULT_PSS_NS NS_PER_S
 #define PROBE_DEFAULT_SCAN_NS INT64_C(250000000)
+/* mem from the PSS sum: at most ten times a second, and never more than
+ * 1/PROBE_MEM_SHARE of the time (smaps_rollup costs milliseconds on a big
+ * process). */
+#define PROBE_MEM_PSS_NS (NS_PER_S / 10)
+#define PROBE_MEM_SHARE 50
 /* The full scan's interval when the children lists find new processes. */
 #define PROBE_KIDS_SCAN_NS NS_PER_S
 /* Rounds of the children walk in one sample: a chain of new processes
@@ -88,6 +94,7 @@ struct probe {
 	bool include_root;
 	bool children;
 	bool pss;
+	bool smaps;      /* keep smaps_rollup open: for --pss, or for mem without a job cgroup */
 	int64_t pss_interval_ns;
 	int64_t scan_interval_ns;
 	char *proc_root;
@@ -98,6 +105,8 @@ struct probe {
 	int cg_usage_fd; /* memory.current or memory.usage_in_bytes, -1 when unknown */
 	int cg_stat_fd;  /* cgroup probe: memory.stat */
 	int cg_swap_fd;  /* cgroup probe, v2: memory.swap.current */
+	int job_stat_fd; /* tree probe: memory.stat of the job's own cgroup, or -1 */
+	int job_v;       /* ... its version, 1 or 2 */
 
 	struct probe_proc *procs, *next; /* next is scratch for the rescan merge */
 	size_t nprocs, procs_cap, next_cap;
@@ -116,6 +125,8 @@ struct probe {
 	int64_t scan_ns;
 	bool pss_done;
 	int64_t pss_ns;
+	bool mem_done;          /* mem from the PSS sum (no job cgroup): read once */
+	int64_t mem_ns, mem_cost_ns;
 
 	char buf[PROBE_BUF_BYTES];
 };
@@ -326,7 +337,7 @@ static void probe_proc_open(const probe *p, struct probe_proc *pr)
 		return;
 	}
 	/* A child we may not read (setuid) still counts, just without PSS. */
-	if (p->pss)
+	if (p->smaps)
 		probe_file_open(p, pr->pid, "smaps_rollup", &pr->smaps);
 }
 
@@ -600,8 +611,9 @@ static int probe_read_proc(probe *p, struct probe_proc *pr, int64_t sums[ST_NKEY
 }
 
 /* Sums Pss over the processes counted in this sample into *out; returns
- * false when none of them could be read. */
-static bool probe_read_pss(probe *p, int64_t *out)
+ * false when none of them could be read, and sets *all to whether every
+ * one of them was. */
+static bool probe_read_pss(probe *p, int64_t *out, bool *all)
 {
 	int64_t sum = 0;
 	size_t live = 0, read = 0;
@@ -622,6 +634,7 @@ static bool probe_read_pss(probe *p, int64_t *out)
 		read++;
 	}
 	*out = sum;
+	*all = read == live;
 	return read > 0 || live == 0;
 }
 
@@ -670,6 +683,46 @@ static void probe_read_cgroup_stat(probe *p, sample *out)
 	}
 	if (!p->cg_v1 && probe_read_single(p, p->cg_swap_fd, &v))
 		out->v[SAMPLE_SWAP] = v;
+}
+
+/* mem and cache: from the job cgroup's memory.stat (every page once) each
+ * sample, else mem is the PSS sum of the tree, read at a paced rate. */
+static void probe_read_mem(probe *p, int64_t now_ns, sample *out)
+{
+	bool cg = p->kind == PROBE_KIND_CGROUP;
+	int fd = cg ? p->cg_stat_fd : p->job_stat_fd;
+	if (fd >= 0) {
+		ssize_t n = probe_pread(p, fd);
+		int64_t mem, cache;
+		if (n > 0) {
+			cgroups_stat_once(p->buf, (size_t)n, cg ? (p->cg_v1 ? 1 : 2) : p->job_v, &mem, &cache);
+			if (mem >= 0)
+				out->v[SAMPLE_MEM] = mem;
+			if (cache >= 0)
+				out->v[SAMPLE_CACHE] = cache;
+		}
+		return;
+	}
+	if (p->kind != PROBE_KIND_TREE)
+		return;
+	if (out->v[SAMPLE_PSS] >= 0) {
+		out->v[SAMPLE_MEM] = out->v[SAMPLE_PSS];
+		return;
+	}
+	int64_t wait = p->mem_cost_ns * PROBE_MEM_SHARE;
+	if (wait < PROBE_MEM_PSS_NS)
+		wait = PROBE_MEM_PSS_NS;
+	if (p->mem_done && now_ns - p->mem_ns < wait)
+		return;
+	int64_t t0 = mtime_mono_ns(), pss;
+	bool all;
+	/* A process whose PSS may not be read (another user's) leaves mem
+	 * empty: a sum without it would be too small, not a measurement. */
+	if (probe_read_pss(p, &pss, &all) && all)
+		out->v[SAMPLE_MEM] = pss;
+	p->mem_cost_ns = mtime_mono_ns() - t0;
+	p->mem_done = true;
+	p->mem_ns = now_ns;
 }
 
 /* Whether one more rescan for a process that left fits in this second's
@@ -758,7 +811,8 @@ int probe_read(probe *p, int64_t now_ns, sample *out, char *err, size_t errlen)
 
 	if (p->pss && (!p->pss_done || now_ns - p->pss_ns >= p->pss_interval_ns)) {
 		int64_t pss;
-		if (probe_read_pss(p, &pss))
+		bool all;
+		if (probe_read_pss(p, &pss, &all))
 			out->v[SAMPLE_PSS] = pss;
 		p->pss_done = true;
 		p->pss_ns = now_ns;
@@ -774,6 +828,7 @@ int probe_read(probe *p, int64_t now_ns, sample *out, char *err, size_t errlen)
 		out->v[SAMPLE_SWAP] = SAMPLE_NONE;
 		probe_read_cgroup_stat(p, out);
 	}
+	probe_read_mem(p, now_ns, out);
 	return counted;
 }
 
@@ -787,70 +842,16 @@ static int probe_open_in(const char *dir, const char *name)
 	return open(path, O_RDONLY | O_CLOEXEC);
 }
 
-/* Returns true when the comma-separated controller list of a v1 cgroup line
- * (len bytes at s) names the memory controller. */
-static bool probe_has_memory_ctl(const char *s, size_t len)
-{
-	const char *end = s + len;
-	while (s < end) {
-		const char *comma = memchr(s, ',', (size_t)(end - s));
-		const char *tok_end = comma ? comma : end;
-		if (tok_end - s == 6 && memcmp(s, "memory", 6) == 0)
-			return true;
-		s = tok_end + 1;
-	}
-	return false;
-}
-
-/* Opens the memory usage file of the cgroup that cfg->pid belongs to, from
- * PROC/PID/cgroup: the v1 memory hierarchy when the process has one, else the
- * v2 unified hierarchy. Returns -1 when there is none (e.g. the v2 root). */
+/* Opens the memory usage file of the cgroup that cfg->pid belongs to (v1
+ * when the process has a memory hierarchy, else v2). Returns -1 when there
+ * is none (e.g. the v2 root). */
 static int probe_open_pid_cgroup(probe *p, const char *sys_root)
 {
-	int fd = probe_open_pidfile(p, p->pid, "cgroup");
-	if (fd < 0)
+	char dir[4200];
+	int v = cgroups_memory_dir(p->proc_root, sys_root, p->pid, dir, sizeof dir);
+	if (v < 0)
 		return -1;
-	ssize_t n = probe_pread(p, fd);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	char v2_path[1024] = "";
-	bool have_v2 = false;
-	char dir[4096 + 64];
-	const char *c = p->buf, *end = p->buf + n;
-	while (c < end) {
-		const char *eol = memchr(c, '\n', (size_t)(end - c));
-		if (!eol)
-			eol = end;
-		/* "hierarchy-id:controllers:path" */
-		const char *c1 = memchr(c, ':', (size_t)(eol - c));
-		const char *c2 = c1 ? memchr(c1 + 1, ':', (size_t)(eol - c1 - 1)) : NULL;
-		if (c2) {
-			const char *path = c2 + 1;
-			int plen = (int)(eol - path);
-			if (c1 - c == 1 && *c == '0' && c2 == c1 + 1 && (size_t)plen < sizeof v2_path) {
-				memcpy(v2_path, path, (size_t)plen);
-				v2_path[plen] = '\0';
-				have_v2 = true;
-			} else if (probe_has_memory_ctl(c1 + 1, (size_t)(c2 - c1 - 1))) {
-				snprintf(dir, sizeof dir, "%s/fs/cgroup/memory%.*s", sys_root, plen, path);
-				int ufd = probe_open_in(dir, "memory.usage_in_bytes");
-				if (ufd >= 0)
-					return ufd;
-			}
-		}
-		c = eol + 1;
-	}
-	if (!have_v2)
-		return -1;
-	/* cgroup.controllers at the top marks a unified (pure v2) mount. */
-	snprintf(dir, sizeof dir, "%s/fs/cgroup", sys_root);
-	int ctl = probe_open_in(dir, "cgroup.controllers");
-	if (ctl < 0)
-		return -1;
-	close(ctl);
-	snprintf(dir, sizeof dir, "%s/fs/cgroup%s", sys_root, v2_path);
-	return probe_open_in(dir, "memory.current");
+	return probe_open_in(dir, v == 1 ? "memory.usage_in_bytes" : "memory.current");
 }
 
 /* Checks that the target pid can be read; fills err and returns -1 otherwise. */
@@ -953,13 +954,14 @@ probe *probe_open(const probe_config *cfg, char *err, size_t errlen)
 		probe_err(err, errlen, "out of memory");
 		return NULL;
 	}
-	p->meminfo_fd = p->cg_usage_fd = p->cg_stat_fd = p->cg_swap_fd = -1;
+	p->meminfo_fd = p->cg_usage_fd = p->cg_stat_fd = p->cg_swap_fd = p->job_stat_fd = -1;
 	p->root_kids.main.fd = -1;
 	p->kind = cfg->kind;
 	p->pid = cfg->pid;
 	p->include_root = cfg->include_root;
 	p->children = cfg->children;
 	p->pss = cfg->pss && cfg->kind != PROBE_KIND_SYSTEM;
+	p->smaps = p->pss;
 	p->pss_interval_ns = cfg->pss_interval_ns > 0 ? cfg->pss_interval_ns : PROBE_DEFAULT_PSS_NS;
 	p->scan_interval_ns = cfg->scan_interval_ns > 0 ? cfg->scan_interval_ns : PROBE_DEFAULT_SCAN_NS;
 	const char *sys_root = cfg->sys_root ? cfg->sys_root : "/sys";
@@ -979,6 +981,11 @@ probe *probe_open(const probe_config *cfg, char *err, size_t errlen)
 		if (probe_check_pid(p, err, errlen) < 0)
 			goto fail;
 		p->cg_usage_fd = probe_open_pid_cgroup(p, sys_root);
+		if (cfg->job_cgroup_dir) {
+			p->job_v = cgroups_version(cfg->job_cgroup_dir);
+			p->job_stat_fd = p->job_v > 0 ? probe_open_in(cfg->job_cgroup_dir, "memory.stat") : -1;
+		}
+		p->smaps = p->pss || p->job_stat_fd < 0;
 		if (p->children) {
 			p->kids_ok = true;
 			probe_kids_open(p, p->pid, &p->root_kids);
@@ -1022,6 +1029,8 @@ void probe_close(probe *p)
 		close(p->cg_usage_fd);
 	if (p->cg_stat_fd >= 0)
 		close(p->cg_stat_fd);
+	if (p->job_stat_fd >= 0)
+		close(p->job_stat_fd);
 	if (p->cg_swap_fd >= 0)
 		close(p->cg_swap_fd);
 	free(p->procs);

@@ -26,6 +26,9 @@ typedef struct probe_config {
 	bool pss;                /* also read smaps_rollup */
 	int64_t pss_interval_ns; /* at most one PSS read per this (default 1 s when 0) */
 	int64_t scan_interval_ns;/* rescan descendants this often (default 250 ms when 0) */
+	const char *job_cgroup_dir; /* PROBE_KIND_TREE: a memory cgroup holding the whole tree
+	                          * (run makes one, record/jobcg.h), whose memory.stat gives mem and
+	                          * cache every sample; NULL: mem is the PSS sum, paced */
 } probe_config;
 
 typedef struct probe probe;

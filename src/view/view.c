@@ -28,7 +28,7 @@ static const int64_t view_spans_s[] = { 10, 30, 60, 120, 300, 600, 1800, 3600, 7
 #define VIEW_NSPANS (sizeof view_spans_s / sizeof view_spans_s[0])
 
 /* Series that `s` cycles through, when measured. */
-static const int view_cycle_cols[] = { SAMPLE_RSS, SAMPLE_ANON, SAMPLE_PSS, SAMPLE_SWAP, SAMPLE_CGROUP, SAMPLE_SYS_USED };
+static const int view_cycle_cols[] = { SAMPLE_MEM, SAMPLE_RSS, SAMPLE_ANON, SAMPLE_PSS, SAMPLE_SWAP, SAMPLE_CGROUP, SAMPLE_SYS_USED };
 #define VIEW_NCYCLE (sizeof view_cycle_cols / sizeof view_cycle_cols[0])
 
 view *view_new(const view_info *info, int w, int h, bool utf8)

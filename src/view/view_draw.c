@@ -136,6 +136,38 @@ static void view_draw_chart(const view *v, const frame *f, canvas *cv, int y, in
 	chart_draw(cv, 0, y, v->w, h, &in);
 }
 
+/* Appends " name value" for each measured column of val, the series shown
+ * first, as many whole ones as fit in the readout's row (none cut). Each is
+ * reckoned at its widest ("1023 MiB"), so which ones show depends on the
+ * terminal's width alone, not on the values of the moment. */
+static void view_append_values(const view *v, const int64_t *val, char *line, size_t used, size_t cap)
+{
+	char a[32], item[64];
+	int order[SAMPLE_NCOLS], n = 0;
+	order[n++] = v->col;
+	for (int c = 0; c < SAMPLE_NCOLS; c++)
+		if (c != v->col)
+			order[n++] = c;
+	int width = canvas_text_width(line);
+	for (int i = 0; i < n; i++) {
+		int c = order[i];
+		if (val[c] < 0 || c == SAMPLE_SYS_AVAIL)
+			continue;
+		if (c == SAMPLE_PROCS) {
+			snprintf(item, sizeof item, " procs %lld", (long long)val[c]);
+		} else {
+			units_bytes(val[c], a, sizeof a);
+			snprintf(item, sizeof item, " %s %s", sample_col_names[c], a);
+		}
+		/* " " name " " and at most 8 columns of value ("1023 MiB", 7 digits of procs). */
+		int w = 2 + (int)strlen(sample_col_names[c]) + 8;
+		if (width + w > v->w - 1)
+			break;
+		width += w;
+		used = view_append(line, used, cap, "%s", item);
+	}
+}
+
 /* The readout under the chart: the values at the cursor, or the newest. */
 static void view_draw_readout(const view *v, const frame *f, canvas *cv, int y)
 {
@@ -148,16 +180,7 @@ static void view_draw_readout(const view *v, const frame *f, canvas *cv, int y)
 	if (v->follow) {
 		const sample *now = &v->readout;
 		used = view_append(line, used, sizeof line, "now ");
-		for (int c = 0; c < SAMPLE_NCOLS; c++) {
-			if (now->v[c] < 0 || c == SAMPLE_SYS_AVAIL)
-				continue;
-			if (c == SAMPLE_PROCS) {
-				used = view_append(line, used, sizeof line, " procs %lld", (long long)now->v[c]);
-				continue;
-			}
-			units_bytes(now->v[c], a, sizeof a);
-			used = view_append(line, used, sizeof line, " %s %s", sample_col_names[c], a);
-		}
+		view_append_values(v, now->v, line, used, sizeof line);
 		canvas_text(cv, 1, y, v->w - 1, line, CANVAS_DIM, 0);
 		return;
 	}
@@ -167,17 +190,10 @@ static void view_draw_readout(const view *v, const frame *f, canvas *cv, int y)
 	long ph = view_phase_at(f, v->cursor_ns);
 	if (ph >= 0)
 		used = view_append(line, used, sizeof line, "phase %ld %s ", ph + 1, phase_kind_name(f->phases[ph].kind));
-	for (int c = 0; c < SAMPLE_NCOLS; c++) {
-		int64_t mx = f->plan.at_ns >= 0 ? f->at[c] : SAMPLE_NONE;
-		if (c == SAMPLE_SYS_AVAIL || mx < 0)
-			continue;
-		if (c == SAMPLE_PROCS) {
-			used = view_append(line, used, sizeof line, " procs %lld", (long long)mx);
-			continue;
-		}
-		units_bytes(mx, a, sizeof a);
-		used = view_append(line, used, sizeof line, " %s %s", sample_col_names[c], a);
-	}
+	int64_t at[SAMPLE_NCOLS];
+	for (int c = 0; c < SAMPLE_NCOLS; c++)
+		at[c] = f->plan.at_ns >= 0 ? f->at[c] : SAMPLE_NONE;
+	view_append_values(v, at, line, used, sizeof line);
 	canvas_text(cv, 1, y, v->w - 1, line, CANVAS_CURSOR, CANVAS_BOLD);
 }
 
@@ -315,7 +331,7 @@ static const char *const view_help_lines[] = {
 	"Home End   start of the recording / live edge",
 	"n N        next / previous marker (search hit while searching)",
 	"p P        next / previous phase boundary (rise, growth, plateau, drop)",
-	"s          choose the series: rss anon pss swap cgroup machine",
+	"s          choose the series: mem rss anon pss swap cgroup machine",
 	"o          overlay the machine's used memory as a line",
 	"t          time labels: elapsed / wall clock",
 	"Tab        next log pane",

@@ -37,10 +37,10 @@ check "LANG=C: no byte >= 0x80 on the screen (capture-pane -p)" no_high_bytes "$
 check "LANG=C: none with attributes either (capture-pane -p -e)" no_high_bytes "$T/ascii-e.txt"
 check "LANG=C: none in what memlog wrote to the terminal" no_high_bytes "$T/ascii.raw"
 check "LANG=C: the header's fields are separated by ' | ', the recording shown by '*'" \
-	grep -q '^ memlog run: ./job | rss .* | peak .* | \* a.csv$' <<<"$(row 0)"
+	grep -Eq '^ memlog run: ./job \| (mem|rss) .* \| peak .* \| \* a.csv$' <<<"$(row 0)"
 check "LANG=C: the y axis is drawn with '+' and '|'" \
 	eval "grep -q '^ *[0-9.]* [KMG]\?i\?B+' <<<\"\$(row 1)\" && grep -q '^        |' <<<\"\$(row 2)\""
-check "LANG=C: the legend is '# rss'" grep -q ' # rss' <<<"$(row 1)"
+check "LANG=C: the legend is '# mem' (or rss)" grep -Eq ' # (mem|rss)' <<<"$(row 1)"
 check "LANG=C: the x axis is drawn with '+' and '-'" grep -q '^     0 B++0s-----' <<<"$(row 20)"
 check "LANG=C: the area is filled with '#'" eval "sed -n '2,20p' <<<\"\$scr\" | cut -c10- | grep -q '#'"
 check "LANG=C: two marker lines, the newest labelled 'plain ascii'" \

@@ -88,7 +88,7 @@ static void test_names_and_clear(void **state)
 {
 	(void)state;
 	static const char *const want[SAMPLE_NCOLS] = {
-		"rss", "anon", "file", "shmem", "swap", "pss", "procs", "sys_used", "sys_avail", "cgroup",
+		"rss", "anon", "file", "shmem", "swap", "pss", "procs", "sys_used", "sys_avail", "cgroup", "mem", "cache",
 	};
 	for (int i = 0; i < SAMPLE_NCOLS; i++)
 		assert_string_equal(sample_col_names[i], want[i]);
@@ -183,6 +183,79 @@ static void test_pss_paced(void **state)
 	assert_int_equal(s.v[SAMPLE_PSS], SAMPLE_NONE);
 	read_ok(p, 300 * MS, &s);
 	assert_int_equal(s.v[SAMPLE_PSS], pss);
+	probe_close(p);
+}
+
+/* Writes text to dir/name. */
+static void put_file(const char *dir, const char *name, const char *text)
+{
+	char path[700];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* mem and cache from the job's own cgroup, v1 and v2: every page once
+ * (anonymous plus mapped files), the page cache apart. */
+static void test_job_cgroup(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/test_probe_job.XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	put_file(dir, "memory.usage_in_bytes", "9000\n");
+	put_file(dir, "memory.stat", "cache 1\nrss 2\ntotal_cache 700\ntotal_rss 1000\n"
+	                             "total_mapped_file 200\ntotal_shmem 100\n");
+	probe_config c = tree_cfg(100, true, true);
+	c.job_cgroup_dir = dir;
+	probe *p = open_ok(&c);
+	sample s;
+	read_ok(p, 0, &s);
+	assert_int_equal(s.v[SAMPLE_MEM], 1200);
+	assert_int_equal(s.v[SAMPLE_CACHE], 400);
+	assert_int_equal(s.v[SAMPLE_RSS], 7000 * KB); /* the summed figure stays */
+	probe_close(p);
+
+	char path[700];
+	snprintf(path, sizeof path, "%s/memory.usage_in_bytes", dir);
+	unlink(path);
+	put_file(dir, "memory.current", "9000\n");
+	put_file(dir, "memory.stat", "anon 5000\nfile 2000\nfile_mapped 300\nshmem 200\n");
+	p = open_ok(&c);
+	read_ok(p, 0, &s);
+	assert_int_equal(s.v[SAMPLE_MEM], 5300);
+	assert_int_equal(s.v[SAMPLE_CACHE], 1500);
+	probe_close(p);
+	snprintf(path, sizeof path, "%s/memory.current", dir);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/memory.stat", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
+/* Without a job cgroup, mem is the PSS sum, paced; empty (not a smaller
+ * sum) when a counted process's PSS cannot be read. */
+static void test_mem_from_pss(void **state)
+{
+	(void)state;
+	probe_config c = tree_cfg(101, true, false);
+	probe *p = open_ok(&c);
+	sample s;
+	read_ok(p, 0, &s);
+	assert_int_equal(s.v[SAMPLE_MEM], 1200 * KB);
+	assert_int_equal(s.v[SAMPLE_CACHE], SAMPLE_NONE);
+	assert_int_equal(s.v[SAMPLE_PSS], SAMPLE_NONE); /* --pss was not asked for */
+	read_ok(p, 50 * MS, &s);
+	assert_int_equal(s.v[SAMPLE_MEM], SAMPLE_NONE); /* at most ten times a second */
+	read_ok(p, 100 * MS, &s);
+	assert_int_equal(s.v[SAMPLE_MEM], 1200 * KB);
+	probe_close(p);
+
+	c = tree_cfg(100, true, true); /* 104 has no smaps_rollup */
+	p = open_ok(&c);
+	read_ok(p, 0, &s);
+	assert_int_equal(s.v[SAMPLE_MEM], SAMPLE_NONE);
 	probe_close(p);
 }
 
@@ -658,6 +731,8 @@ int main(void)
 		cmocka_unit_test(test_tree_sums),
 		cmocka_unit_test(test_tree_flags),
 		cmocka_unit_test(test_pss_paced),
+		cmocka_unit_test(test_job_cgroup),
+		cmocka_unit_test(test_mem_from_pss),
 		cmocka_unit_test(test_vanished),
 		cmocka_unit_test(test_new_child_on_rescan),
 		cmocka_unit_test(test_open_errors),

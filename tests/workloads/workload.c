@@ -12,6 +12,10 @@
  *                                   data set, slow growth while processing,
  *                                   a drop at exit (SCALE shortens it, default 1)
  *   workload lines N PERIOD         print N lines, one every PERIOD seconds
+ *   workload cow SHARED OWN N SECONDS
+ *                                   load SHARED, fork N workers that read it
+ *                                   (copy on write: never copied) and each
+ *                                   touch OWN of their own, hold, exit
  */
 #include <errno.h>
 #include <signal.h>
@@ -121,6 +125,37 @@ static int cmd_demo(double scale)
 	return 0;
 }
 
+/* Forked workers sharing the parent's data set, as a data loader's do. */
+static int cmd_cow(size_t shared, size_t own, int n, double seconds)
+{
+	volatile char *data = touch(shared);
+	printf("data set loaded\n");
+	fflush(stdout);
+	pid_t kids[64];
+	int nkids = 0;
+	for (int w = 0; w < n && w < 64; w++) {
+		pid_t pid = fork();
+		if (pid == 0) {
+			long sum = 0;
+			for (size_t i = 0; i < shared; i += 4096)
+				sum += data[i];
+			char *mine = touch(own);
+			printf("worker %d ready (%ld)\n", w, sum > 0 ? 1L : 0L);
+			fflush(stdout);
+			pause_s(seconds);
+			free(mine);
+			_exit(0);
+		}
+		if (pid > 0)
+			kids[nkids++] = pid;
+	}
+	for (int i = 0; i < nkids; i++)
+		while (waitpid(kids[i], NULL, 0) < 0 && errno == EINTR)
+			;
+	printf("workers done\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 4 && strcmp(argv[1], "hold") == 0)
@@ -144,6 +179,8 @@ int main(int argc, char **argv)
 		}
 		return 0;
 	}
-	fprintf(stderr, "usage: workload hold SIZE SECONDS | exit CODE | signal SIG | orphan SIZE SECONDS | demo [SCALE] | lines N PERIOD\n");
+	if (argc >= 6 && strcmp(argv[1], "cow") == 0)
+		return cmd_cow(parse_size(argv[2]), parse_size(argv[3]), atoi(argv[4]), atof(argv[5]));
+	fprintf(stderr, "usage: workload hold SIZE SECONDS | exit CODE | signal SIG | orphan SIZE SECONDS | demo [SCALE] | lines N PERIOD | cow SHARED OWN N SECONDS\n");
 	return 2;
 }

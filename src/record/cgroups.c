@@ -1,0 +1,135 @@
+/* cgroups.c: a process's memory cgroup, and the once-counted figures of a
+ * memory.stat. */
+#include "record/cgroups.h"
+
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Whether a file is in dir. */
+static bool cgroups_has(const char *dir, const char *name)
+{
+	char path[4200];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	return access(path, F_OK) == 0;
+}
+
+int cgroups_version(const char *dir)
+{
+	if (cgroups_has(dir, "memory.current"))
+		return 2;
+	if (cgroups_has(dir, "memory.usage_in_bytes"))
+		return 1;
+	return -1;
+}
+
+/* Whether the comma-separated controller list (len bytes at s) names memory. */
+static bool cgroups_has_memory_ctl(const char *s, size_t len)
+{
+	const char *end = s + len;
+	while (s < end) {
+		const char *comma = memchr(s, ',', (size_t)(end - s));
+		const char *tok_end = comma ? comma : end;
+		if (tok_end - s == 6 && memcmp(s, "memory", 6) == 0)
+			return true;
+		s = tok_end + 1;
+	}
+	return false;
+}
+
+int cgroups_memory_dir(const char *proc_root, const char *sys_root, pid_t pid, char *dir, size_t n)
+{
+	char path[512], buf[8192];
+	snprintf(path, sizeof path, "%s/%d/cgroup", proc_root, (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t len = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (len <= 0)
+		return -1;
+	char v2_path[1024] = "";
+	bool have_v2 = false;
+	const char *c = buf, *end = buf + len;
+	while (c < end) {
+		const char *eol = memchr(c, '\n', (size_t)(end - c));
+		if (!eol)
+			eol = end;
+		/* "hierarchy-id:controllers:path" */
+		const char *c1 = memchr(c, ':', (size_t)(eol - c));
+		const char *c2 = c1 ? memchr(c1 + 1, ':', (size_t)(eol - c1 - 1)) : NULL;
+		if (c2) {
+			const char *p = c2 + 1;
+			int plen = (int)(eol - p);
+			if (c1 - c == 1 && *c == '0' && c2 == c1 + 1 && (size_t)plen < sizeof v2_path) {
+				memcpy(v2_path, p, (size_t)plen);
+				v2_path[plen] = '\0';
+				have_v2 = true;
+			} else if (cgroups_has_memory_ctl(c1 + 1, (size_t)(c2 - c1 - 1))) {
+				snprintf(dir, n, "%s/fs/cgroup/memory%.*s", sys_root, plen, p);
+				if (cgroups_version(dir) == 1)
+					return 1;
+			}
+		}
+		c = eol + 1;
+	}
+	if (!have_v2)
+		return -1;
+	/* cgroup.controllers at the top marks a unified (pure v2) mount. */
+	snprintf(dir, n, "%s/fs/cgroup", sys_root);
+	if (!cgroups_has(dir, "cgroup.controllers"))
+		return -1;
+	snprintf(dir, n, "%s/fs/cgroup%s", sys_root, v2_path);
+	return cgroups_version(dir) == 2 ? 2 : -1;
+}
+
+/* The number after "key " at the start of a line of text, or -1. */
+static int64_t cgroups_key(const char *text, size_t len, const char *key)
+{
+	size_t k = strlen(key);
+	const char *p = text, *end = text + len;
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		if (!eol)
+			eol = end;
+		if ((size_t)(eol - p) > k && memcmp(p, key, k) == 0 && p[k] == ' ') {
+			int64_t v = 0;
+			const char *q = p + k + 1;
+			if (q >= eol || *q < '0' || *q > '9')
+				return -1;
+			for (; q < eol && *q >= '0' && *q <= '9'; q++) {
+				if (v > (INT64_MAX - 9) / 10)
+					return -1;
+				v = v * 10 + (*q - '0');
+			}
+			return v;
+		}
+		p = eol + 1;
+	}
+	return -1;
+}
+
+void cgroups_stat_once(const char *text, size_t len, int v, int64_t *mem, int64_t *cache)
+{
+	int64_t anon, mapped, file, shmem;
+	if (v == 1) {
+		anon = cgroups_key(text, len, "total_rss");
+		mapped = cgroups_key(text, len, "total_mapped_file");
+		file = cgroups_key(text, len, "total_cache");
+		shmem = cgroups_key(text, len, "total_shmem");
+	} else {
+		anon = cgroups_key(text, len, "anon");
+		mapped = cgroups_key(text, len, "file_mapped");
+		file = cgroups_key(text, len, "file");
+		shmem = cgroups_key(text, len, "shmem");
+	}
+	*mem = anon >= 0 && mapped >= 0 ? anon + mapped : -1;
+	*cache = -1;
+	if (file >= 0 && mapped >= 0) {
+		int64_t c = file - mapped - (shmem > 0 ? shmem : 0);
+		*cache = c > 0 ? c : 0;
+	}
+}

@@ -1,0 +1,26 @@
+/* cgroups.h: where a process's memory cgroup is, v1 or v2, and its
+ * counters read once each: what the probe, watch --cgroup and the job's own
+ * cgroup share. */
+#ifndef MEMLOG_CGROUPS_H
+#define MEMLOG_CGROUPS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* The directory of pid's memory cgroup (from PROC/PID/cgroup: the v1 memory
+ * hierarchy when the process has one, else the v2 unified one) into dir.
+ * Returns 1 (v1) or 2 (v2), or -1 when there is none (e.g. the v2 root). */
+int cgroups_memory_dir(const char *proc_root, const char *sys_root, pid_t pid, char *dir, size_t n);
+
+/* The version of the memory cgroup at dir: 1, 2, or -1 when it is none. */
+int cgroups_version(const char *dir);
+
+/* From the text of a memory.stat (len bytes) of a cgroup of version v: the
+ * resident memory of its processes with every page counted once (v1
+ * total_rss + total_mapped_file; v2 anon + file_mapped) and its page cache
+ * of files not mapped (v1 total_cache, v2 file, less mapped and shmem
+ * pages). -1 each when the keys are missing. */
+void cgroups_stat_once(const char *text, size_t len, int v, int64_t *mem, int64_t *cache);
+
+#endif

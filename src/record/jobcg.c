@@ -1,0 +1,106 @@
+/* jobcg.c: the job's own memory cgroup: made, joined, removed. */
+#include "record/jobcg.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "record/cgroups.h"
+
+struct jobcg {
+	char dir[4200];
+	int procs_fd;
+};
+
+jobcg *jobcg_create(const char *proc_root, const char *sys_root, char *why, size_t n)
+{
+	char parent[4096];
+	int v = cgroups_memory_dir(proc_root, sys_root, getpid(), parent, sizeof parent);
+	if (v < 0) {
+		snprintf(why, n, "memlog is in no memory cgroup it can find");
+		return NULL;
+	}
+	jobcg *j = calloc(1, sizeof *j);
+	if (!j) {
+		snprintf(why, n, "out of memory");
+		return NULL;
+	}
+	j->procs_fd = -1;
+	snprintf(j->dir, sizeof j->dir, "%s/memlog-job-%d", parent, (int)getpid());
+	if (mkdir(j->dir, 0755) != 0) {
+		snprintf(why, n, "cannot make the memory cgroup %s: %s", j->dir, strerror(errno));
+		free(j);
+		return NULL;
+	}
+	char path[4300];
+	snprintf(path, sizeof path, "%s/cgroup.procs", j->dir);
+	j->procs_fd = open(path, O_WRONLY | O_CLOEXEC);
+	/* v2 charges memory to a child cgroup only when the parent hands the
+	 * controller down: without memory.stat there is nothing to read. */
+	if (j->procs_fd < 0 || cgroups_version(j->dir) != v) {
+		snprintf(why, n, "the memory cgroup %s cannot take the job: %s", j->dir,
+		         j->procs_fd < 0 ? strerror(errno) : "no memory controller in it");
+		if (j->procs_fd >= 0)
+			close(j->procs_fd);
+		rmdir(j->dir);
+		free(j);
+		return NULL;
+	}
+	return j;
+}
+
+const char *jobcg_dir(const jobcg *j)
+{
+	return j->dir;
+}
+
+int jobcg_join_fd(const jobcg *j)
+{
+	return j->procs_fd;
+}
+
+bool jobcg_has(const jobcg *j, pid_t pid)
+{
+	char path[4300], buf[65536];
+	snprintf(path, sizeof path, "%s/cgroup.procs", j->dir);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ssize_t len = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (len <= 0)
+		return false;
+	buf[len] = '\0';
+	for (char *p = buf; *p; ) {
+		char *end;
+		long v = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		if (v == (long)pid)
+			return true;
+		p = end;
+		while (*p == '\n')
+			p++;
+	}
+	return false;
+}
+
+int jobcg_remove(jobcg *j, char *why, size_t n)
+{
+	if (!j)
+		return 0;
+	int rc = 0;
+	if (j->procs_fd >= 0)
+		close(j->procs_fd);
+	if (rmdir(j->dir) != 0) {
+		snprintf(why, n, "the memory cgroup %s stays: %s", j->dir,
+		         errno == EBUSY ? "processes of the job are still in it" : strerror(errno));
+		rc = -1;
+	}
+	free(j);
+	return rc;
+}
