@@ -78,7 +78,7 @@ static const char cli_usage_text[] =
 	"summed over the tree: a shared page once for each process), procs, sys_used\n"
 	"sys_avail (bytes, the machine), cgroup (bytes), mem (bytes, the tree with\n"
 	"every page counted once: run puts the job in a memory cgroup of its own;\n"
-	"else the PSS sum, at most 10/s), cache (bytes, page cache not mapped),\n"
+	"else the PSS sum, at most 5/s), cache (bytes, page cache not mapped),\n"
 	"marker. A column that was not measured is empty.\n";
 
 void cli_usage_exit(void)

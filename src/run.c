@@ -691,7 +691,7 @@ static int run_start_command(session *s)
 	char why[640];
 	s->job = jobcg_create("/proc", "/sys", why, sizeof why);
 	if (!s->job)
-		snprintf(s->job_note, sizeof s->job_note, "mem is the PSS sum of the tree, read at most ten times "
+		snprintf(s->job_note, sizeof s->job_note, "mem is the PSS sum of the tree, read at most five times "
 		         "a second: %s", why);
 	if (child_spawn(s->opt->argv, s->opt->keep_stdin, s->job ? jobcg_join_fd(s->job) : -1, &s->ch,
 	                &exec_errno, err, sizeof err) < 0) {
@@ -706,7 +706,7 @@ static int run_start_command(session *s)
 	}
 	s->running_child = true;
 	if (s->job && !jobcg_has(s->job, s->ch.pid)) {
-		snprintf(s->job_note, sizeof s->job_note, "mem is the PSS sum of the tree, read at most ten times "
+		snprintf(s->job_note, sizeof s->job_note, "mem is the PSS sum of the tree, read at most five times "
 		         "a second: the command could not join the memory cgroup %s", jobcg_dir(s->job));
 		jobcg_remove(s->job, why, sizeof why);
 		s->job = NULL;

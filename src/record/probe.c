@@ -40,11 +40,11 @@
 
 #define PROBE_DEFAULT_PSS_NS NS_PER_S
 #define PROBE_DEFAULT_SCAN_NS INT64_C(250000000)
-/* mem from the PSS sum: at most ten times a second, and never more than
+/* mem from the PSS sum: at most five times a second, and never more than
  * 1/PROBE_MEM_SHARE of the time (smaps_rollup costs milliseconds on a big
  * process). */
-#define PROBE_MEM_PSS_NS (NS_PER_S / 10)
-#define PROBE_MEM_SHARE 50
+#define PROBE_MEM_PSS_NS (NS_PER_S / 5)
+#define PROBE_MEM_SHARE 100
 /* The full scan's interval when the children lists find new processes. */
 #define PROBE_KIDS_SCAN_NS NS_PER_S
 /* Rounds of the children walk in one sample: a chain of new processes

@@ -246,9 +246,9 @@ static void test_mem_from_pss(void **state)
 	assert_int_equal(s.v[SAMPLE_MEM], 1200 * KB);
 	assert_int_equal(s.v[SAMPLE_CACHE], SAMPLE_NONE);
 	assert_int_equal(s.v[SAMPLE_PSS], SAMPLE_NONE); /* --pss was not asked for */
-	read_ok(p, 50 * MS, &s);
-	assert_int_equal(s.v[SAMPLE_MEM], SAMPLE_NONE); /* at most ten times a second */
-	read_ok(p, 100 * MS, &s);
+	read_ok(p, 150 * MS, &s);
+	assert_int_equal(s.v[SAMPLE_MEM], SAMPLE_NONE); /* at most five times a second */
+	read_ok(p, 200 * MS, &s);
 	assert_int_equal(s.v[SAMPLE_MEM], 1200 * KB);
 	probe_close(p);
 
