@@ -681,18 +681,18 @@ static int run_start_command(session *s)
 {
 	char err[512];
 	int exec_errno;
-	/* Before memlog becomes a subreaper, so the guard is not in the tree. */
-	s->guard_fd = guard_start(s->log_path);
-	if (s->guard_fd < 0)
-		fprintf(stderr, "memlog: cannot start the guard process (%s); if memlog is killed, "
-		        "the command may die with it\n", strerror(errno));
-	/* Orphaned grandchildren are reparented to memlog, so they stay counted. */
-	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	char why[640];
 	s->job = jobcg_create("/proc", "/sys", why, sizeof why);
 	if (!s->job)
 		snprintf(s->job_note, sizeof s->job_note, "mem is the PSS sum of the tree, read at most five times "
 		         "a second: %s", why);
+	/* Before memlog becomes a subreaper, so the guard is not in the tree. */
+	s->guard_fd = guard_start(s->log_path, s->job ? jobcg_dir(s->job) : NULL);
+	if (s->guard_fd < 0)
+		fprintf(stderr, "memlog: cannot start the guard process (%s); if memlog is killed, "
+		        "the command may die with it\n", strerror(errno));
+	/* Orphaned grandchildren are reparented to memlog, so they stay counted. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	if (child_spawn(s->opt->argv, s->opt->keep_stdin, s->job ? jobcg_join_fd(s->job) : -1, &s->ch,
 	                &exec_errno, err, sizeof err) < 0) {
 		fprintf(stderr, "memlog: %s\n", err);
@@ -869,6 +869,10 @@ static void run_close(session *s)
 	markers_free(s->marks);
 	if (s->pr)
 		probe_close(s->pr);
+	if (s->job) {
+		char why[640];
+		jobcg_remove(s->job, why, sizeof why);
+	}
 	free(s->log_path);
 	loop_close();
 }

@@ -28,6 +28,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/mtime.h"
@@ -104,8 +105,8 @@ static void guard_drain(int fds[2])
 }
 
 /* The guard's life; never returns. */
-static void guard_main(int sock, const char *log_path) __attribute__((noreturn));
-static void guard_main(int sock, const char *log_path)
+static void guard_main(int sock, const char *log_path, const char *cgroup_dir) __attribute__((noreturn));
+static void guard_main(int sock, const char *log_path, const char *cgroup_dir)
 {
 	int null_fd = open("/dev/null", O_RDWR);
 	if (null_fd >= 0) {
@@ -133,10 +134,19 @@ static void guard_main(int sock, const char *log_path)
 		_exit(0);
 	guard_note(log_path);
 	guard_drain(fds);
+	/* The job is gone (nobody writes its output any more): its memory
+	 * cgroup goes too, as memlog would have removed it, once its last
+	 * processes are reaped (for a while; a daemon it left keeps it). */
+	for (int i = 0; cgroup_dir && i < 100; i++) {
+		if (rmdir(cgroup_dir) == 0 || errno != EBUSY)
+			break;
+		struct timespec pause = { 0, 50 * 1000 * 1000 };
+		nanosleep(&pause, NULL);
+	}
 	_exit(0);
 }
 
-int guard_start(const char *log_path)
+int guard_start(const char *log_path, const char *cgroup_dir)
 {
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
@@ -164,7 +174,7 @@ int guard_start(const char *log_path)
 		 * belongs to init, not to memlog's tree. */
 		pid_t g = fork();
 		if (g == 0)
-			guard_main(sv[1], log_path);
+			guard_main(sv[1], log_path, cgroup_dir);
 		_exit(g < 0 ? 1 : 0);
 	}
 	close(sv[1]);

@@ -9,9 +9,10 @@
 
 /* Starts the guard, a small process outside the recorded tree (it is not
  * memlog's child: call this before memlog becomes a subreaper). It notes in
- * log_path when it has to act. Returns the control fd (close-on-exec), or -1
- * with errno set. */
-int guard_start(const char *log_path);
+ * log_path when it has to act, and once the command is gone removes its
+ * memory cgroup cgroup_dir (NULL: none). Returns the control fd
+ * (close-on-exec), or -1 with errno set. */
+int guard_start(const char *log_path, const char *cgroup_dir);
 
 /* Hands the command's output fds to the guard: it keeps copies open, unread,
  * while memlog lives. Returns 0, or -1 with errno set. */

@@ -72,6 +72,10 @@ guards() {
 	for p in $(pgrep -x memlog-guard); do [ "$(readlink "/proc/$p/cwd")" = "$T" ] && echo "$p"; done
 }
 check "kill -9 of memlog: the guard leaves once the command is gone" wait_until 10 eval '[ -z "$(guards)" ]'
+# The job's memory cgroup (when it had one) goes with it: the guard removes it.
+job_cgroups() { find /sys/fs/cgroup -maxdepth 6 -type d -name "memlog-job-$g" 2>/dev/null; }
+check "kill -9 of memlog: the job's memory cgroup is removed once the command is gone" \
+	wait_until 10 eval '[ -z "$(job_cgroups)" ]'
 (cd "$T" && "$MEMLOG" run --headless -o n.csv -- true >/dev/null 2>&1)
 check "a normal end leaves no guard behind and adds no note" \
 	eval "wait_until 10 eval '[ -z \"\$(guards)\" ]' && ! grep -q 'recorder ended without' '$T/n.log'"
