@@ -711,9 +711,8 @@ static int run_start_command(session *s)
 		jobcg_remove(s->job, why, sizeof why);
 		s->job = NULL;
 	} else if (s->job) {
-		const char *base = strrchr(jobcg_dir(s->job), '/');
-		snprintf(s->job_note, sizeof s->job_note, "mem counts every page once: the job runs in a memory "
-		         "cgroup of its own (%s, under memlog's)", base ? base + 1 : jobcg_dir(s->job));
+		/* Short enough for a log pane of 80 columns, whatever the pid. */
+		snprintf(s->job_note, sizeof s->job_note, "mem counts every page once, in a memory cgroup of the job's");
 	}
 	if (s->guard_fd >= 0 && guard_arm(s->guard_fd, s->ch.out_fd, s->ch.err_fd) < 0) {
 		fprintf(stderr, "memlog: cannot arm the guard process (%s); if memlog is killed, "
