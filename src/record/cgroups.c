@@ -86,46 +86,8 @@ int cgroups_memory_dir(const char *proc_root, const char *sys_root, pid_t pid, c
 	return cgroups_version(dir) == 2 ? 2 : -1;
 }
 
-/* The number after "key " at the start of a line of text, or -1. */
-static int64_t cgroups_key(const char *text, size_t len, const char *key)
+void cgroups_once(int64_t anon, int64_t mapped, int64_t file, int64_t shmem, int64_t *mem, int64_t *cache)
 {
-	size_t k = strlen(key);
-	const char *p = text, *end = text + len;
-	while (p < end) {
-		const char *eol = memchr(p, '\n', (size_t)(end - p));
-		if (!eol)
-			eol = end;
-		if ((size_t)(eol - p) > k && memcmp(p, key, k) == 0 && p[k] == ' ') {
-			int64_t v = 0;
-			const char *q = p + k + 1;
-			if (q >= eol || *q < '0' || *q > '9')
-				return -1;
-			for (; q < eol && *q >= '0' && *q <= '9'; q++) {
-				if (v > (INT64_MAX - 9) / 10)
-					return -1;
-				v = v * 10 + (*q - '0');
-			}
-			return v;
-		}
-		p = eol + 1;
-	}
-	return -1;
-}
-
-void cgroups_stat_once(const char *text, size_t len, int v, int64_t *mem, int64_t *cache)
-{
-	int64_t anon, mapped, file, shmem;
-	if (v == 1) {
-		anon = cgroups_key(text, len, "total_rss");
-		mapped = cgroups_key(text, len, "total_mapped_file");
-		file = cgroups_key(text, len, "total_cache");
-		shmem = cgroups_key(text, len, "total_shmem");
-	} else {
-		anon = cgroups_key(text, len, "anon");
-		mapped = cgroups_key(text, len, "file_mapped");
-		file = cgroups_key(text, len, "file");
-		shmem = cgroups_key(text, len, "shmem");
-	}
 	*mem = anon >= 0 && mapped >= 0 ? anon + mapped : -1;
 	*cache = -1;
 	if (file >= 0 && mapped >= 0) {

@@ -16,11 +16,11 @@ int cgroups_memory_dir(const char *proc_root, const char *sys_root, pid_t pid, c
 /* The version of the memory cgroup at dir: 1, 2, or -1 when it is none. */
 int cgroups_version(const char *dir);
 
-/* From the text of a memory.stat (len bytes) of a cgroup of version v: the
- * resident memory of its processes with every page counted once (v1
- * total_rss + total_mapped_file; v2 anon + file_mapped) and its page cache
- * of files not mapped (v1 total_cache, v2 file, less mapped and shmem
- * pages). -1 each when the keys are missing. */
-void cgroups_stat_once(const char *text, size_t len, int v, int64_t *mem, int64_t *cache);
+/* The once-counted figures of a memory cgroup from its memory.stat (-1:
+ * missing): the resident memory of its processes with every page counted
+ * once, anonymous plus mapped file pages (v1 total_rss + total_mapped_file,
+ * v2 anon + file_mapped), and its page cache of files not mapped (file less
+ * mapped and shmem pages). -1 each when what it needs is missing. */
+void cgroups_once(int64_t anon, int64_t mapped, int64_t file, int64_t shmem, int64_t *mem, int64_t *cache);
 
 #endif

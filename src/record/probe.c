@@ -157,6 +157,14 @@ static const struct probe_key probe_pss_keys[] = { PROBE_KEY("Pss") };
 static const struct probe_key probe_stat_v2_keys[] = {
 	PROBE_KEY("anon"), PROBE_KEY("file"), PROBE_KEY("shmem"), PROBE_KEY("swap"),
 };
+/* memory.stat keys for mem and cache: anonymous, mapped file, file, shmem
+ * pages; v1 uses the hierarchical totals (the job's cgroup may have children). */
+static const struct probe_key probe_once_v2_keys[] = {
+	PROBE_KEY("anon"), PROBE_KEY("file_mapped"), PROBE_KEY("file"), PROBE_KEY("shmem"),
+};
+static const struct probe_key probe_once_v1_keys[] = {
+	PROBE_KEY("total_rss"), PROBE_KEY("total_mapped_file"), PROBE_KEY("total_cache"), PROBE_KEY("total_shmem"),
+};
 static const struct probe_key probe_stat_v1_keys[] = {
 	PROBE_KEY("rss"), PROBE_KEY("cache"), PROBE_KEY("shmem"), PROBE_KEY("swap"),
 };
@@ -693,9 +701,15 @@ static void probe_read_mem(probe *p, int64_t now_ns, sample *out)
 	int fd = cg ? p->cg_stat_fd : p->job_stat_fd;
 	if (fd >= 0) {
 		ssize_t n = probe_pread(p, fd);
-		int64_t mem, cache;
 		if (n > 0) {
-			cgroups_stat_once(p->buf, (size_t)n, cg ? (p->cg_v1 ? 1 : 2) : p->job_v, &mem, &cache);
+			bool v1 = cg ? p->cg_v1 : p->job_v == 1;
+			const char *at[4], *end = p->buf + n;
+			int64_t k[4], mem, cache;
+			probe_scan_keys(p->buf, (size_t)n, v1 ? probe_once_v1_keys : probe_once_v2_keys, 4, at);
+			for (int i = 0; i < 4; i++)
+				if (!probe_parse_num(at[i], end, &k[i]))
+					k[i] = -1;
+			cgroups_once(k[0], k[1], k[2], k[3], &mem, &cache);
 			if (mem >= 0)
 				out->v[SAMPLE_MEM] = mem;
 			if (cache >= 0)
