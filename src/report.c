@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "analysis/holders.h"
 #include "analysis/phases.h"
 #include "base/mtime.h"
 #include "base/units.h"
@@ -134,7 +135,89 @@ typedef struct report_findings {
 	long best;             /* the phase that adds most to the peak, or -1 */
 	int64_t best_add;
 	int64_t wall0;         /* wall time at elapsed 0, 0 when unknown */
+	procset *procs;        /* REC.procs.csv read back, or NULL */
 } report_findings;
+
+/* Processes asked of the set at once, and groups of them shown. */
+#define REPORT_MAX_PROCS 4096
+#define REPORT_PEAK_GROUPS 5
+#define REPORT_PHASE_GROUPS 3
+#define REPORT_CMD_COLS 48
+
+/* "4 × python3 worker.py" (x without UTF-8), the command shown safely and cut. */
+static void report_group_label(const holders_group *g, bool utf8, char *buf, size_t n)
+{
+	const char *cmd = g->first->cmd[0] ? g->first->cmd : g->first->name;
+	char *safe = logtext_plain(cmd, strlen(cmd), REPORT_CMD_COLS, utf8);
+	if (g->count > 1)
+		snprintf(buf, n, "%zu %s %s", g->count, utf8 ? "\u00d7" : "x", safe ? safe : "");
+	else
+		snprintf(buf, n, "%s (pid %d)", safe ? safe : "", (int)g->first->pid);
+	free(safe);
+}
+
+/* The processes at t1 (during: through [t0, t1]) into a new array of *n;
+ * NULL without processes. */
+static procset_item *report_items(const report_findings *f, int64_t t0, int64_t t1, bool during, size_t *n)
+{
+	procset_item *items = f->procs ? calloc(REPORT_MAX_PROCS, sizeof *items) : NULL;
+	if (!items)
+		return NULL;
+	*n = during ? procset_during(f->procs, t0, t1, items, REPORT_MAX_PROCS)
+	            : procset_at(f->procs, t1, t0, items, REPORT_MAX_PROCS);
+	if (*n > REPORT_MAX_PROCS)
+		*n = REPORT_MAX_PROCS;
+	return items;
+}
+
+/* Who holds the peak: the largest groups of processes running then. */
+static void report_print_holders(const report_findings *f, bool utf8)
+{
+	size_t n;
+	procset_item *items = report_items(f, f->peak_t, f->peak_t, false, &n);
+	if (!items)
+		return;
+	holders_group g[REPORT_PEAK_GROUPS];
+	size_t ng = holders_group_by_cmd(items, n, HOLDERS_HELD, g, REPORT_PEAK_GROUPS);
+	int64_t total = 0;
+	for (size_t i = 0; i < n; i++)
+		total += items[i].held;
+	for (size_t i = 0; i < ng; i++) {
+		char label[400], size[32];
+		report_group_label(&g[i], utf8, label, sizeof label);
+		units_bytes(g[i].bytes, size, sizeof size);
+		printf("%-10s %-*s %10s\n", i == 0 ? "held by" : "", REPORT_CMD_COLS + 14, label, size);
+	}
+	if (ng > 0) {
+		char size[32];
+		units_bytes(total, size, sizeof size);
+		printf("%-10s (%zu process%s, %s: each its own share, PSS where read)\n", "", n, n == 1 ? "" : "es", size);
+	}
+	free(items);
+}
+
+/* Under a phase that rose or grew: the processes that appeared or grew in it. */
+static void report_print_growers(const report_findings *f, const phase *p, bool utf8)
+{
+	if (!f->procs || p->v1 <= p->v0 || (p->kind != PHASE_RISE && p->kind != PHASE_GROWTH))
+		return;
+	size_t n;
+	procset_item *items = report_items(f, p->t0_ns, p->t1_ns, true, &n);
+	if (!items)
+		return;
+	holders_group g[REPORT_PHASE_GROUPS];
+	size_t ng = holders_group_by_cmd(items, n, HOLDERS_GROWTH, g, REPORT_PHASE_GROUPS);
+	for (size_t i = 0; i < ng; i++) {
+		char label[400], size[32];
+		report_group_label(&g[i], utf8, label, sizeof label);
+		units_bytes(g[i].bytes, size, sizeof size);
+		printf("%s%s +%s%s", i == 0 ? "     grew: " : "; ", label, size,
+		       g[i].fresh == g[i].count ? " (new)" : "");
+	}
+	if (ng > 0)
+		putchar('\n');
+	free(items);
+}
 
 /* What phase i added to the peak: its change, if it began before the peak. */
 static int64_t report_added(const report_findings *f, long i)
@@ -234,6 +317,7 @@ static void report_print_head(const char *csv_path, const recload *d, const repo
 		units_elapsed_compact(f->peak_t, a, sizeof a);
 		report_clock(f->wall0 + f->peak_t, false, b, sizeof b);
 		printf("peak       %s %s at %s (%s)\n", sample_col_names[f->col], pk, a, b);
+		report_print_holders(f, utf8);
 	}
 	if (f->np == 0)
 		printf("\nThe recording is too short to segment into phases (%zu samples over %s).\n", d->n, span);
@@ -271,6 +355,7 @@ static void report_print_phase(const recload *d, const report_findings *f, logbo
 	if (w.markers[0])
 		printf("  [markers: %s]", w.markers);
 	putchar('\n');
+	report_print_growers(f, p, utf8);
 	report_words_free(&w);
 }
 
@@ -405,6 +490,8 @@ int report_main(int argc, char **argv)
 		fprintf(stderr, "memlog: %s: could not segment the curve (out of memory or too many phases)\n", csv_path);
 		goto out;
 	}
+	if (recload_procs(csv_path, lenient, &f.procs, err, sizeof err) < 0)
+		fprintf(stderr, "memlog: %s; the report goes on without the processes\n", err);
 	lb = report_logs(csv_path, &logs, f.wall0, &counts, err, sizeof err);
 	if (!lb) {
 		fprintf(stderr, "memlog: %s\n", err);
@@ -419,6 +506,7 @@ int report_main(int argc, char **argv)
 	rc = 0;
 out:
 	free(f.ph);
+	procset_free(f.procs);
 	logbook_close(lb);
 	recload_free(&d);
 	return rc;

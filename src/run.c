@@ -83,6 +83,8 @@ typedef struct session {
 	bool hung_up;         /* the view's terminal hung up; later SIGHUPs are ignored */
 	probe *pr;
 	reccsv_writer *csv;
+	reccsv_writer *procs; /* REC.procs.csv, except when watching the machine */
+	procthin *thin;       /* ... its rows' rule, across a detach */
 	recfiles_log *logw;   /* the .log, written through the logbook's sink */
 	int notify_fd;        /* the sampler writes a byte here when it stops by itself */
 	int notify_rd;        /* ... read here */
@@ -92,6 +94,7 @@ typedef struct session {
 	int64_t start_mono_ns;
 	const char *csv_path;
 	char *log_path;
+	char *procs_path;
 	char default_name[64];
 	char job_note[800];   /* how mem is measured, for the .log */
 	bool recording_done;
@@ -431,8 +434,12 @@ static void print_summary(session *s, const char *csv_path, const char *log_path
 	if (recfiles_log_failed(s->logw))
 		fprintf(stderr, "\nmemlog: wrote %s; %s stops at its last whole line, where the disk filled\n",
 		        csv_path, log_path);
+	else if (s->procs_path)
+		fprintf(stderr, "\nmemlog: wrote %s, %s and %s\n", csv_path, log_path, s->procs_path);
 	else
 		fprintf(stderr, "\nmemlog: wrote %s and %s\n", csv_path, log_path);
+	if (st->procs_failed)
+		fprintf(stderr, "memlog: %s has rows only up to the moment it could not be written\n", s->procs_path);
 }
 
 /* Ends the recording: the last sample, the rest of the output, the CSV
@@ -476,6 +483,11 @@ static void finish_recording(session *s)
 		s->failed = true;
 	}
 	s->csv = NULL;
+	if (s->procs && reccsv_close(s->procs, err, sizeof err) < 0 && !s->final_stats.procs_failed) {
+		fprintf(stderr, "memlog: %s\n", err);
+		s->failed = true;
+	}
+	s->procs = NULL;
 	if (s->pr)
 		probe_close(s->pr);
 	s->pr = NULL;
@@ -498,13 +510,20 @@ static void describe_target(const cli_options *o, char *buf, size_t n)
 	}
 }
 
+/* Whether the target has processes to record one by one: all but the machine. */
+static bool run_per_process(const cli_options *o)
+{
+	return o->cmd == CLI_RUN || o->pid || o->cgroup;
+}
+
 /* What the probe reads in the session's state: watch's target; in run mode
  * memlog's own descendants (it is their subreaper), or the command alone
  * with --no-children; after a detach, the command's tree by its pid. */
 static probe_config run_probe_config(const session *s)
 {
 	const cli_options *o = s->opt;
-	probe_config pc = { .proc_root = "/proc", .sys_root = "/sys", .pss = o->pss, .children = !o->no_children };
+	probe_config pc = { .proc_root = "/proc", .sys_root = "/sys", .pss = o->pss, .children = !o->no_children,
+	                    .per_process = run_per_process(o) };
 	if (o->cmd == CLI_WATCH && o->pid) {
 		pc.kind = PROBE_KIND_TREE;
 		pc.pid = o->pid;
@@ -539,6 +558,8 @@ static sampler_config run_sampler_config(const session *s)
 		.series = s->ser,
 		.csv = s->csv,
 		.marks = s->marks,
+		.procs_csv = s->procs,
+		.thin = s->thin,
 		.notify_fd = s->notify_fd,
 	};
 }
@@ -606,6 +627,46 @@ restart:;
 	}
 }
 
+/* REC.procs.csv beside the recording, and the rule of its rows; not when
+ * watching the machine, which has no process tree. 0, or -1 with err filled
+ * (errno EEXIST when the name is taken). */
+static int run_open_procs(session *s, const char *path, enum outfile_mode mode, char *err, size_t n)
+{
+	if (!run_per_process(s->opt))
+		return 0;
+	s->procs_path = recfiles_sibling(path, RECFILES_PROCS);
+	if (!s->thin)
+		s->thin = procthin_new();
+	if (!s->procs_path || !s->thin) {
+		snprintf(err, n, "out of memory");
+		errno = ENOMEM;
+		return -1;
+	}
+	s->procs = reccsv_create_procs(s->procs_path, mode, err, n);
+	return s->procs ? 0 : -1;
+}
+
+/* Closes and removes the files just made, when nothing will be recorded. */
+static void run_drop_outputs(session *s)
+{
+	char ignored[256];
+	if (s->csv) {
+		reccsv_close(s->csv, ignored, sizeof ignored);
+		unlink(s->csv_path);
+	}
+	s->csv = NULL;
+	if (s->logw) {
+		recfiles_log_close(s->logw);
+		unlink(s->log_path);
+	}
+	s->logw = NULL;
+	if (s->procs) {
+		reccsv_close(s->procs, ignored, sizeof ignored);
+		unlink(s->procs_path);
+	}
+	s->procs = NULL;
+}
+
 /* Creates the CSV and its .log, and the logbook that writes the .log. A
  * name given with -o replaces what is there (regular files only); the
  * default name is the time of day, created exclusively, with -2, -3, ...
@@ -648,17 +709,15 @@ static int run_open_outputs(session *s)
 			fprintf(stderr, "memlog: -o %s\n", err);
 			return -1;
 		}
+		s->csv_path = path;
 		s->logw = recfiles_log_create(s->log_path, mode, err, sizeof err);
-		if (s->logw) {
+		if (s->logw && run_open_procs(s, path, mode, err, sizeof err) == 0) {
 			logbook_set_sink(s->lb, recfiles_log_write, s->logw);
-			s->csv_path = path;
 			return 0;
 		}
 		int e = errno;
-		char ignored[256];
-		reccsv_close(s->csv, ignored, sizeof ignored);
-		s->csv = NULL;
-		unlink(path);
+		run_drop_outputs(s);
+		s->csv_path = NULL;
 		if (output || e != EEXIST) {
 			fprintf(stderr, "memlog: %s\n", err);
 			return -1;
@@ -666,6 +725,8 @@ static int run_open_outputs(session *s)
 next:
 		free(s->log_path);
 		s->log_path = NULL;
+		free(s->procs_path);
+		s->procs_path = NULL;
 		if (output)
 			break;
 	}
@@ -696,12 +757,7 @@ static int run_start_command(session *s)
 	if (child_spawn(s->opt->argv, s->opt->keep_stdin, s->job ? jobcg_join_fd(s->job) : -1, &s->ch,
 	                &exec_errno, err, sizeof err) < 0) {
 		fprintf(stderr, "memlog: %s\n", err);
-		reccsv_close(s->csv, err, sizeof err);
-		s->csv = NULL;
-		recfiles_log_close(s->logw);
-		s->logw = NULL;
-		unlink(s->csv_path);
-		unlink(s->log_path);
+		run_drop_outputs(s);
 		return exec_errno == ENOENT ? 127 : exec_errno ? 126 : 1;
 	}
 	s->running_child = true;
@@ -860,6 +916,10 @@ static void run_close(session *s)
 		sampler_stop(s->smp, NULL);
 	if (s->csv)
 		reccsv_close(s->csv, err, sizeof err);
+	if (s->procs)
+		reccsv_close(s->procs, err, sizeof err);
+	procthin_free(s->thin);
+	free(s->procs_path);
 	if (s->lb)
 		logbook_close(s->lb);
 	recfiles_log_close(s->logw);

@@ -25,9 +25,13 @@
  */
 #include "record/probe.h"
 #include "record/cgroups.h"
+#include "record/kvscan.h"
+#include "record/procid.h"
 #include "record/proctree.h"
 
+#include "base/grow.h"
 #include "base/mtime.h"
+#include "model/procrow.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -83,6 +87,11 @@ struct probe_proc {
 	bool zombie;  /* seen as a zombie already (its orphans were looked for) */
 	bool fresh;   /* joined in this sample's children walk: its own children are next */
 	long threads; /* Threads: of its last status read */
+	uint32_t serial; /* the probe's count of processes opened when it was */
+	pid_t ppid;      /* per_process only, as the fields below */
+	char name[PROCROW_NAME_MAX];
+	char *cmd;       /* read when it starts and when its name changes (an exec) */
+	int64_t pv[PROCROW_NCOLS];
 	struct probe_file status;
 	struct probe_file smaps;
 	struct probe_kids kids;
@@ -127,46 +136,45 @@ struct probe {
 	int64_t pss_ns;
 	bool mem_done;          /* mem from the PSS sum (no job cgroup): read once */
 	int64_t mem_ns, mem_cost_ns;
+	bool per_process;       /* keep each process's row for probe_procs */
+	uint32_t serials;
+	procrow *rows;
+	size_t nrows, rows_cap;
 
 	char buf[PROBE_BUF_BYTES];
 };
 
-/* A key looked for at the start of a line. */
-struct probe_key {
-	const char *name;
-	size_t len;
+
+static const kvscan_key probe_status_keys[] = {
+	KVSCAN_KEY("State"), KVSCAN_KEY("VmRSS"), KVSCAN_KEY("RssAnon"),
+	KVSCAN_KEY("RssFile"), KVSCAN_KEY("RssShmem"), KVSCAN_KEY("VmSwap"), KVSCAN_KEY("Threads"),
+	KVSCAN_KEY("Name"), KVSCAN_KEY("PPid"),
+};
+/* ST_THREADS on are not memory sums: the thread count tells when a
+ * process's threads changed; name and parent are for per_process. */
+enum { ST_STATE, ST_RSS, ST_ANON, ST_FILE, ST_SHMEM, ST_SWAP, ST_THREADS, ST_NAME, ST_PPID, ST_NKEYS };
+
+static const kvscan_key probe_meminfo_keys[] = {
+	KVSCAN_KEY("MemTotal"), KVSCAN_KEY("MemAvailable"),
 };
 
-#define PROBE_KEY(s) { s, sizeof(s) - 1 }
-
-static const struct probe_key probe_status_keys[] = {
-	PROBE_KEY("State"), PROBE_KEY("VmRSS"), PROBE_KEY("RssAnon"),
-	PROBE_KEY("RssFile"), PROBE_KEY("RssShmem"), PROBE_KEY("VmSwap"), PROBE_KEY("Threads"),
-};
-/* ST_THREADS is not a memory sum: it tells when a process's threads changed. */
-enum { ST_STATE, ST_RSS, ST_ANON, ST_FILE, ST_SHMEM, ST_SWAP, ST_THREADS, ST_NKEYS };
-
-static const struct probe_key probe_meminfo_keys[] = {
-	PROBE_KEY("MemTotal"), PROBE_KEY("MemAvailable"),
-};
-
-static const struct probe_key probe_pss_keys[] = { PROBE_KEY("Pss") };
+static const kvscan_key probe_pss_keys[] = { KVSCAN_KEY("Pss") };
 
 /* memory.stat keys for anon, file, shmem, swap; v1 uses the cgroup's own
  * counters, not the hierarchical total_* ones. */
-static const struct probe_key probe_stat_v2_keys[] = {
-	PROBE_KEY("anon"), PROBE_KEY("file"), PROBE_KEY("shmem"), PROBE_KEY("swap"),
+static const kvscan_key probe_stat_v2_keys[] = {
+	KVSCAN_KEY("anon"), KVSCAN_KEY("file"), KVSCAN_KEY("shmem"), KVSCAN_KEY("swap"),
 };
 /* memory.stat keys for mem and cache: anonymous, mapped file, file, shmem
  * pages; v1 uses the hierarchical totals (the job's cgroup may have children). */
-static const struct probe_key probe_once_v2_keys[] = {
-	PROBE_KEY("anon"), PROBE_KEY("file_mapped"), PROBE_KEY("file"), PROBE_KEY("shmem"),
+static const kvscan_key probe_once_v2_keys[] = {
+	KVSCAN_KEY("anon"), KVSCAN_KEY("file_mapped"), KVSCAN_KEY("file"), KVSCAN_KEY("shmem"),
 };
-static const struct probe_key probe_once_v1_keys[] = {
-	PROBE_KEY("total_rss"), PROBE_KEY("total_mapped_file"), PROBE_KEY("total_cache"), PROBE_KEY("total_shmem"),
+static const kvscan_key probe_once_v1_keys[] = {
+	KVSCAN_KEY("total_rss"), KVSCAN_KEY("total_mapped_file"), KVSCAN_KEY("total_cache"), KVSCAN_KEY("total_shmem"),
 };
-static const struct probe_key probe_stat_v1_keys[] = {
-	PROBE_KEY("rss"), PROBE_KEY("cache"), PROBE_KEY("shmem"), PROBE_KEY("swap"),
+static const kvscan_key probe_stat_v1_keys[] = {
+	KVSCAN_KEY("rss"), KVSCAN_KEY("cache"), KVSCAN_KEY("shmem"), KVSCAN_KEY("swap"),
 };
 
 /* Writes a formatted sentence into err when there is room for one. */
@@ -179,54 +187,6 @@ static void probe_err(char *err, size_t errlen, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
-}
-
-/* Finds each key at the start of a line followed by ':' or a blank, and points
- * at[i] just past the separator and the blanks after it (NULL when absent).
- * Stops as soon as every key is found, so later lines cost nothing. */
-static void probe_scan_keys(const char *buf, size_t len, const struct probe_key *keys,
-			    size_t nkeys, const char **at)
-{
-	const char *c = buf, *end = buf + len;
-	size_t found = 0;
-	for (size_t i = 0; i < nkeys; i++)
-		at[i] = NULL;
-	while (c < end && found < nkeys) {
-		const char *eol = memchr(c, '\n', (size_t)(end - c));
-		if (!eol)
-			eol = end;
-		size_t linelen = (size_t)(eol - c);
-		for (size_t i = 0; i < nkeys; i++) {
-			size_t kl = keys[i].len;
-			if (at[i] || linelen <= kl || (c[kl] != ':' && c[kl] != ' ' && c[kl] != '\t') ||
-			    memcmp(c, keys[i].name, kl) != 0)
-				continue;
-			const char *v = c + kl + 1;
-			while (v < eol && (*v == ' ' || *v == '\t'))
-				v++;
-			at[i] = v;
-			found++;
-			break;
-		}
-		c = eol + 1;
-	}
-}
-
-/* Parses the unsigned decimal at s (bounded by end) into *out; returns false
- * when s is NULL or holds no digit. */
-static bool probe_parse_num(const char *s, const char *end, int64_t *out)
-{
-	if (!s || s >= end || *s < '0' || *s > '9')
-		return false;
-	int64_t v = 0;
-	while (s < end && *s >= '0' && *s <= '9') {
-		if (v > (INT64_MAX - 9) / 10)
-			return false;
-		v = v * 10 + (*s - '0');
-		s++;
-	}
-	*out = v;
-	return true;
 }
 
 /* Re-reads an open file from its start into p->buf; returns the byte count
@@ -248,7 +208,7 @@ static bool probe_read_single(probe *p, int fd, int64_t *out)
 	ssize_t n = probe_pread(p, fd);
 	if (n <= 0)
 		return false;
-	return probe_parse_num(p->buf, p->buf + n, out);
+	return kvscan_num(p->buf, p->buf + n, out);
 }
 
 /* Opens proc_root/pid/name read-only, close-on-exec. */
@@ -329,13 +289,17 @@ static void probe_kids_close(struct probe_kids *k)
 }
 
 /* Opens the files of one process of the set; marks it gone when it has no status. */
-static void probe_proc_open(const probe *p, struct probe_proc *pr)
+static void probe_proc_open(probe *p, struct probe_proc *pr)
 {
 	pr->gone = false;
 	pr->counted = false;
 	pr->zombie = false;
 	pr->fresh = false;
 	pr->threads = 1;
+	pr->serial = ++p->serials;
+	pr->ppid = 0;
+	pr->name[0] = 0;
+	pr->cmd = NULL;
 	pr->smaps.fd = -1;
 	pr->smaps.per_read = false;
 	probe_kids_open(p, pr->pid, &pr->kids);
@@ -355,26 +319,9 @@ static void probe_proc_close(struct probe_proc *pr)
 	probe_file_close(&pr->status);
 	probe_file_close(&pr->smaps);
 	probe_kids_close(&pr->kids);
+	free(pr->cmd);
+	pr->cmd = NULL;
 	pr->gone = true;
-}
-
-/* Makes room for need elements of size elem in *arr; returns -1 when out of memory. */
-static int probe_reserve(void **arr, size_t *cap, size_t need, size_t elem)
-{
-	if (*arr && *cap >= need)
-		return 0;
-	size_t ncap = *cap ? *cap : 16;
-	while (ncap < need) {
-		if (ncap > SIZE_MAX / 2 / elem)
-			return -1;
-		ncap *= 2;
-	}
-	void *na = realloc(*arr, ncap * elem);
-	if (!na)
-		return -1;
-	*arr = na;
-	*cap = ncap;
-	return 0;
 }
 
 /* Builds the sorted pid list of the target into p->scan; returns its length,
@@ -394,7 +341,7 @@ static long probe_list_pids(probe *p)
 	}
 	if (p->include_root || !p->children) {
 		void *arr = p->scan;
-		if (probe_reserve(&arr, &p->scan_cap, (size_t)n + 1, sizeof *p->scan) < 0)
+		if (!grow_array(&arr, &p->scan_cap, (size_t)n + 1, sizeof *p->scan))
 			return -1;
 		p->scan = arr;
 		/* Descendants never include root, so insert it in order. */
@@ -415,7 +362,7 @@ static long probe_list_pids(probe *p)
 static void probe_merge(probe *p, const pid_t *list, size_t n, bool drop_unlisted)
 {
 	void *arr = p->next;
-	if (probe_reserve(&arr, &p->next_cap, p->nprocs + n + 1, sizeof *p->next) < 0)
+	if (!grow_array(&arr, &p->next_cap, p->nprocs + n + 1, sizeof *p->next))
 		return;
 	p->next = arr;
 	size_t i = 0, j = 0, w = 0;
@@ -490,7 +437,7 @@ static void probe_kids_parse(probe *p, ssize_t n)
 		}
 		if (in_num && v > 0 && v <= INT32_MAX && (pid_t)v != p->pid && !probe_has_pid(p, (pid_t)v)) {
 			void *arr = p->found;
-			if (probe_reserve(&arr, &p->found_cap, p->nfound + 1, sizeof *p->found) < 0)
+			if (!grow_array(&arr, &p->found_cap, p->nfound + 1, sizeof *p->found))
 				return;
 			p->found = arr;
 			p->found[p->nfound++] = (pid_t)v;
@@ -519,7 +466,7 @@ static void probe_kids_list_threads(const probe *p, pid_t pid, struct probe_kids
 		if (*end || tid <= 0 || tid > INT32_MAX || tid == pid)
 			continue;
 		void *arr = k->tids;
-		if (probe_reserve(&arr, &k->tids_cap, k->ntids + 1, sizeof *k->tids) < 0)
+		if (!grow_array(&arr, &k->tids_cap, k->ntids + 1, sizeof *k->tids))
 			break;
 		k->tids = arr;
 		k->tids[k->ntids++] = (pid_t)tid;
@@ -587,6 +534,33 @@ static size_t probe_walk_kids(probe *p)
 	return joined;
 }
 
+/* pr->cmd anew from its cmdline. */
+static void probe_read_cmd(const probe *p, struct probe_proc *pr)
+{
+	char cmd[PROCROW_CMD_MAX + 1];
+	procid_cmdline(p->proc_root, pr->pid, cmd, sizeof cmd);
+	free(pr->cmd);
+	pr->cmd = strdup(cmd);
+}
+
+/* A process's name and parent from its status (name and ppid point into
+ * it), and its command line when the name is new (it started or exec'd). */
+static void probe_proc_identity(probe *p, struct probe_proc *pr, const char *name, const char *ppid,
+                                const char *end)
+{
+	int64_t v;
+	if (kvscan_num(ppid, end, &v) && v <= INT32_MAX)
+		pr->ppid = (pid_t)v;
+	size_t len = kvscan_len(name, end);
+	if (len >= sizeof pr->name)
+		len = sizeof pr->name - 1;
+	if (pr->cmd && strlen(pr->name) == len && memcmp(pr->name, name, len) == 0)
+		return;
+	memcpy(pr->name, name ? name : "", len);
+	pr->name[len] = 0;
+	probe_read_cmd(p, pr);
+}
+
 /* Adds one process's status to the sums; returns 1 when it counts, 0 for a
  * zombie, -1 when it vanished (its fds are then closed). */
 static int probe_read_proc(probe *p, struct probe_proc *pr, int64_t sums[ST_NKEYS])
@@ -598,7 +572,7 @@ static int probe_read_proc(probe *p, struct probe_proc *pr, int64_t sums[ST_NKEY
 	}
 	const char *at[ST_NKEYS];
 	const char *end = p->buf + n;
-	probe_scan_keys(p->buf, (size_t)n, probe_status_keys, ST_NKEYS, at);
+	kvscan_keys(p->buf, (size_t)n, probe_status_keys, ST_NKEYS, at);
 	if (!at[ST_STATE]) {
 		probe_proc_close(pr);
 		return -1;
@@ -606,15 +580,21 @@ static int probe_read_proc(probe *p, struct probe_proc *pr, int64_t sums[ST_NKEY
 	if (*at[ST_STATE] == 'Z' || *at[ST_STATE] == 'X')
 		return 0;
 	int64_t threads;
-	if (probe_parse_num(at[ST_THREADS], end, &threads))
+	if (kvscan_num(at[ST_THREADS], end, &threads))
 		pr->threads = (long)threads;
 	for (int k = ST_RSS; k < ST_THREADS; k++) {
 		int64_t kb;
+		pr->pv[k - ST_RSS] = SAMPLE_NONE;
 		/* Kernel threads have no Vm/Rss lines: they hold no user memory.
 		 * A value no machine has is not summed (nor overflowed). */
-		if (probe_parse_num(at[k], end, &kb) && kb <= PROBE_KB_MAX)
+		if (kvscan_num(at[k], end, &kb) && kb <= PROBE_KB_MAX) {
 			sums[k] += kb * 1024;
+			pr->pv[k - ST_RSS] = kb * 1024;
+		}
 	}
+	pr->pv[PROCROW_PSS] = SAMPLE_NONE;
+	if (p->per_process)
+		probe_proc_identity(p, pr, at[ST_NAME], at[ST_PPID], end);
 	return 1;
 }
 
@@ -635,10 +615,11 @@ static bool probe_read_pss(probe *p, int64_t *out, bool *all)
 			continue;
 		const char *at;
 		int64_t kb;
-		probe_scan_keys(p->buf, (size_t)n, probe_pss_keys, 1, &at);
-		if (!probe_parse_num(at, p->buf + n, &kb) || kb > PROBE_KB_MAX)
+		kvscan_keys(p->buf, (size_t)n, probe_pss_keys, 1, &at);
+		if (!kvscan_num(at, p->buf + n, &kb) || kb > PROBE_KB_MAX)
 			continue;
 		sum += kb * 1024;
+		pr->pv[PROCROW_PSS] = kb * 1024;
 		read++;
 	}
 	*out = sum;
@@ -657,9 +638,9 @@ static int probe_read_meminfo(probe *p, sample *out, char *err, size_t errlen)
 	}
 	const char *at[2];
 	int64_t total_kb, avail_kb;
-	probe_scan_keys(p->buf, (size_t)n, probe_meminfo_keys, 2, at);
-	if (probe_parse_num(at[0], p->buf + n, &total_kb) &&
-	    probe_parse_num(at[1], p->buf + n, &avail_kb) && total_kb <= PROBE_KB_MAX &&
+	kvscan_keys(p->buf, (size_t)n, probe_meminfo_keys, 2, at);
+	if (kvscan_num(at[0], p->buf + n, &total_kb) &&
+	    kvscan_num(at[1], p->buf + n, &avail_kb) && total_kb <= PROBE_KB_MAX &&
 	    avail_kb <= total_kb) {
 		out->v[SAMPLE_SYS_USED] = (total_kb - avail_kb) * 1024;
 		out->v[SAMPLE_SYS_AVAIL] = avail_kb * 1024;
@@ -675,17 +656,17 @@ static void probe_read_cgroup_stat(probe *p, sample *out)
 		ssize_t n = probe_pread(p, p->cg_stat_fd);
 		if (n > 0) {
 			const char *at[4];
-			probe_scan_keys(p->buf, (size_t)n, p->cg_v1 ? probe_stat_v1_keys : probe_stat_v2_keys,
+			kvscan_keys(p->buf, (size_t)n, p->cg_v1 ? probe_stat_v1_keys : probe_stat_v2_keys,
 					4, at);
 			const char *end = p->buf + n;
-			if (probe_parse_num(at[0], end, &v))
+			if (kvscan_num(at[0], end, &v))
 				out->v[SAMPLE_ANON] = v;
-			if (probe_parse_num(at[1], end, &v))
+			if (kvscan_num(at[1], end, &v))
 				out->v[SAMPLE_FILE] = v;
-			if (probe_parse_num(at[2], end, &v))
+			if (kvscan_num(at[2], end, &v))
 				out->v[SAMPLE_SHMEM] = v;
 			/* v1 has "swap" only with swap accounting; v2 has memory.swap.current. */
-			if (p->cg_v1 && probe_parse_num(at[3], end, &v))
+			if (p->cg_v1 && kvscan_num(at[3], end, &v))
 				out->v[SAMPLE_SWAP] = v;
 		}
 	}
@@ -693,34 +674,44 @@ static void probe_read_cgroup_stat(probe *p, sample *out)
 		out->v[SAMPLE_SWAP] = v;
 }
 
-/* mem and cache: from the job cgroup's memory.stat (every page once) each
- * sample, else mem is the PSS sum of the tree, read at a paced rate. */
-static void probe_read_mem(probe *p, int64_t now_ns, sample *out)
+/* mem and cache from a memory.stat (the job cgroup's, or watch --cgroup's):
+ * every page once. Returns false when there is no such file. */
+static bool probe_read_once_stat(probe *p, sample *out)
 {
 	bool cg = p->kind == PROBE_KIND_CGROUP;
 	int fd = cg ? p->cg_stat_fd : p->job_stat_fd;
-	if (fd >= 0) {
-		ssize_t n = probe_pread(p, fd);
-		if (n > 0) {
-			bool v1 = cg ? p->cg_v1 : p->job_v == 1;
-			const char *at[4], *end = p->buf + n;
-			int64_t k[4], mem, cache;
-			probe_scan_keys(p->buf, (size_t)n, v1 ? probe_once_v1_keys : probe_once_v2_keys, 4, at);
-			for (int i = 0; i < 4; i++)
-				if (!probe_parse_num(at[i], end, &k[i]))
-					k[i] = -1;
-			cgroups_once(k[0], k[1], k[2], k[3], &mem, &cache);
-			if (mem >= 0)
-				out->v[SAMPLE_MEM] = mem;
-			if (cache >= 0)
-				out->v[SAMPLE_CACHE] = cache;
-		}
-		return;
+	if (fd < 0)
+		return false;
+	ssize_t n = probe_pread(p, fd);
+	if (n > 0) {
+		bool v1 = cg ? p->cg_v1 : p->job_v == 1;
+		const char *at[4], *end = p->buf + n;
+		int64_t k[4], mem, cache;
+		kvscan_keys(p->buf, (size_t)n, v1 ? probe_once_v1_keys : probe_once_v2_keys, 4, at);
+		for (int i = 0; i < 4; i++)
+			if (!kvscan_num(at[i], end, &k[i]))
+				k[i] = -1;
+		cgroups_once(k[0], k[1], k[2], k[3], &mem, &cache);
+		if (mem >= 0)
+			out->v[SAMPLE_MEM] = mem;
+		if (cache >= 0)
+			out->v[SAMPLE_CACHE] = cache;
 	}
-	if (p->kind != PROBE_KIND_TREE)
+	return true;
+}
+
+/* mem and cache: from a memory.stat each sample, else mem is the PSS sum of
+ * the tree. The PSS of each process (per_process), and the sum where it is
+ * mem, are read at a paced rate, or with --pss at its own. */
+static void probe_read_mem(probe *p, int64_t now_ns, sample *out)
+{
+	bool from_stat = probe_read_once_stat(p, out);
+	bool sum_is_mem = !from_stat && p->kind == PROBE_KIND_TREE;
+	if (!sum_is_mem && !(p->per_process && p->smaps))
 		return;
 	if (out->v[SAMPLE_PSS] >= 0) {
-		out->v[SAMPLE_MEM] = out->v[SAMPLE_PSS];
+		if (sum_is_mem)
+			out->v[SAMPLE_MEM] = out->v[SAMPLE_PSS];
 		return;
 	}
 	int64_t wait = p->mem_cost_ns * PROBE_MEM_SHARE;
@@ -732,11 +723,40 @@ static void probe_read_mem(probe *p, int64_t now_ns, sample *out)
 	bool all;
 	/* A process whose PSS may not be read (another user's) leaves mem
 	 * empty: a sum without it would be too small, not a measurement. */
-	if (probe_read_pss(p, &pss, &all) && all)
+	if (probe_read_pss(p, &pss, &all) && all && sum_is_mem)
 		out->v[SAMPLE_MEM] = pss;
 	p->mem_cost_ns = mtime_mono_ns() - t0;
 	p->mem_done = true;
 	p->mem_ns = now_ns;
+}
+
+/* The rows of the processes counted in this sample, for probe_procs. */
+static void probe_fill_rows(probe *p)
+{
+	void *arr = p->rows;
+	p->nrows = 0;
+	if (!grow_array(&arr, &p->rows_cap, p->nprocs + 1, sizeof *p->rows))
+		return;
+	p->rows = arr;
+	for (size_t i = 0; i < p->nprocs; i++) {
+		const struct probe_proc *pr = &p->procs[i];
+		if (!pr->counted)
+			continue;
+		procrow *r = &p->rows[p->nrows++];
+		memset(r, 0, sizeof *r);
+		r->pid = pr->pid;
+		r->ppid = pr->ppid;
+		r->serial = pr->serial;
+		r->name = pr->name;
+		r->cmd = pr->cmd ? pr->cmd : "";
+		memcpy(r->v, pr->pv, sizeof r->v);
+	}
+}
+
+size_t probe_procs(const probe *p, const procrow **rows)
+{
+	*rows = p->rows;
+	return p->per_process ? p->nrows : 0;
 }
 
 /* Whether one more rescan for a process that left fits in this second's
@@ -843,6 +863,8 @@ int probe_read(probe *p, int64_t now_ns, sample *out, char *err, size_t errlen)
 		probe_read_cgroup_stat(p, out);
 	}
 	probe_read_mem(p, now_ns, out);
+	if (p->per_process)
+		probe_fill_rows(p);
 	return counted;
 }
 
@@ -893,15 +915,11 @@ static int probe_check_pid(probe *p, char *err, size_t errlen)
 	if (n > 0) {
 		/* Kernel threads (and zombies) have no memory lines: recording
 		 * one would give a curve of 0 B that looks like a measurement. */
-		static const struct probe_key keys[] = { PROBE_KEY("Name"), PROBE_KEY("State"), PROBE_KEY("VmRSS") };
+		static const kvscan_key keys[] = { KVSCAN_KEY("Name"), KVSCAN_KEY("State"), KVSCAN_KEY("VmRSS") };
 		const char *at[3];
-		probe_scan_keys(p->buf, (size_t)n, keys, 3, at);
+		kvscan_keys(p->buf, (size_t)n, keys, 3, at);
 		const char *end = p->buf + n;
-		int namelen = 0;
-		if (at[0]) {
-			const char *eol = memchr(at[0], '\n', (size_t)(end - at[0]));
-			namelen = (int)((eol ? eol : end) - at[0]);
-		}
+		int namelen = (int)kvscan_len(at[0], end);
 		if (at[1] && (*at[1] == 'Z' || *at[1] == 'X')) {
 			probe_err(err, errlen, "--pid %d: the process has exited (a zombie its parent has not reaped); "
 				  "expected a running process", pid);
@@ -975,7 +993,8 @@ probe *probe_open(const probe_config *cfg, char *err, size_t errlen)
 	p->include_root = cfg->include_root;
 	p->children = cfg->children;
 	p->pss = cfg->pss && cfg->kind != PROBE_KIND_SYSTEM;
-	p->smaps = p->pss;
+	p->per_process = cfg->per_process && cfg->kind != PROBE_KIND_SYSTEM;
+	p->smaps = p->pss || p->per_process;
 	p->pss_interval_ns = cfg->pss_interval_ns > 0 ? cfg->pss_interval_ns : PROBE_DEFAULT_PSS_NS;
 	p->scan_interval_ns = cfg->scan_interval_ns > 0 ? cfg->scan_interval_ns : PROBE_DEFAULT_SCAN_NS;
 	const char *sys_root = cfg->sys_root ? cfg->sys_root : "/sys";
@@ -999,7 +1018,7 @@ probe *probe_open(const probe_config *cfg, char *err, size_t errlen)
 			p->job_v = cgroups_version(cfg->job_cgroup_dir);
 			p->job_stat_fd = p->job_v > 0 ? probe_open_in(cfg->job_cgroup_dir, "memory.stat") : -1;
 		}
-		p->smaps = p->pss || p->job_stat_fd < 0;
+		p->smaps = p->pss || p->per_process || p->job_stat_fd < 0;
 		if (p->children) {
 			p->kids_ok = true;
 			probe_kids_open(p, p->pid, &p->root_kids);
@@ -1048,6 +1067,7 @@ void probe_close(probe *p)
 	if (p->cg_swap_fd >= 0)
 		close(p->cg_swap_fd);
 	free(p->procs);
+	free(p->rows);
 	free(p->next);
 	free(p->scan);
 	free(p->cgroup_procs_path);

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "model/procrow.h"
 #include "model/sample.h"
 
 enum probe_kind {
@@ -29,6 +30,8 @@ typedef struct probe_config {
 	const char *job_cgroup_dir; /* PROBE_KIND_TREE: a memory cgroup holding the whole tree
 	                          * (run makes one, record/jobcg.h), whose memory.stat gives mem and
 	                          * cache every sample; NULL: mem is the PSS sum, paced */
+	bool per_process;        /* keep a row per process for probe_procs (not PROBE_KIND_SYSTEM);
+	                          * each process's PSS is then read at the paced rate of mem's */
 } probe_config;
 
 typedef struct probe probe;
@@ -43,6 +46,11 @@ probe *probe_open(const probe_config *cfg, char *err, size_t errlen);
  * tree is gone; always 0 for PROBE_KIND_SYSTEM), or -1 on an error worth stopping
  * for, with err filled. */
 int probe_read(probe *p, int64_t now_ns, sample *out, char *err, size_t errlen);
+
+/* The processes counted in the last probe_read, ascending by pid, with their
+ * figures (pss only when read in that sample); valid until the next read.
+ * Returns their count (0 without per_process). */
+size_t probe_procs(const probe *p, const procrow **rows);
 
 void probe_close(probe *p);
 

@@ -3,6 +3,8 @@
  * per sample, so they may allocate; the per-sample reads live in probe.c. */
 #include "record/proctree.h"
 
+#include "base/grow.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -18,25 +20,6 @@ struct proctree_link {
 	pid_t pid;
 	pid_t ppid;
 };
-
-/* Makes room for at least need pids in *pids; returns 0, or -1 when out of memory. */
-static int proctree_reserve(pid_t **pids, size_t *cap, size_t need)
-{
-	if (*pids && *cap >= need)
-		return 0;
-	size_t ncap = *cap ? *cap : 64;
-	while (ncap < need) {
-		if (ncap > SIZE_MAX / 2 / sizeof **pids)
-			return -1;
-		ncap *= 2;
-	}
-	pid_t *np = realloc(*pids, ncap * sizeof *np);
-	if (!np)
-		return -1;
-	*pids = np;
-	*cap = ncap;
-	return 0;
-}
 
 /* Parses a decimal pid from a NUL-terminated directory name; returns 0 when
  * the name is not all digits (so ".", "self", "sys" are skipped). */
@@ -183,7 +166,7 @@ long proctree_descendants_cached(const char *proc_root, pid_t root, proctree_cac
 		if (pid <= 0)
 			continue;
 		if (cache) {
-			if (proctree_reserve(&seen, &seencap, nseen + 1) < 0)
+			if (!GROW(seen, &seencap, nseen + 1))
 				goto out;
 			seen[nseen++] = pid;
 		}
@@ -210,7 +193,7 @@ long proctree_descendants_cached(const char *proc_root, pid_t root, proctree_cac
 	/* Breadth-first from root, using the output array as the queue. Each pid
 	 * has one parent, so every link is reached at most once, except root
 	 * itself when a (malformed) tree loops back to it: that is skipped. */
-	if (proctree_reserve(pids, cap, 16) < 0)
+	if (!GROW(*pids, cap, 16))
 		goto out;
 	size_t count = 0, head = 0;
 	pid_t parent = root;
@@ -219,7 +202,7 @@ long proctree_descendants_cached(const char *proc_root, pid_t root, proctree_cac
 		     i < nlinks && links[i].ppid == parent; i++) {
 			if (links[i].pid == root)
 				continue;
-			if (proctree_reserve(pids, cap, count + 1) < 0)
+			if (!GROW(*pids, cap, count + 1))
 				goto out;
 			(*pids)[count++] = links[i].pid;
 		}
@@ -259,7 +242,7 @@ static int proctree_push(pid_t **pids, size_t *cap, size_t *count, long v)
 {
 	if (v <= 0 || v > INT32_MAX)
 		return 0;
-	if (proctree_reserve(pids, cap, *count + 1) < 0)
+	if (!GROW(*pids, cap, *count + 1))
 		return -1;
 	(*pids)[(*count)++] = (pid_t)v;
 	return 0;

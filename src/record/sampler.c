@@ -35,6 +35,33 @@ struct sampler {
 	size_t npending;
 };
 
+/* The process rows due at this sample, to REC.procs.csv. A failure there
+ * stops those rows only: the recording itself goes on. */
+static void sampler_procs(sampler *s, const sample *smp)
+{
+	const procrow *procs, *rows;
+	char err[512];
+	if (!s->cfg.procs_csv || !s->cfg.thin || s->stats.procs_failed)
+		return;
+	size_t n = probe_procs(s->cfg.probe, &procs);
+	size_t nrows = procthin_sample(s->cfg.thin, smp->elapsed_ns, smp->wall_ns, procs, n, &rows);
+	int rc = 0;
+	if (nrows == (size_t)-1) {
+		snprintf(err, sizeof err, "per-process rows: out of memory");
+		rc = -1;
+	} else if (nrows > 0) {
+		rc = reccsv_write_procs(s->cfg.procs_csv, rows, nrows, err, sizeof err);
+	}
+	pthread_mutex_lock(&s->lock);
+	if (rc < 0) {
+		s->stats.procs_failed = true;
+		snprintf(s->stats.procs_error, sizeof s->stats.procs_error, "%.255s", err);
+	} else {
+		s->stats.proc_rows += nrows;
+	}
+	pthread_mutex_unlock(&s->lock);
+}
+
 /* Takes one sample now and records it with an optional marker label.
  * Returns the probe's process count, or -1 on an error (left in s->error). */
 static int sampler_take(sampler *s, const char *marker)
@@ -52,6 +79,7 @@ static int sampler_take(sampler *s, const char *marker)
 	smp.elapsed_ns = now_ns - s->cfg.start_mono_ns;
 	smp.wall_ns = wall_ns;
 	series_append(s->cfg.series, &smp);
+	sampler_procs(s, &smp);
 	if (marker && s->cfg.marks)
 		markers_add(s->cfg.marks, smp.elapsed_ns, marker);
 	if (reccsv_write(s->cfg.csv, &smp, marker, err, sizeof err) < 0)
@@ -65,6 +93,18 @@ fail:
 	snprintf(s->error, sizeof s->error, "%s", err);
 	pthread_mutex_unlock(&s->lock);
 	return -1;
+}
+
+/* Pushes REC.procs.csv's rows to the disk, as the recording's. */
+static void sampler_flush_procs(sampler *s)
+{
+	char err[512];
+	if (!s->cfg.procs_csv || s->stats.procs_failed || reccsv_flush(s->cfg.procs_csv, err, sizeof err) == 0)
+		return;
+	pthread_mutex_lock(&s->lock);
+	s->stats.procs_failed = true;
+	snprintf(s->stats.procs_error, sizeof s->stats.procs_error, "%.255s", err);
+	pthread_mutex_unlock(&s->lock);
 }
 
 /* Records why the thread ended and tells the main loop. */
@@ -147,6 +187,7 @@ static void *sampler_main(void *arg)
 			deadline += (missed + 1) * interval;
 		}
 		if (now - last_flush >= flush_every || have_label) {
+			sampler_flush_procs(s);
 			if (reccsv_flush(s->cfg.csv, err, sizeof err) < 0) {
 				pthread_mutex_lock(&s->lock);
 				snprintf(s->error, sizeof s->error, "%s", err);
@@ -170,6 +211,7 @@ static void *sampler_main(void *arg)
 		if (sampler_take(s, NULL) < 0)
 			why = SAMPLER_ERROR;
 	}
+	sampler_flush_procs(s);
 	if (why != SAMPLER_ERROR && reccsv_flush(s->cfg.csv, err, sizeof err) < 0) {
 		pthread_mutex_lock(&s->lock);
 		snprintf(s->error, sizeof s->error, "%s", err);

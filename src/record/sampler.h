@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "model/markers.h"
+#include "model/procthin.h"
 #include "model/series.h"
 #include "record/probe.h"
 #include "recording/reccsv.h"
@@ -21,6 +22,10 @@ typedef struct sampler_config {
 	series *series;          /* shared with readers */
 	reccsv_writer *csv;      /* owned by the caller, written only by the thread */
 	markers *marks;          /* labelled samples are added here too (may be NULL) */
+	reccsv_writer *procs_csv;/* REC.procs.csv, or NULL: the rows procthin picks from the probe's
+	                          * processes each sample (owned by the caller, written only by the thread) */
+	procthin *thin;          /* with procs_csv: which rows are due (the caller's, so that a
+	                          * restarted sampler goes on where the last one stopped) */
 	int notify_fd;           /* a byte is written here when the sampler stops by itself */
 } sampler_config;
 
@@ -39,6 +44,10 @@ typedef struct sampler_stats {
 	uint64_t ticks_missed; /* scheduled ticks skipped because the sampler was late */
 	int64_t  max_late_ns;  /* worst lateness of a taken tick */
 	reccsv_kept kept;      /* what the CSV holds whole: set when the thread ends */
+	uint64_t proc_rows;    /* rows given to REC.procs.csv */
+	bool procs_failed;     /* REC.procs.csv could not be written: its rows stopped there (the
+	                        * recording goes on) */
+	char procs_error[256]; /* ... why */
 } sampler_stats;
 
 typedef struct sampler sampler;

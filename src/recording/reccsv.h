@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "base/outfile.h"
+#include "model/procrow.h"
 #include "model/sample.h"
 
 typedef struct reccsv_writer reccsv_writer;
@@ -18,6 +19,14 @@ typedef struct reccsv_writer reccsv_writer;
  * disk is reported here, not later. NULL on failure with err naming the
  * path and the reason. */
 reccsv_writer *reccsv_create(const char *path, enum outfile_mode mode, char *err, size_t errlen);
+
+/* The per-process recording beside it, REC.procs.csv (RECFILES_PROCS):
+ * header time,elapsed_s,pid,ppid,name,cmd,rss,anon,file,shmem,swap,pss,event;
+ * written with reccsv_write_procs, then flushed and closed as a recording. */
+reccsv_writer *reccsv_create_procs(const char *path, enum outfile_mode mode, char *err, size_t errlen);
+
+/* Adds n process rows, as reccsv_write adds a sample's. */
+int reccsv_write_procs(reccsv_writer *w, const procrow *rows, size_t n, char *err, size_t errlen);
 
 /* Adds one row (marker may be NULL). Rows are buffered whole and reach the
  * file in reccsv_flush, so the file never ends inside a row unless a write
@@ -48,6 +57,7 @@ typedef int (*reccsv_row_fn)(void *ctx, const sample *s, const char *marker);
 typedef struct reccsv_info {
 	bool has[SAMPLE_NCOLS];   /* which columns the header had */
 	bool has_time, has_elapsed, has_marker;
+	bool has_pid;            /* a per-process recording's */
 	size_t rows;             /* data rows delivered */
 	size_t skipped;          /* bad rows skipped (lenient) */
 	bool truncated_last;     /* the last line was cut short and dropped */
@@ -101,6 +111,20 @@ void reccsv_set_fast_path(bool on);
  * counts) to size buffers before a read; an estimate when markers contain
  * newlines. -1 when unreadable. */
 long reccsv_count_rows(const char *path);
+
+/* Reading REC.procs.csv back: the same reader (errors, lenient, follow)
+ * with its columns. row is only valid during the call (serial is 0);
+ * non-zero stops the reading. */
+typedef int (*reccsv_proc_fn)(void *ctx, const procrow *row);
+
+reccsv_reader *reccsv_procs_open(const char *path, bool lenient, char *err, size_t errlen);
+
+/* reccsv_reader_poll (final: reccsv_reader_finish) for process rows. */
+long reccsv_procs_poll(reccsv_reader *r, bool final, reccsv_proc_fn fn, void *ctx, char *err, size_t errlen);
+
+/* Opens, reads whole and closes, as reccsv_read. */
+int reccsv_read_procs(const char *path, bool lenient, reccsv_proc_fn fn, void *ctx, reccsv_info *info,
+                      char *err, size_t errlen);
 
 /* The markers added during a replay go to REC.markers.csv beside the
  * recording (header "time,elapsed_s,marker"), never into the recording.

@@ -9,8 +9,7 @@
  * libcsv takes every line with a quote or anything else unusual, and the
  * fields from both go through the same checks. A schema says what differs
  * between a recording and a markers file.
- *
- * Also here: a fast row count to size buffers. */
+ */
 #include "recording/reccsv.h"
 
 #include <csv.h>
@@ -36,8 +35,6 @@
 #define RECCSV_PENDING_MAX_BYTES ((size_t)256 << 10)
 /* Longer lines always go through libcsv, which watches field sizes. */
 #define RECCSV_FAST_LINE_MAX_BYTES ((size_t)4 << 10)
-/* Read size for counting newlines: big, since memchr outruns the copy. */
-#define RECCSV_COUNT_CHUNK_BYTES ((size_t)1 << 20)
 /* A longer field is not from memlog: binary data or an unclosed quote. */
 #define RECCSV_FIELD_MAX_BYTES ((size_t)64 << 10)
 #define RECCSV_PARSER_BLOCK_BYTES 4096
@@ -48,12 +45,21 @@ enum {
 	RECCSV_COL_TIME = -2,
 	RECCSV_COL_ELAPSED = -3,
 	RECCSV_COL_MARKER = -4,
+	RECCSV_COL_PID = -5, /* and the rest of a process row's identity */
+	RECCSV_COL_PPID = -6,
+	RECCSV_COL_NAME = -7,
+	RECCSV_COL_CMD = -8,
+	RECCSV_COL_EVENT = -9,
 };
+
+/* A process row's identity columns, by role (RECCSV_COL_PID - i). */
+static const char *const reccsv_proc_col_names[] = { "pid", "ppid", "name", "cmd", "event" };
 
 /* What a reader takes: a recording, or the markers file beside it; one
  * reader serves both, these are their differences. */
 struct reccsv_schema {
 	bool sample_cols;       /* rss, anon, ... are columns (else ignored) */
+	bool proc_cols;         /* pid, ppid, name, cmd, event are columns: REC.procs.csv */
 	bool ordered;           /* elapsed_s may not go back; derived from time without it */
 	bool empty_time_ok;     /* a time may be empty (unknown) */
 	const char *empty_msg;  /* a file without a header */
@@ -92,6 +98,16 @@ static bool reccsv_markers_header_ok(const reccsv_info *info, char *msg, size_t 
 	return false;
 }
 
+/* A per-process recording needs a time, pid and rss. */
+static bool reccsv_procs_header_ok(const reccsv_info *info, char *msg, size_t n)
+{
+	if ((info->has_time || info->has_elapsed) && info->has_pid && info->has[SAMPLE_RSS])
+		return true;
+	snprintf(msg, n, "header lacks %s, expected time,elapsed_s,pid,ppid,name,cmd,rss,...",
+	         !info->has_pid ? "pid" : !info->has[SAMPLE_RSS] ? "rss" : "time and elapsed_s");
+	return false;
+}
+
 static const struct reccsv_schema reccsv_recording = {
 	.sample_cols = true,
 	.ordered = true,
@@ -106,6 +122,20 @@ static const struct reccsv_schema reccsv_markers = {
 	.empty_msg = "empty file, expected a markers header (time,elapsed_s,marker)",
 	.binary_msg = "binary data where a markers header was expected (time,elapsed_s,marker)",
 	.header_ok = reccsv_markers_header_ok,
+};
+
+/* Its figures have the names and indexes of the sample's first columns. */
+_Static_assert((int)SAMPLE_RSS == (int)PROCROW_RSS && (int)SAMPLE_SWAP == (int)PROCROW_SWAP &&
+               (int)SAMPLE_PSS == (int)PROCROW_PSS,
+               "a process row's figures are read into a sample's columns");
+
+static const struct reccsv_schema reccsv_procs = {
+	.sample_cols = true,
+	.proc_cols = true,
+	.ordered = true,
+	.empty_msg = "empty file, expected a memlog per-process header (time,elapsed_s,pid,...)",
+	.binary_msg = "binary data where a memlog per-process header was expected (time,elapsed_s,pid,...)",
+	.header_ok = reccsv_procs_header_ok,
 };
 
 /* ---- reading ---- */
@@ -162,6 +192,8 @@ struct reccsv_reader {
 	size_t marker_len, marker_cap;
 	bool row_bad;
 	char row_err[192];
+	procrow prow;         /* proc_cols: the row's identity, and its figures from s */
+	char pname[PROCROW_NAME_MAX], pcmd[PROCROW_CMD_MAX + 1];
 
 	/* The rows accepted so far. */
 	bool have_prev;
@@ -227,6 +259,10 @@ static void reccsv_header_field(struct reccsv_reader *r, const char *f, size_t l
 		role = RECCSV_COL_ELAPSED;
 	else if (len == 6 && memcmp(f, "marker", 6) == 0)
 		role = RECCSV_COL_MARKER;
+	for (int i = 0; role == RECCSV_COL_IGNORED && r->schema->proc_cols && i < 5; i++) {
+		if (strlen(reccsv_proc_col_names[i]) == len && memcmp(f, reccsv_proc_col_names[i], len) == 0)
+			role = RECCSV_COL_PID - i;
+	}
 	for (int i = 0; role == RECCSV_COL_IGNORED && r->schema->sample_cols && i < SAMPLE_NCOLS; i++) {
 		if (strlen(sample_col_names[i]) == len && memcmp(f, sample_col_names[i], len) == 0)
 			role = i;
@@ -255,6 +291,7 @@ static void reccsv_header_end(struct reccsv_reader *r)
 		info->has_time |= role == RECCSV_COL_TIME;
 		info->has_elapsed |= role == RECCSV_COL_ELAPSED;
 		info->has_marker |= role == RECCSV_COL_MARKER;
+		info->has_pid |= role == RECCSV_COL_PID;
 	}
 	if (r->header_binary) {
 		reccsv_fatal(r, r->row_line, r->schema->binary_msg);
@@ -263,6 +300,52 @@ static void reccsv_header_end(struct reccsv_reader *r)
 		reccsv_fatal(r, r->row_line, msg);
 	} else if (!r->schema->header_ok(info, msg, sizeof msg)) {
 		reccsv_fatal(r, r->row_line, msg);
+	}
+}
+
+/* Copies a text field into buf (n bytes), cut to fit. */
+static void reccsv_copy_text(char *buf, size_t n, const char *f, size_t len)
+{
+	if (len >= n)
+		len = n - 1;
+	memcpy(buf, f, len);
+	buf[len] = 0;
+}
+
+/* A field of a process row's identity. */
+static void reccsv_proc_field(struct reccsv_reader *r, int role, const char *f, size_t len)
+{
+	int64_t v;
+	switch (role) {
+	case RECCSV_COL_PID:
+	case RECCSV_COL_PPID:
+		if (len == 0)
+			break; /* an empty pid is told as such when the row ends */
+		if (reccsv_parse_count(f, len, &v) != 0 || v > INT32_MAX || (role == RECCSV_COL_PID && v <= 0))
+			reccsv_row_error(r, role == RECCSV_COL_PID ? "pid" : "ppid", f, len,
+			                 role == RECCSV_COL_PID ? "is not a process id (a whole number above 0)"
+			                                        : "is not a process id (a whole number, or empty)");
+		else if (role == RECCSV_COL_PID)
+			r->prow.pid = (pid_t)v;
+		else
+			r->prow.ppid = (pid_t)v;
+		break;
+	case RECCSV_COL_NAME:
+		reccsv_copy_text(r->pname, sizeof r->pname, f, len);
+		break;
+	case RECCSV_COL_CMD:
+		reccsv_copy_text(r->pcmd, sizeof r->pcmd, f, len);
+		break;
+	case RECCSV_COL_EVENT:
+		if (len == 5 && memcmp(f, "start", 5) == 0)
+			r->prow.event = PROCROW_START;
+		else if (len == 4 && memcmp(f, "exit", 4) == 0)
+			r->prow.event = PROCROW_EXIT;
+		else if (len != 0)
+			reccsv_row_error(r, "event", f, len, "is not start, exit or empty");
+		break;
+	default:
+		break;
 	}
 }
 
@@ -282,6 +365,10 @@ static void reccsv_on_field(void *data, size_t len, void *arg)
 		r->s.wall_ns = 0;
 		for (int i = 0; i < SAMPLE_NCOLS; i++)
 			r->s.v[i] = SAMPLE_NONE;
+		r->prow.pid = -1;
+		r->prow.ppid = -1;
+		r->prow.event = PROCROW_SAME;
+		r->pname[0] = r->pcmd[0] = 0;
 	}
 	if (!r->header_done) {
 		reccsv_header_field(r, f, len);
@@ -333,6 +420,7 @@ static void reccsv_on_field(void *data, size_t len, void *arg)
 		r->marker_len = len;
 		break;
 	default:
+		reccsv_proc_field(r, role, f, len);
 		break;
 	}
 }
@@ -391,6 +479,9 @@ static void reccsv_on_row(int c, void *arg)
 		         nfields, nfields == 1 ? "" : "s", r->ncols);
 		r->row_bad = true;
 	} else if (!r->row_bad && !reccsv_row_times(r)) {
+		r->row_bad = true;
+	} else if (!r->row_bad && r->schema->proc_cols && r->prow.pid <= 0) {
+		snprintf(r->row_err, sizeof r->row_err, "column pid is empty, expected a process id");
 		r->row_bad = true;
 	}
 	if (r->row_bad) {
@@ -867,52 +958,6 @@ int reccsv_read(const char *path, bool lenient, reccsv_row_fn fn, void *ctx,
 	return n < 0 ? -1 : 0;
 }
 
-/* ---- counting rows ---- */
-
-/* Counts newlines with memchr over big reads, minus the header; see reccsv.h. */
-long reccsv_count_rows(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	struct stat st;
-	size_t chunk = RECCSV_COUNT_CHUNK_BYTES;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size < chunk)
-		chunk = (size_t)st.st_size + 1; /* +1: the read that finds the end */
-	char *buf = malloc(chunk);
-	if (buf == NULL) {
-		close(fd);
-		return -1;
-	}
-	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	long lines = 0;
-	char last = '\n';
-	for (;;) {
-		ssize_t n = read(fd, buf, chunk);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			lines = -1;
-			break;
-		}
-		if (n == 0)
-			break;
-		const char *p = buf, *end = buf + n;
-		while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-			lines++;
-			p++;
-		}
-		last = buf[n - 1];
-	}
-	free(buf);
-	close(fd);
-	if (lines < 0)
-		return -1;
-	if (last != '\n')
-		lines++; /* a last line without its newline */
-	return lines > 0 ? lines - 1 : 0;
-}
-
 /* A markers callback behind the reader's row callback. */
 struct reccsv_marking {
 	reccsv_marker_fn fn;
@@ -937,6 +982,57 @@ int reccsv_read_markers(const char *path, reccsv_marker_fn fn, void *ctx, char *
 		return -1;
 	struct reccsv_marking m = { fn, ctx };
 	long n = reccsv_reader_finish(r, reccsv_on_marker_row, &m, err, errlen);
+	reccsv_reader_close(r);
+	return n < 0 ? -1 : 0;
+}
+
+/* ---- the per-process recording ---- */
+
+/* A process row callback behind the reader's row callback. */
+struct reccsv_proc_reading {
+	reccsv_reader *r;
+	reccsv_proc_fn fn;
+	void *ctx;
+};
+
+static int reccsv_on_proc_row(void *ctx, const sample *smp, const char *marker)
+{
+	(void)marker;
+	struct reccsv_proc_reading *pr = ctx;
+	procrow *row = &pr->r->prow;
+	row->elapsed_ns = smp->elapsed_ns;
+	row->wall_ns = smp->wall_ns;
+	row->serial = 0;
+	row->name = pr->r->pname;
+	row->cmd = pr->r->pcmd;
+	memcpy(row->v, smp->v, sizeof row->v);
+	return pr->fn(pr->ctx, row);
+}
+
+reccsv_reader *reccsv_procs_open(const char *path, bool lenient, char *err, size_t errlen)
+{
+	return reccsv_open_as(&reccsv_procs, path, lenient, err, errlen);
+}
+
+long reccsv_procs_poll(reccsv_reader *r, bool final, reccsv_proc_fn fn, void *ctx, char *err, size_t errlen)
+{
+	struct reccsv_proc_reading pr = { r, fn, ctx };
+	return final ? reccsv_reader_finish(r, reccsv_on_proc_row, &pr, err, errlen)
+	             : reccsv_reader_poll(r, reccsv_on_proc_row, &pr, err, errlen);
+}
+
+int reccsv_read_procs(const char *path, bool lenient, reccsv_proc_fn fn, void *ctx, reccsv_info *info,
+                      char *err, size_t errlen)
+{
+	reccsv_reader *r = reccsv_procs_open(path, lenient, err, errlen);
+	if (r == NULL) {
+		if (info != NULL)
+			memset(info, 0, sizeof *info);
+		return -1;
+	}
+	long n = reccsv_procs_poll(r, true, fn, ctx, err, errlen);
+	if (info != NULL)
+		*info = r->info;
 	reccsv_reader_close(r);
 	return n < 0 ? -1 : 0;
 }

@@ -107,8 +107,10 @@ static int reccsv_reserve(reccsv_writer *w, size_t need)
 	return 0;
 }
 
-/* Creates the file and writes the header through to it; see reccsv.h. */
-reccsv_writer *reccsv_create(const char *path, enum outfile_mode mode, char *err, size_t errlen)
+/* Creates the file and writes header (the columns after time,elapsed_s,
+ * NULL for a recording's) through to it. */
+static reccsv_writer *reccsv_create_as(const char *path, enum outfile_mode mode, const char *header,
+                                       char *err, size_t errlen)
 {
 	reccsv_writer *w = calloc(1, sizeof *w);
 	if (w != NULL) {
@@ -128,14 +130,17 @@ reccsv_writer *reccsv_create(const char *path, enum outfile_mode mode, char *err
 	char *p = w->buf;
 	memcpy(p, "time,elapsed_s", 14);
 	p += 14;
-	for (int i = 0; i < SAMPLE_NCOLS; i++) {
-		size_t n = strlen(sample_col_names[i]);
-		*p++ = ',';
-		memcpy(p, sample_col_names[i], n);
-		p += n;
+	if (header) {
+		p = stpcpy(p, header);
+	} else {
+		for (int i = 0; i < SAMPLE_NCOLS; i++) {
+			*p++ = ',';
+			p = stpcpy(p, sample_col_names[i]);
+		}
+		p = stpcpy(p, ",marker");
 	}
-	memcpy(p, ",marker\n", 8);
-	w->len = (size_t)(p + 8 - w->buf);
+	*p++ = '\n';
+	w->len = (size_t)(p - w->buf);
 	if (reccsv_flush(w, err, errlen) != 0) {
 		close(w->fd);
 		goto fail;
@@ -151,6 +156,86 @@ fail:
 		errno = e;
 	}
 	return NULL;
+}
+
+reccsv_writer *reccsv_create(const char *path, enum outfile_mode mode, char *err, size_t errlen)
+{
+	return reccsv_create_as(path, mode, NULL, err, errlen);
+}
+
+reccsv_writer *reccsv_create_procs(const char *path, enum outfile_mode mode, char *err, size_t errlen)
+{
+	return reccsv_create_as(path, mode, ",pid,ppid,name,cmd,rss,anon,file,shmem,swap,pss,event", err, errlen);
+}
+
+/* Writes the time and elapsed_s fields of a row at p, the first with its
+ * comma after it; returns the end. */
+static char *reccsv_put_times(reccsv_writer *w, char *p, int64_t wall_ns, int64_t elapsed)
+{
+	int64_t sec = wall_ns / NS_PER_S;
+	int64_t sub_ns = wall_ns % NS_PER_S;
+	if (sub_ns < 0) {
+		sec--;
+		sub_ns += NS_PER_S;
+	}
+	if (!w->prefix_valid || sec != w->prefix_sec) {
+		char iso[MTIME_ISO_LEN + 1];
+		mtime_format_iso(wall_ns, iso);
+		memcpy(w->prefix, iso, 19);
+		w->prefix_sec = sec;
+		w->prefix_valid = true;
+	}
+	memcpy(p, w->prefix, 19);
+	p += 19;
+	*p++ = '.';
+	p = reccsv_put_fixed(p, (uint64_t)(sub_ns / NS_PER_MS), 3);
+	*p++ = 'Z';
+	*p++ = ',';
+	uint64_t elapsed_ns = elapsed > 0 ? (uint64_t)elapsed : 0;
+	p = reccsv_put_u64(p, elapsed_ns / NS_PER_S);
+	*p++ = '.';
+	return reccsv_put_fixed(p, elapsed_ns % NS_PER_S / NS_PER_US, 6);
+}
+
+/* Writes text (len bytes) at p as one CSV field, quoted as needed; a row is
+ * one line, so that a cut file can be cut back to whole rows and counted by
+ * lines: line breaks become spaces. There must be room for 2 len + 2. */
+static char *reccsv_put_text(char *p, const char *text, size_t len)
+{
+	if (len == 0)
+		return p;
+	char *field = p;
+	p += csv_write(p, 2 * len + 2, text, len);
+	for (char *c = field; c < p; c++)
+		if (*c == '\n' || *c == '\r')
+			*c = ' ';
+	return p;
+}
+
+/* As reccsv_put_text, but text that needs no quotes is written as it is
+ * (most names and commands), so that the reader's fast path takes the row. */
+static char *reccsv_put_plain(char *p, const char *text, size_t len)
+{
+	bool plain = len == 0 || (text[0] != ' ' && text[0] != '\t' && text[len - 1] != ' ' && text[len - 1] != '\t');
+	for (size_t i = 0; plain && i < len; i++)
+		plain = text[i] != ',' && text[i] != '"' && text[i] != '\n' && text[i] != '\r';
+	if (!plain)
+		return reccsv_put_text(p, text, len);
+	memcpy(p, text, len);
+	return p + len;
+}
+
+/* The buffer holds one more row ending at p, of the times given. */
+static int reccsv_row_done(reccsv_writer *w, char *p, int64_t elapsed_ns, int64_t wall_ns,
+                           char *err, size_t errlen)
+{
+	w->len = (size_t)(p - w->buf);
+	w->rows_in_buf++;
+	w->buf_elapsed_ns = elapsed_ns > 0 ? elapsed_ns : 0;
+	w->buf_wall_ns = wall_ns;
+	if (w->len >= RECCSV_AUTOFLUSH_BYTES)
+		return reccsv_flush(w, err, errlen);
+	return 0;
 }
 
 /* Appends one row to the buffer; see reccsv.h. A negative elapsed_ns is
@@ -169,56 +254,55 @@ int reccsv_write(reccsv_writer *w, const sample *s, const char *marker,
 		snprintf(err, errlen, "%s: cannot write: out of memory", w->path);
 		return -1;
 	}
-	char *p = w->buf + w->len;
-
-	int64_t sec = s->wall_ns / NS_PER_S;
-	int64_t sub_ns = s->wall_ns % NS_PER_S;
-	if (sub_ns < 0) {
-		sec--;
-		sub_ns += NS_PER_S;
-	}
-	if (!w->prefix_valid || sec != w->prefix_sec) {
-		char iso[MTIME_ISO_LEN + 1];
-		mtime_format_iso(s->wall_ns, iso);
-		memcpy(w->prefix, iso, 19);
-		w->prefix_sec = sec;
-		w->prefix_valid = true;
-	}
-	memcpy(p, w->prefix, 19);
-	p += 19;
-	*p++ = '.';
-	p = reccsv_put_fixed(p, (uint64_t)(sub_ns / NS_PER_MS), 3);
-	*p++ = 'Z';
-	*p++ = ',';
-
-	uint64_t elapsed_ns = s->elapsed_ns > 0 ? (uint64_t)s->elapsed_ns : 0;
-	p = reccsv_put_u64(p, elapsed_ns / NS_PER_S);
-	*p++ = '.';
-	p = reccsv_put_fixed(p, elapsed_ns % NS_PER_S / NS_PER_US, 6);
-
+	char *p = reccsv_put_times(w, w->buf + w->len, s->wall_ns, s->elapsed_ns);
 	for (int i = 0; i < SAMPLE_NCOLS; i++) {
 		*p++ = ',';
 		if (s->v[i] >= 0)
 			p = reccsv_put_u64(p, (uint64_t)s->v[i]);
 	}
 	*p++ = ',';
-	if (marker_len > 0) {
-		char *field = p;
-		p += csv_write(p, 2 * marker_len + 2, marker, marker_len);
-		/* A row is one line, so that a cut file can be cut back to whole
-		 * rows and counted by lines: a label's line breaks become spaces. */
-		for (char *c = field; c < p; c++)
-			if (*c == '\n' || *c == '\r')
-				*c = ' ';
-	}
+	p = reccsv_put_text(p, marker, marker_len);
 	*p++ = '\n';
-	w->len = (size_t)(p - w->buf);
-	w->rows_in_buf++;
-	w->buf_elapsed_ns = (int64_t)elapsed_ns;
-	w->buf_wall_ns = s->wall_ns;
+	return reccsv_row_done(w, p, s->elapsed_ns, s->wall_ns, err, errlen);
+}
 
-	if (w->len >= RECCSV_AUTOFLUSH_BYTES)
-		return reccsv_flush(w, err, errlen);
+/* Appends process rows; see reccsv.h. */
+int reccsv_write_procs(reccsv_writer *w, const procrow *rows, size_t n, char *err, size_t errlen)
+{
+	for (size_t r = 0; r < n; r++) {
+		const procrow *row = &rows[r];
+		if (w->failed) {
+			snprintf(err, errlen, "%s", w->failure);
+			return -1;
+		}
+		size_t name_len = strnlen(row->name, PROCROW_NAME_MAX);
+		size_t cmd_len = strnlen(row->cmd, PROCROW_CMD_MAX);
+		size_t need = RECCSV_ROW_MAX_BYTES + 2 * (name_len + cmd_len) + 4 + 16;
+		if (reccsv_reserve(w, need) != 0) {
+			snprintf(err, errlen, "%s: cannot write: out of memory", w->path);
+			return -1;
+		}
+		char *p = reccsv_put_times(w, w->buf + w->len, row->wall_ns, row->elapsed_ns);
+		*p++ = ',';
+		p = reccsv_put_u64(p, row->pid > 0 ? (uint64_t)row->pid : 0);
+		*p++ = ',';
+		if (row->ppid >= 0)
+			p = reccsv_put_u64(p, (uint64_t)row->ppid);
+		*p++ = ',';
+		p = reccsv_put_plain(p, row->name, name_len);
+		*p++ = ',';
+		p = reccsv_put_plain(p, row->cmd, cmd_len);
+		for (int i = 0; i < PROCROW_NCOLS; i++) {
+			*p++ = ',';
+			if (row->v[i] >= 0)
+				p = reccsv_put_u64(p, (uint64_t)row->v[i]);
+		}
+		*p++ = ',';
+		p = stpcpy(p, procrow_event_names[row->event]);
+		*p++ = '\n';
+		if (reccsv_row_done(w, p, row->elapsed_ns, row->wall_ns, err, errlen) != 0)
+			return -1;
+	}
 	return 0;
 }
 

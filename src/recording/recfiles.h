@@ -15,6 +15,7 @@
 /* What goes beside REC.csv. */
 #define RECFILES_LOG ".log"                 /* every line seen while recording */
 #define RECFILES_MARKERS ".markers.csv"     /* markers added in replay */
+#define RECFILES_PROCS ".procs.csv"         /* the recording per process */
 #define RECFILES_SVG ".svg"                 /* plot's default output */
 
 /* The path of a recording's sibling file: csv_path without its ".csv",

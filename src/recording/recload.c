@@ -2,9 +2,11 @@
  * marker column and REC.markers.csv), for `memlog report` and `memlog plot`. */
 #include "recording/recload.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "recording/recfiles.h"
 
@@ -135,4 +137,36 @@ void recload_peak(const recload *d, int col, int64_t *peak, int64_t *at_ns)
 			*peak = d->v[col][i];
 			*at_ns = d->t_ns[i];
 		}
+}
+
+/* One process row into the set; out of memory stops the reading. */
+static int recload_on_proc(void *ctx, const procrow *row)
+{
+	return procset_add(ctx, row) < 0;
+}
+
+int recload_procs(const char *csv_path, bool lenient, procset **out, char *err, size_t errlen)
+{
+	struct stat st;
+	*out = NULL;
+	char *path = recfiles_sibling(csv_path, RECFILES_PROCS);
+	if (!path) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (stat(path, &st) != 0 && errno == ENOENT) {
+		free(path);
+		return 0;
+	}
+	procset *ps = procset_new(0, 0);
+	int rc = ps ? reccsv_read_procs(path, lenient, recload_on_proc, ps, NULL, err, errlen) : -1;
+	if (!ps)
+		snprintf(err, errlen, "%s: out of memory", path);
+	free(path);
+	if (rc < 0) {
+		procset_free(ps);
+		return -1;
+	}
+	*out = ps;
+	return 0;
 }

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "model/markers.h"
+#include "model/procset.h"
 #include "model/sample.h"
 #include "recording/reccsv.h"
 
@@ -41,5 +42,11 @@ void recload_notes(const char *csv_path, const reccsv_info *info);
 /* What the recording's .log says was recorded (the command line, "watching
  * pid 42 ..."), malloc'ed, or NULL. */
 char *recload_what(const char *csv_path);
+
+/* The per-process recording beside csv_path (REC.procs.csv) read into a new
+ * procset in *out (lenient as recload_read). 0 with *out NULL when there is
+ * none (recorded before memlog wrote one, or of the machine); -1 with err
+ * as "FILE:LINE: ..." when it cannot be read. */
+int recload_procs(const char *csv_path, bool lenient, procset **out, char *err, size_t errlen);
 
 #endif

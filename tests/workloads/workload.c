@@ -16,6 +16,12 @@
  *                                   load SHARED, fork N workers that read it
  *                                   (copy on write: never copied) and each
  *                                   touch OWN of their own, hold, exit
+ *   workload pool SIZE,SIZE,... SECONDS
+ *                                   fork a worker per SIZE that touches that
+ *                                   much of its own ("worker I pid P holds
+ *                                   BYTES"), hold, exit
+ *   workload spawn N SECONDS        fork N children that touch 1 MiB each
+ *                                   and sleep ("spawned N" once all exist)
  */
 #include <errno.h>
 #include <signal.h>
@@ -156,6 +162,82 @@ static int cmd_cow(size_t shared, size_t own, int n, double seconds)
 	return 0;
 }
 
+/* Waits for the n children in kids. */
+static void wait_all(const pid_t *kids, int n)
+{
+	for (int i = 0; i < n; i++)
+		while (waitpid(kids[i], NULL, 0) < 0 && errno == EINTR)
+			;
+}
+
+/* A pool of workers of different sizes, each holding its own. */
+static int cmd_pool(const char *sizes, double seconds)
+{
+	pid_t kids[64];
+	int n = 0;
+	char *list = strdup(sizes), *save = NULL;
+	for (char *tok = strtok_r(list, ",", &save); tok && n < 64; tok = strtok_r(NULL, ",", &save)) {
+		size_t size = parse_size(tok);
+		fflush(stdout);
+		pid_t pid = fork();
+		if (pid == 0) {
+			char *mine = touch(size);
+			printf("worker %d pid %d holds %zu\n", n, (int)getpid(), size);
+			fflush(stdout);
+			pause_s(seconds);
+			free(mine);
+			_exit(0);
+		}
+		if (pid > 0)
+			kids[n++] = pid;
+	}
+	free(list);
+	wait_all(kids, n);
+	printf("pool done\n");
+	return 0;
+}
+
+/* Many small children at once, as a parallel build's. */
+static int cmd_spawn(int n, double seconds)
+{
+	pid_t *kids = calloc((size_t)n + 1, sizeof *kids);
+	int fds[2], go[2];
+	if (!kids || pipe(fds) != 0 || pipe(go) != 0)
+		return 1;
+	int made = 0;
+	for (int i = 0; i < n; i++) {
+		pid_t pid = fork();
+		if (pid == 0) {
+			close(fds[0]);
+			close(go[1]);
+			char *mine = touch(1 << 20);
+			/* One byte once the MiB is touched: the parent says when all
+			 * are, and all start their SECONDS together when go closes. */
+			char b;
+			if (write(fds[1], "x", 1) != 1 || read(go[0], &b, 1) != 0)
+				_exit(1);
+			pause_s(seconds);
+			free(mine);
+			_exit(0);
+		}
+		if (pid > 0)
+			kids[made++] = pid;
+	}
+	close(fds[1]);
+	close(go[0]);
+	char c;
+	int ready = 0;
+	while (ready < made && read(fds[0], &c, 1) == 1)
+		ready++;
+	printf("spawned %d\n", ready);
+	fflush(stdout);
+	close(go[1]);
+	wait_all(kids, made);
+	free(kids);
+	printf("spawn done\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 4 && strcmp(argv[1], "hold") == 0)
@@ -181,6 +263,11 @@ int main(int argc, char **argv)
 	}
 	if (argc >= 6 && strcmp(argv[1], "cow") == 0)
 		return cmd_cow(parse_size(argv[2]), parse_size(argv[3]), atoi(argv[4]), atof(argv[5]));
-	fprintf(stderr, "usage: workload hold SIZE SECONDS | exit CODE | signal SIG | orphan SIZE SECONDS | demo [SCALE] | lines N PERIOD | cow SHARED OWN N SECONDS\n");
+	if (argc >= 4 && strcmp(argv[1], "pool") == 0)
+		return cmd_pool(argv[2], atof(argv[3]));
+	if (argc >= 4 && strcmp(argv[1], "spawn") == 0)
+		return cmd_spawn(atoi(argv[2]), atof(argv[3]));
+	fprintf(stderr, "usage: workload hold SIZE SECONDS | exit CODE | signal SIG | orphan SIZE SECONDS | demo [SCALE] | "
+	        "lines N PERIOD | cow SHARED OWN N SECONDS | pool SIZE,... SECONDS | spawn N SECONDS\n");
 	return 2;
 }

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# procs.sh: the per-process recording, REC.procs.csv, on real workloads: a
+# pool whose workers each hold a different amount (each worker's own figure
+# within 5% of it), a child of 0.2 s sampled at 10 ms, a tree of 1,000
+# processes (every one started and exited, the file bounded), watch --pid,
+# and report naming who holds the peak.
+. "$(dirname "$0")/lib.sh"
+
+# procs_query FILE EXPR: as csv_query, for REC.procs.csv, with by_pid (the
+# rows of each pid, in order) and the workers' sizes from the .log.
+procs_query() {
+	"$PY" - "$1" "$2" <<'PYEOF'
+import csv, re, sys
+with open(sys.argv[1], newline='') as f:
+    rows = list(csv.DictReader(f))
+by_pid = {}
+for r in rows:
+    by_pid.setdefault(r["pid"], []).append(r)
+def num(r, c):
+    return int(r[c]) if r[c] != '' else None
+def peak(pid, c):
+    return max((num(r, c) for r in by_pid.get(pid, []) if r[c] != ''), default=0)
+log = sys.argv[1].replace(".procs.csv", ".log")
+sizes = {}
+try:
+    for line in open(log, errors="replace"):
+        m = re.search(r"worker \d+ pid (\d+) holds (\d+)", line)
+        if m:
+            sizes[m.group(1)] = int(m.group(2))
+except OSError:
+    pass
+ok = eval(sys.argv[2], {"rows": rows, "by_pid": by_pid, "num": num, "peak": peak, "sizes": sizes,
+                        "len": len, "all": all, "any": any, "max": max, "abs": abs})
+print(ok)
+PYEOF
+}
+procs_true() { [ "$(procs_query "$1" "$2")" = True ]; }
+# Each worker's own memory (anon, and pss where read) within 5% of what it holds.
+within5='len(sizes) == 3 and all(abs(peak(p, c) - s) <= 0.05 * s for p, s in sizes.items() for c in ("anon", "pss"))'
+
+# A pool of three workers of 20, 50 and 80 MiB.
+"$MEMLOG" run --headless -i 50ms -o "$T/pool.csv" -- "$WORKLOAD" pool 20M,50M,80M 1.5 >/dev/null 2>"$T/pool.err"
+check "run: the summary names REC.procs.csv" grep -q "pool.procs.csv" "$T/pool.err"
+check "REC.procs.csv has the documented header" \
+	bash -c "head -1 '$T/pool.procs.csv' | grep -qx 'time,elapsed_s,pid,ppid,name,cmd,rss,anon,file,shmem,swap,pss,event'"
+check "pool: each worker's anon and pss within 5% of what it holds" procs_true "$T/pool.procs.csv" "$within5"
+check "pool: every process has a start row first and an exit row last" procs_true "$T/pool.procs.csv" \
+	'len(by_pid) == 4 and all(r[0]["event"] == "start" and r[-1]["event"] == "exit" for r in by_pid.values())'
+check "pool: an exit row's figures are empty, never 0" procs_true "$T/pool.procs.csv" \
+	'all(r["rss"] == "" and r["pss"] == "" for r in rows if r["event"] == "exit")'
+check "pool: the workers' parent is the command" procs_true "$T/pool.procs.csv" \
+	'all(by_pid[p][0]["ppid"] == min(by_pid) for p in sizes)'
+check "report: the peak is held by the pool, grouped (4 x its command)" \
+	bash -c "LANG=C '$MEMLOG' report '$T/pool.csv' | grep -Eq '^held by    4 x .*workload pool 20M,50M,80M'"
+
+# A child that lives 0.2 s, sampled every 10 ms.
+"$MEMLOG" run --headless -i 10ms -o "$T/short.csv" -- sh -c "sleep 0.1; '$WORKLOAD' hold 40M 0.2; sleep 0.1" \
+	>/dev/null 2>&1
+check "a 0.2 s child holding 40 MiB has its rows: start, 40 MiB, exit" procs_true "$T/short.procs.csv" \
+	'any(r[-2]["name"] == "workload" and peak(p, "rss") >= 40 << 20 and r[0]["event"] == "start" and
+	     r[-1]["event"] == "exit" for p, r in by_pid.items())'
+
+# A tree of 1,000 processes at 100 ms.
+"$MEMLOG" run --headless -i 100ms -o "$T/wide.csv" -- "$WORKLOAD" spawn 1000 2 >/dev/null 2>&1
+check "1,000 processes: the tree total counts 1,001" py_true "$T/wide.csv" 'max(num(r, "procs") for r in rows) == 1001'
+check "1,000 processes: each has a start and an exit row" procs_true "$T/wide.procs.csv" \
+	'len(by_pid) == 1001 and all(r[0]["event"] == "start" and r[-1]["event"] == "exit" for r in by_pid.values())'
+check "1,000 processes: bounded, at most 5 rows a process over their 2 s" procs_true "$T/wide.procs.csv" \
+	'len(rows) <= 5 * 1001'
+
+# watch --pid: the same per-process recording of a tree memlog did not start.
+"$WORKLOAD" pool 20M,50M,80M 3 >"$T/wp.out" &
+wp=$!
+cleanup_pids+=("$wp")
+wait_until 20 bash -c "[ \$(grep -c holds '$T/wp.out') = 3 ]" || note "the watched pool did not get ready"
+"$MEMLOG" watch --pid "$wp" -i 50ms -d 1.5s -o "$T/watch.csv" >/dev/null 2>&1
+cp "$T/wp.out" "$T/watch.log.sizes"
+check "watch --pid: REC.procs.csv has the root and its three workers" procs_true "$T/watch.procs.csv" \
+	'len(by_pid) == 4 and sum(1 for r in by_pid.values() if r[0]["event"] == "start") == 4'
+sed -i 's/^/x out /' "$T/watch.log.sizes"
+cat "$T/watch.log.sizes" >>"$T/watch.log"
+check "watch --pid: each worker's anon and pss within 5% of what it holds" procs_true "$T/watch.procs.csv" "$within5"
+wait "$wp"
+
+# Bad input: a broken REC.procs.csv does not stop the report.
+cp "$T/pool.csv" "$T/broken.csv"
+printf 'time,elapsed_s,pid,rss\n2026-12-01T00:00:00.000Z,0.1,x,5\n' >"$T/broken.procs.csv"
+check "report: a broken REC.procs.csv is named, with the line, and the report goes on" \
+	bash -c "'$MEMLOG' report '$T/broken.csv' >'$T/broken.out' 2>'$T/broken.err' &&
+	         grep -q 'broken.procs.csv:2: column pid' '$T/broken.err' &&
+	         grep -q 'report goes on without the processes' '$T/broken.err' && grep -q '^peak ' '$T/broken.out'"
