@@ -30,7 +30,8 @@ static const char plot_usage[] =
 	"  -o, --output FILE     the SVG to write (default REC.svg)\n"
 	"      --width PX        width in pixels (default 1000)\n"
 	"      --height PX       height in pixels (default 480)\n"
-	"      --series NAME     rss, pss, anon, cgroup or sys_used (as in report)\n"
+	"      --series NAME     the column to draw, as in report (default: mem where\n"
+	"                        measured)\n"
 	"      --lenient         skip bad rows instead of stopping\n"
 	"  -h, --help            this help\n";
 

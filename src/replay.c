@@ -25,6 +25,7 @@
 #include "cli.h"
 #include "recording/reccsv.h"
 #include "recording/recfiles.h"
+#include "recording/recload.h"
 #include "recording/reclogs.h"
 #include "view/ui.h"
 
@@ -117,6 +118,8 @@ typedef struct replay_state {
 	series *s;
 	markers *m;
 	logbook *lb;
+	procset *procs;       /* REC.procs.csv, read once at the start; NULL when none */
+	char procs_err[600];  /* why it could not be read */
 	ui *view;
 } replay_state;
 
@@ -245,6 +248,12 @@ static int replay_load_recordings(replay_session *r, char *err, size_t errlen)
 		if (reccsv_read_markers(st->markers_path, replay_on_marker, st->m, err, errlen) < 0)
 			return -1;
 	}
+	/* The processes are a help, not the recording: a file that cannot be
+	 * read is said in the view, and the replay goes on without them. */
+	if (recload_procs(st->csv_path, r->lenient, &st->procs, st->procs_err, sizeof st->procs_err) < 0)
+		st->procs = NULL;
+	else
+		st->procs_err[0] = '\0';
 	if (r->other_path) {
 		replay_counts c2 = { 0 };
 		r->other = series_new(0);
@@ -364,6 +373,7 @@ static void replay_free(replay_session *r)
 	lines_free(&r->fw.split);
 	logbook_close(r->st.lb);
 	markers_free(r->st.m);
+	procset_free(r->st.procs);
 	if (r->st.s)
 		series_free(r->st.s);
 	if (r->other)
@@ -403,6 +413,10 @@ int replay_main(int argc, char **argv)
 	} else if (!(r.st.view = replay_open_view(&r, err, sizeof err))) {
 		fprintf(stderr, "memlog: %s\n", err);
 	} else {
+		if (r.st.procs)
+			ui_set_procs(r.st.view, r.st.procs);
+		if (r.st.procs_err[0])
+			ui_status(r.st.view, "%.300s; no process pane", r.st.procs_err);
 		ui_close(r.st.view, replay_loop(&r));
 		r.st.view = NULL;
 		if (r.counts.skipped)

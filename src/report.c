@@ -114,13 +114,16 @@ static const char report_usage[] =
 	"\n"
 	"The phases of a recording's memory curve (rise, growth, plateau, drop,\n"
 	"decline), what the logs and markers said in each, and which phase to look\n"
-	"at first: the one that adds most to the peak.\n"
+	"at first: the one that adds most to the peak. With REC.procs.csv beside it,\n"
+	"who holds the peak (processes of one command line grouped, each by its own\n"
+	"share: PSS where read) and who grew in each rise.\n"
 	"\n"
 	"  -l, --log FILE        an application log to line up (repeatable), as in replay\n"
 	"      --log-tz TZ       zone of log times that carry none (default: local)\n"
 	"      --log-format FMT  a strptime(3) format for any other timestamp\n"
-	"      --series NAME     rss, pss, anon, cgroup or sys_used (default: the first\n"
-	"                        measured of pss, rss, cgroup, sys_used)\n"
+	"      --series NAME     a column: mem, rss, pss, anon, file, shmem, swap, cgroup,\n"
+	"                        cache, sys_used or sys_avail (default: the first\n"
+	"                        measured of mem, pss, rss, cgroup, sys_used)\n"
 	"      --csv             the phase table as CSV, for scripts\n"
 	"      --lenient         skip bad rows instead of stopping\n"
 	"  -h, --help            this help\n";
@@ -421,6 +424,15 @@ static bool report_utf8(void)
 	return lang && (strstr(lang, "UTF-8") || strstr(lang, "utf8") || strstr(lang, "UTF8"));
 }
 
+/* A memory column of the recording (procs is a count, not memory). */
+static bool report_series_ok(const char *name)
+{
+	for (int c = 0; c < SAMPLE_NCOLS; c++)
+		if (c != SAMPLE_PROCS && strcmp(name, sample_col_names[c]) == 0)
+			return true;
+	return false;
+}
+
 int report_main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -461,9 +473,9 @@ int report_main(int argc, char **argv)
 		        argc - optind);
 		return 2;
 	}
-	if (series_name && strcmp(series_name, "rss") && strcmp(series_name, "pss") && strcmp(series_name, "anon") &&
-	    strcmp(series_name, "cgroup") && strcmp(series_name, "sys_used")) {
-		fprintf(stderr, "memlog: --series: '%s' is not a series; expected rss, pss, anon, cgroup or sys_used\n", series_name);
+	if (series_name && !report_series_ok(series_name)) {
+		fprintf(stderr, "memlog: --series: '%s' is not a series; expected mem, rss, pss, anon, file, shmem, swap, "
+		        "cgroup, cache, sys_used or sys_avail\n", series_name);
 		return 2;
 	}
 	logs.opts.offset_from_tz = !logs.tz_given;

@@ -53,6 +53,10 @@
 
 #define SERIES_RECENT 32768
 #define LOGBOOK_LINES 10000
+/* The view's copy of the per-process rows: points a process, processes
+ * (beyond, the exited one of the smallest peak goes). */
+#define RUN_PROC_POINTS 1024
+#define RUN_PROCS_KEPT 4096
 /* After -d in run mode, how long the command has to exit after SIGTERM. */
 #define TERM_GRACE_NS (5 * NS_PER_S)
 
@@ -85,6 +89,7 @@ typedef struct session {
 	reccsv_writer *csv;
 	reccsv_writer *procs; /* REC.procs.csv, except when watching the machine */
 	procthin *thin;       /* ... its rows' rule, across a detach */
+	procset *procset;     /* ... its rows for the view's process pane, bounded */
 	recfiles_log *logw;   /* the .log, written through the logbook's sink */
 	int notify_fd;        /* the sampler writes a byte here when it stops by itself */
 	int notify_rd;        /* ... read here */
@@ -560,6 +565,7 @@ static sampler_config run_sampler_config(const session *s)
 		.marks = s->marks,
 		.procs_csv = s->procs,
 		.thin = s->thin,
+		.procs = s->procset,
 		.notify_fd = s->notify_fd,
 	};
 }
@@ -637,7 +643,9 @@ static int run_open_procs(session *s, const char *path, enum outfile_mode mode, 
 	s->procs_path = recfiles_sibling(path, RECFILES_PROCS);
 	if (!s->thin)
 		s->thin = procthin_new();
-	if (!s->procs_path || !s->thin) {
+	if (!s->procset)
+		s->procset = procset_new(RUN_PROC_POINTS, RUN_PROCS_KEPT);
+	if (!s->procs_path || !s->thin || !s->procset) {
 		snprintf(err, n, "out of memory");
 		errno = ENOMEM;
 		return -1;
@@ -820,6 +828,8 @@ static void run_open_view(session *s)
 	view_info info = { .target = target, .csv_path = s->csv_path, .interval_ns = s->opt->interval_ns };
 	ui_hooks hooks = { .ctx = s, .mark = hook_mark, .child_running = hook_child_running };
 	s->view = ui_open(&info, s->ser, NULL, s->marks, s->lb, &hooks, err, sizeof err);
+	if (s->view && s->procset)
+		ui_set_procs(s->view, s->procset);
 	if (!s->view) {
 		fprintf(stderr, "memlog: %s; recording headless to %s (log lines in %s)\n", err, s->csv_path,
 		        s->log_path);
@@ -919,6 +929,7 @@ static void run_close(session *s)
 	if (s->procs)
 		reccsv_close(s->procs, err, sizeof err);
 	procthin_free(s->thin);
+	procset_free(s->procset);
 	free(s->procs_path);
 	if (s->lb)
 		logbook_close(s->lb);

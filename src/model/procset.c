@@ -349,14 +349,19 @@ out:
 	return n;
 }
 
-size_t procset_curve(procset *ps, size_t id, int64_t t0_ns, int64_t t1_ns, procset_point *out, size_t max)
+size_t procset_curve(procset *ps, size_t id, int64_t t0_ns, int64_t t1_ns, procset_point *out, size_t max,
+                     int64_t *end_ns)
 {
 	size_t n = 0;
+	if (end_ns)
+		*end_ns = -1;
 	pthread_mutex_lock(&ps->lock);
 	for (size_t i = 0; i < ps->n; i++) {
 		const struct ps_proc *p = ps->procs[i];
 		if (p->id != id)
 			continue;
+		if (end_ns)
+			*end_ns = p->end_ns;
 		size_t j = ps_point_at(p, t0_ns);
 		for (j = j == p->npts ? 0 : j; j < p->npts && p->pts[j].t_ns <= t1_ns; j++) {
 			if (n < max)

@@ -67,7 +67,9 @@ typedef struct procset_point {
 } procset_point;
 
 /* The points of process id in [t0_ns, t1_ns] plus the one before t0_ns (the
- * value at the window's start), up to max; returns how many there are. */
-size_t procset_curve(procset *ps, size_t id, int64_t t0_ns, int64_t t1_ns, procset_point *out, size_t max);
+ * value at the window's start), up to max; returns how many there are, and
+ * in *end_ns (may be NULL) when it exited (-1: it runs, or is unknown). */
+size_t procset_curve(procset *ps, size_t id, int64_t t0_ns, int64_t t1_ns, procset_point *out, size_t max,
+                     int64_t *end_ns);
 
 #endif

@@ -51,6 +51,9 @@ static void sampler_procs(sampler *s, const sample *smp)
 		rc = -1;
 	} else if (nrows > 0) {
 		rc = reccsv_write_procs(s->cfg.procs_csv, rows, nrows, err, sizeof err);
+		/* Out of memory in the view's copy loses rows there, not in the file. */
+		for (size_t i = 0; s->cfg.procs && i < nrows; i++)
+			procset_add(s->cfg.procs, &rows[i]);
 	}
 	pthread_mutex_lock(&s->lock);
 	if (rc < 0) {

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "model/markers.h"
+#include "model/procset.h"
 #include "model/procthin.h"
 #include "model/series.h"
 #include "record/probe.h"
@@ -24,6 +25,7 @@ typedef struct sampler_config {
 	markers *marks;          /* labelled samples are added here too (may be NULL) */
 	reccsv_writer *procs_csv;/* REC.procs.csv, or NULL: the rows procthin picks from the probe's
 	                          * processes each sample (owned by the caller, written only by the thread) */
+	procset *procs;          /* with procs_csv: its rows are added here too, for the view (may be NULL) */
 	procthin *thin;          /* with procs_csv: which rows are due (the caller's, so that a
 	                          * restarted sampler goes on where the last one stopped) */
 	int notify_fd;           /* a byte is written here when the sampler stops by itself */

@@ -17,6 +17,8 @@
 #define FRAME_PHASE_EVERY_NS NS_PER_S
 /* ... and spends at most 1/FRAME_PHASE_SHARE of the time doing it. */
 #define FRAME_PHASE_SHARE 20
+/* Points of a process's curve read for one frame (a live set keeps fewer). */
+#define FRAME_PROC_POINTS 4096
 
 frame *frame_new(void)
 {
@@ -24,7 +26,10 @@ frame *frame_new(void)
 	if (!f)
 		return NULL;
 	f->marks = calloc(FRAME_MAX_MARKERS, sizeof *f->marks);
-	if (!f->marks) {
+	f->procs = calloc(FRAME_MAX_PROCS, sizeof *f->procs);
+	if (!f->marks || !f->procs) {
+		free(f->marks);
+		free(f->procs);
 		free(f);
 		return NULL;
 	}
@@ -38,6 +43,7 @@ void frame_free(frame *f)
 		return;
 	markers_release(f->marks, f->nmarks);
 	free(f->marks);
+	free(f->procs);
 	free(f->min);
 	free(f->max);
 	free(f->min2);
@@ -125,6 +131,62 @@ static void frame_phases(frame *f, series *s, int64_t now_ns)
 	f->phase_cost_ns = mtime_mono_ns() - t0;
 }
 
+/* The slices of [t0, t1) from a process's curve into min2/max2: each the
+ * range of its points in the slice, a slice without one the level before. */
+static void frame_proc_line(frame *f, procset *ps)
+{
+	const frame_plan *p = &f->plan;
+	procset_point pts[FRAME_PROC_POINTS];
+	int64_t end_ns;
+	size_t n = procset_curve(ps, p->proc_id, p->t0_ns, p->t1_ns, pts, FRAME_PROC_POINTS, &end_ns);
+	if (n > FRAME_PROC_POINTS)
+		n = FRAME_PROC_POINTS;
+	for (size_t i = 0; i < p->nslices; i++)
+		f->min2[i] = f->max2[i] = SAMPLE_NONE;
+	int64_t span = p->t1_ns - p->t0_ns;
+	for (size_t k = 0; k < n && span > 0; k++) {
+		/* The point before the window sets the level at its start. */
+		int64_t t = pts[k].t_ns < p->t0_ns ? p->t0_ns : pts[k].t_ns;
+		size_t i = (size_t)((__int128)(t - p->t0_ns) * (int64_t)p->nslices / span);
+		if (i >= p->nslices)
+			continue;
+		if (f->min2[i] == SAMPLE_NONE || pts[k].held < f->min2[i])
+			f->min2[i] = pts[k].held;
+		if (pts[k].held > f->max2[i])
+			f->max2[i] = pts[k].held;
+	}
+	chart_hold(f->min2, f->max2, p->nslices);
+	/* A quiet process has no rows for up to 10 s: its level goes on to the
+	 * newest sample, or to its end. */
+	int64_t until = end_ns >= 0 && end_ns < f->main.last_ns ? end_ns : f->main.last_ns;
+	size_t i = p->nslices;
+	while (n > 0 && i > 0 && f->min2[i - 1] == SAMPLE_NONE)
+		i--;
+	for (; n > 0 && i > 0 && i < p->nslices; i++) {
+		int64_t slice_t0 = p->t0_ns + (int64_t)((__int128)span * (int64_t)i / (int64_t)p->nslices);
+		if (slice_t0 >= until)
+			break;
+		f->min2[i] = f->max2[i] = pts[n - 1].held;
+	}
+	f->proc_line = true;
+}
+
+/* The processes running at the planned time, and their "before" at the
+ * start of the phase it is in. */
+static void frame_procs(frame *f, procset *ps)
+{
+	const frame_plan *p = &f->plan;
+	int64_t at = p->at_ns >= 0 ? p->at_ns : f->main.last_ns;
+	int64_t since = 0;
+	for (long i = 0; i < f->nphases; i++)
+		if (f->phases[i].t0_ns <= at)
+			since = f->phases[i].t0_ns;
+	f->procs_at_ns = at;
+	f->procs_since_ns = since;
+	f->nprocs_all = procset_at(ps, at, since, f->procs, FRAME_MAX_PROCS);
+	f->nprocs = f->nprocs_all < FRAME_MAX_PROCS ? f->nprocs_all : FRAME_MAX_PROCS;
+}
+
 int frame_take(frame *f, const frame_source *src, int64_t now_ns, frame_planner plan, void *ctx)
 {
 	f->now_ns = now_ns;
@@ -152,5 +214,12 @@ int frame_take(frame *f, const frame_source *src, int64_t now_ns, frame_planner 
 		frame_phases(f, src->ser, now_ns);
 		f->nphases = f->phase_col == p->col ? f->phase_n : 0;
 	}
+	f->has_procs = src->procs != NULL;
+	f->nprocs = f->nprocs_all = 0;
+	f->proc_line = false;
+	if (src->procs && p->procs)
+		frame_procs(f, src->procs);
+	if (src->procs && a.ok && p->nslices && p->proc_id && !p->other && p->col2 < 0)
+		frame_proc_line(f, src->procs);
 	return a.ok ? 0 : -1;
 }

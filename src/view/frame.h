@@ -11,12 +11,15 @@
 #include "analysis/phases.h"
 #include "model/logbook.h"
 #include "model/markers.h"
+#include "model/procset.h"
 #include "model/sample.h"
 #include "model/series.h"
 
 /* The most markers and phases a frame shows. */
 #define FRAME_MAX_MARKERS 4096
 #define FRAME_MAX_PHASES 64
+/* The most processes a frame lists (the largest first). */
+#define FRAME_MAX_PROCS 64
 
 /* What the view wants in a frame, decided from the series' heads. */
 typedef struct frame_plan {
@@ -28,6 +31,8 @@ typedef struct frame_plan {
 	int64_t at_ns;        /* the readout: values at or before this time (-1: none) */
 	int64_t reach_ns;     /* ... within this much */
 	bool phases;          /* the phases of col over the whole recording */
+	bool procs;           /* the processes at at_ns (the newest sample when at_ns is -1) */
+	size_t proc_id;       /* a process whose curve (held) is drawn as the line, or 0 */
 } frame_plan;
 
 /* Fills the plan from the heads (other is NULL with one recording). */
@@ -39,6 +44,7 @@ typedef struct frame_source {
 	series *other;   /* a second one, overlaid (replay of two), or NULL */
 	markers *marks;
 	logbook *lb;
+	procset *procs;  /* the recording per process, or NULL */
 } frame_source;
 
 typedef struct frame {
@@ -58,6 +64,13 @@ typedef struct frame {
 	const phase *phases;     /* of plan.col over the whole recording (plan.phases) */
 	long nphases;
 	bool child_running;      /* run mode, and the command still runs */
+	bool has_procs;          /* the source has a recording per process */
+	procset_item *procs;     /* plan.procs: the processes at procs_at_ns, largest held first */
+	size_t nprocs;           /* ... listed (at most FRAME_MAX_PROCS) */
+	size_t nprocs_all;       /* ... running then */
+	int64_t procs_at_ns;     /* the time they are listed at */
+	int64_t procs_since_ns;  /* their "before": the start of the phase at procs_at_ns (or 0) */
+	bool proc_line;          /* min2/max2 hold plan.proc_id's curve */
 	int32_t utc_offset_s;    /* local time labels: seconds east of UTC */
 
 	/* kept between frames */

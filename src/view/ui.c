@@ -200,6 +200,12 @@ enum ui_action ui_input(ui *u)
 	return act;
 }
 
+void ui_set_procs(ui *u, procset *ps)
+{
+	u->src.procs = ps;
+	u->dirty = true;
+}
+
 int ui_tick(ui *u)
 {
 	int64_t now = mtime_mono_ns();

@@ -10,6 +10,7 @@
 
 #include "model/logbook.h"
 #include "model/markers.h"
+#include "model/procset.h"
 #include "model/series.h"
 #include "view/view.h"
 
@@ -36,6 +37,10 @@ typedef struct ui ui;
  * one overlaid, or NULL). NULL with err filled when it cannot. */
 ui *ui_open(const view_info *info, series *s, series *other, markers *m, logbook *lb,
             const ui_hooks *hooks, char *err, size_t errlen);
+
+/* The recording per process (run, watch --pid, a replay with REC.procs.csv):
+ * what the process pane (key w) lists. */
+void ui_set_procs(ui *u, procset *ps);
 
 /* One wait of a command's loop with the view open (base/loop.h): the
  * view's keys polled beside the caller's nfds fds (their revents filled;

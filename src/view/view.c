@@ -213,7 +213,9 @@ void view_plan(void *ctx, const series_head *main, const series_head *other, fra
 	p->nslices = v->w >= VIEW_MIN_W && v->h >= VIEW_MIN_H ? chart_slices(v->w, v->utf8) : 0;
 	p->other = other != NULL;
 	p->col2 = !other && v->overlay && v->col != SAMPLE_SYS_USED ? SAMPLE_SYS_USED : -1;
-	p->phases = view_strip(v) || v->want_phases;
+	p->phases = view_strip(v) || v->want_phases || v->who;
+	p->procs = v->who;
+	p->proc_id = v->who ? v->who_id : 0;
 	if (!v->follow && p->nslices) {
 		/* The cursor covers one dot column: the readout shows the largest
 		 * value in it, or the newest sample within one interval. */
@@ -304,6 +306,8 @@ static void view_index_sync(view *v, logbook *lb)
 		logindex_trim(&v->panes[i].ix, first);
 }
 
+static void view_who_select(view *v, const frame *f, long row);
+
 void view_sync(view *v, const frame *f)
 {
 	if (f->lb) {
@@ -319,6 +323,15 @@ void view_sync(view *v, const frame *f)
 	if (f->main.count &&
 	    (now->elapsed_ns / NS_PER_S != v->readout.elapsed_ns / NS_PER_S || v->readout.wall_ns == 0))
 		v->readout = *now;
+	/* The selected process keeps its place as the order changes; when it
+	 * is gone, the one now in its row. */
+	if (v->who && f->plan.procs) {
+		long row = -1;
+		for (size_t i = 0; i < f->nprocs && row < 0; i++)
+			if (f->procs[i].id == v->who_id)
+				row = (long)i;
+		view_who_select(v, f, row >= 0 ? row : v->who_row);
+	}
 }
 
 /* The pane's selected line: the one the pane is anchored at after
@@ -567,11 +580,46 @@ static enum view_action view_prompt_key(view *v, const frame *f, view_keypress k
 	return VIEW_NONE;
 }
 
+/* Selects row row (clamped) of the frame's processes. */
+static void view_who_select(view *v, const frame *f, long row)
+{
+	if (f->nprocs == 0) {
+		v->who_row = 0;
+		return;
+	}
+	if (row >= (long)f->nprocs)
+		row = (long)f->nprocs - 1;
+	if (row < 0)
+		row = 0;
+	v->who_row = row;
+	v->who_id = f->procs[row].id;
+}
+
+/* w: the process pane, or back to the log. */
+static void view_who_toggle(view *v, const frame *f)
+{
+	if (!v->who && !f->has_procs) {
+		view_say(v, f, "no processes recorded one by one here (watch --system, or an older recording)");
+		return;
+	}
+	v->who = !v->who;
+}
+
 /* A key that is no character: arrows, paging, Home, End, Enter. */
 static enum view_action view_move_key(view *v, const frame *f, view_keypress k)
 {
 	view_pane *p = &v->panes[v->pane];
 	int page = v->h / 3 > 1 ? v->h / 3 : 1;
+	if (v->who) {
+		/* The arrows up and down pick a process; the rest is as ever. */
+		switch (k.code) {
+		case VIEW_KEY_UP: view_who_select(v, f, v->who_row - 1); return VIEW_NONE;
+		case VIEW_KEY_DOWN: view_who_select(v, f, v->who_row + 1); return VIEW_NONE;
+		case VIEW_KEY_PGUP: view_who_select(v, f, v->who_row - page); return VIEW_NONE;
+		case VIEW_KEY_PGDN: view_who_select(v, f, v->who_row + page); return VIEW_NONE;
+		default: break;
+		}
+	}
 	switch (k.code) {
 	case VIEW_KEY_LEFT:
 		view_set_cursor(v, f, (v->follow ? view_last_ns(&f->main) : v->cursor_ns) - view_col_ns(v, f));
@@ -668,7 +716,13 @@ static enum view_action view_char_key(view *v, const frame *f, uint32_t ch)
 	case 's': view_next_series(v, f); break;
 	case 'o': v->overlay = !v->overlay; break;
 	case 't': v->wall_clock = !v->wall_clock; break;
-	case '\t': v->pane = (v->pane + 1) % (v->npanes ? v->npanes : 1); break;
+	case '\t':
+		if (v->who)
+			v->who = false;
+		else
+			v->pane = (v->pane + 1) % (v->npanes ? v->npanes : 1);
+		break;
+	case 'w': view_who_toggle(v, f); break;
 	case '?': case 'h': v->help = true; break;
 	case '\r': case '\n': view_goto_selected(v, f); break;
 	case 12: return VIEW_REDRAW; /* Ctrl-L */

@@ -116,16 +116,17 @@ static void view_draw_chart(const view *v, const frame *f, canvas *cv, int y, in
 		return;
 	for (size_t i = 0; i < f->nmarks; i++)
 		cm[i] = (chart_marker){ .t_ns = f->marks[i].t_ns, .label = f->marks[i].label };
-	bool two = p->other || p->col2 >= 0;
-	char legend1[96], legend2[96];
+	bool two = p->other || p->col2 >= 0 || f->proc_line;
+	char legend1[96], legend2[96], who[48];
 	snprintf(legend1, sizeof legend1, "%s %.60s", sample_col_names[p->col], v->name1);
 	snprintf(legend2, sizeof legend2, "%s %.60s", sample_col_names[p->col], v->name2);
+	snprintf(who, sizeof who, "pid %d", v->who_row < (long)f->nprocs ? (int)f->procs[v->who_row].pid : 0);
 	chart_input in = {
 		.t0_ns = p->t0_ns, .t1_ns = p->t1_ns, .nslices = p->nslices,
 		.min = f->min, .max = f->max,
 		.min2 = two ? f->min2 : NULL, .max2 = two ? f->max2 : NULL,
 		.name = p->other ? legend1 : sample_col_names[p->col],
-		.name2 = p->other ? legend2 : two ? sample_col_names[SAMPLE_SYS_USED] : NULL,
+		.name2 = p->other ? legend2 : f->proc_line ? who : two ? sample_col_names[SAMPLE_SYS_USED] : NULL,
 		.markers = cm, .nmarkers = f->nmarks,
 		.cursor_ns = v->follow ? -1 : v->cursor_ns,
 		.utf8 = v->utf8,
@@ -320,6 +321,65 @@ static void view_draw_log(const view *v, const frame *f, canvas *cv, int y, int 
 	}
 }
 
+/* A size for a column of the process pane: "1.21 GiB", or "+20.0 MiB". */
+static void view_who_bytes(int64_t v, bool sign, char *buf, size_t n)
+{
+	char num[32];
+	units_bytes(v < 0 ? -v : v, num, sizeof num);
+	snprintf(buf, n, "%s%s", sign ? (v < 0 ? "-" : "+") : "", num);
+}
+
+/* The process pane, rows y .. y+h-1: the processes running at the cursor
+ * (live: the newest sample), the largest first, each with its own share
+ * (held), its peak so far and its change since the phase it is in began;
+ * the selected one's curve is the chart's line. */
+static void view_draw_who(const view *v, const frame *f, canvas *cv, int y, int h)
+{
+	char line[256], when[32], total_s[32];
+	int64_t total = 0;
+	for (size_t i = 0; i < f->nprocs; i++)
+		total += f->procs[i].held;
+	view_who_bytes(total, false, total_s, sizeof total_s);
+	units_elapsed_compact(f->procs_at_ns, when, sizeof when);
+	canvas_fill(cv, 0, y, v->w, 1, v->utf8 ? 0x2500 : '-', CANVAS_AXIS, 0);
+	snprintf(line, sizeof line, " processes at %s: %zu, %s%s ", when, f->nprocs_all,
+	         f->nprocs_all > f->nprocs ? "the largest hold " : "holding ", total_s);
+	int x = canvas_text(cv, 1, y, v->w - 1, line, CANVAS_HEADER, CANVAS_BOLD) + 1;
+	const char *keys = v->utf8 ? " \u2191\u2193 select  w logs " : " Up/Down select  w logs ";
+	int kw = (int)logtext_width(keys, strlen(keys), v->utf8);
+	if (kw < v->w - x - 1)
+		logtext_draw(cv, v->w - kw - 1, y, kw, 0, keys, strlen(keys), v->utf8, CANVAS_DIM, 0);
+	if (h < 2)
+		return;
+	canvas_text(cv, 0, y + 1, v->w, "    pid       held       peak   in phase  command", CANVAS_DIM, 0);
+	int rows = h - 2;
+	if (f->nprocs == 0) {
+		if (rows > 0)
+			canvas_text(cv, 1, y + 2, v->w - 1, "(no process of the tree runs at this time)", CANVAS_DIM, 0);
+		return;
+	}
+	long top = v->who_row >= rows ? v->who_row - rows + 1 : 0;
+	for (int r = 0; r < rows && top + r < (long)f->nprocs; r++) {
+		const procset_item *it = &f->procs[top + r];
+		char held[40], peak[40], change[40];
+		view_who_bytes(it->held, false, held, sizeof held);
+		view_who_bytes(it->peak, false, peak, sizeof peak);
+		if (it->before < 0)
+			snprintf(change, sizeof change, "new");
+		else
+			view_who_bytes(it->held - it->before, true, change, sizeof change);
+		uint8_t attr = top + r == v->who_row ? CANVAS_REVERSE : 0;
+		int row = y + 2 + r;
+		snprintf(line, sizeof line, "%7d %10s %10s %10s  ", (int)it->pid, held, peak, change);
+		int sx = canvas_text(cv, 0, row, v->w, line, CANVAS_DEFAULT, attr);
+		/* The command line is the process's own text: drawn through logtext. */
+		const char *cmd = it->cmd[0] ? it->cmd : it->name;
+		sx += logtext_draw(cv, sx, row, v->w - sx, 0, cmd, strlen(cmd), v->utf8, CANVAS_DEFAULT, attr);
+		if (attr && sx < v->w)
+			canvas_fill(cv, sx, row, v->w - sx, 1, ' ', CANVAS_DEFAULT, attr);
+	}
+}
+
 static const char *const view_help_lines[] = {
 	"memlog keys",
 	"",
@@ -334,6 +394,7 @@ static const char *const view_help_lines[] = {
 	"s          choose the series: mem rss anon pss swap cgroup machine",
 	"o          overlay the machine's used memory as a line",
 	"t          time labels: elapsed / wall clock",
+	"w          processes at the cursor (Up Down pick one: its curve)",
 	"Tab        next log pane",
 	"Up Down    scroll the log      PgUp PgDn  a page   Enter: go to the line",
 	"/          search the log (Esc ends the search)",
@@ -419,7 +480,10 @@ void view_render(const view *v, const frame *f, canvas *cv)
 	if (strip)
 		view_draw_phase_strip(v, f, cv, chart_h);
 	view_draw_readout(v, f, cv, 1 + chart_h);
-	view_draw_log(v, f, cv, 2 + chart_h, log_h);
+	if (v->who)
+		view_draw_who(v, f, cv, 2 + chart_h, log_h);
+	else
+		view_draw_log(v, f, cv, 2 + chart_h, log_h);
 	view_draw_footer(v, f, cv);
 	if (v->help)
 		view_draw_help(v, cv);

@@ -49,6 +49,9 @@ struct view {
 	bool help;
 	bool want_phases;   /* a key needs the phases while following */
 	int pane, npanes;
+	bool who;           /* the process pane instead of the log (key w) */
+	size_t who_id;      /* the process selected there (procset id; 0: none yet) */
+	long who_row;       /* ... its row in the frame's list */
 	view_pane panes[VIEW_MAX_PANES];
 	int nsources_seen;
 	uint64_t indexed_end;

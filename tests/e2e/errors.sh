@@ -74,17 +74,24 @@ for d in 0 1 2; do
 	stamp=$(date -d "@$(($(date +%s) + d))" +memlog-%Y%m%d-%H%M%S)
 	ln -s "$T/victim" "shared/$stamp.csv"
 	ln -s "$T/victim" "shared/$stamp.log"
+	ln -s "$T/victim" "shared/$stamp.procs.csv"
 done
 (cd shared && "$MEMLOG" run --headless -- true >out 2>err)
 check "planted links at the default names: memlog ran (status 0)" [ $? -eq 0 ]
 check "planted links at the default names: the linked file is untouched" [ "$(cat victim)" = precious ]
-made=$(cd shared && find . -maxdepth 1 -type f -name 'memlog-*.csv' | head -1)
-check "planted links at the default names: the recording went to a fresh name ($made) with its .log" \
-	eval "[ -n '$made' ] && [ -f 'shared/${made%.csv}.log' ] && grep -q 'wrote ${made#./}' shared/err"
+made=$(cd shared && find . -maxdepth 1 -type f -name 'memlog-*.csv' ! -name '*.procs.csv' | head -1)
+check "planted links at the default names: the recording went to a fresh name ($made) with its .log and .procs.csv" \
+	eval "[ -n '$made' ] && [ -f 'shared/${made%.csv}.log' ] && [ -f 'shared/${made%.csv}.procs.csv' ] &&
+	      grep -q 'wrote ${made#./}' shared/err"
 ln -s victim linked.csv
 expect_error "-o onto a symbolic link is refused" 1 "^memlog: -o linked.csv: is a symbolic link" \
 	"$MEMLOG" run --headless -o linked.csv -- true
 check "the link's target is untouched" [ "$(cat victim)" = precious ]
+ln -s victim planted.procs.csv
+expect_error "-o whose .procs.csv is a symbolic link is refused, naming it" 1 \
+	"^memlog: planted.procs.csv: is a symbolic link" "$MEMLOG" run --headless -o planted.csv -- true
+check "... and nothing is left of the recording, the link's target untouched" \
+	bash -c "[ ! -e planted.csv ] && [ ! -e planted.log ] && [ \"\$(cat victim)\" = precious ]"
 echo old >given.csv
 echo old >given.log
 "$MEMLOG" run --headless -o given.csv -- true 2>/dev/null

@@ -56,7 +56,7 @@ printf 'time,elapsed_s,rss\n2026-01-01T00:00:00.000Z,0.000000,100\n2026-01-01T00
 rc=$?
 check "report of a bad CSV fails with FILE:LINE" bash -c "[ $rc -eq 1 ] && grep -q '$T/bad.csv:3: ' '$T/bad.err'"
 "$MEMLOG" report --series bogus "$T/py.csv" >/dev/null 2>"$T/series.err"
-check "--series bogus names what was expected" grep -q "expected rss, pss, anon, cgroup or sys_used" "$T/series.err"
+check "--series bogus names what was expected" grep -q "expected mem, rss, pss, anon, file, shmem, swap, cgroup, cache, sys_used or sys_avail" "$T/series.err"
 
 # plot: valid SVG, texts from the recording escaped.
 kill_marker() { :; }

@@ -277,7 +277,7 @@ static void test_procset(void **state)
 	assert_int_equal(n, 2);
 
 	procset_point pts[8];
-	n = procset_curve(ps, it[0].pid == 101 ? it[0].id : it[1].id, 0, 10 * NS_PER_S, pts, 8);
+	n = procset_curve(ps, it[0].pid == 101 ? it[0].id : it[1].id, 0, 10 * NS_PER_S, pts, 8, NULL);
 	assert_int_equal(n, 3);
 	procset_free(ps);
 }
@@ -300,7 +300,7 @@ static void test_procset_bounds(void **state)
 	procset_point pts[128];
 	procset_item it[1];
 	assert_int_equal(procset_at(ps, 10 * NS_PER_S, 0, it, 1), 1);
-	size_t n = procset_curve(ps, it[0].id, 0, 10 * NS_PER_S, pts, 128);
+	size_t n = procset_curve(ps, it[0].id, 0, 10 * NS_PER_S, pts, 128, NULL);
 	assert_true(n <= 64);
 	assert_int_equal(it[0].peak, 900 * MiB);
 	assert_int_equal(pts[n - 1].t_ns, 9999 * NS_PER_MS);

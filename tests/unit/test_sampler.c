@@ -91,6 +91,22 @@ static int wait_notify(rig *r, int timeout_ms)
 	return poll(&p, 1, timeout_ms);
 }
 
+/* A child that lives until the test closes fds[1]. */
+static pid_t fork_waiter(int fds[2])
+{
+	assert_int_equal(pipe(fds), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		char c;
+		close(fds[1]);
+		ssize_t n = read(fds[0], &c, 1);
+		_exit(n < 0);
+	}
+	close(fds[0]);
+	return pid;
+}
+
 /* A duration stops the thread by itself; every sample is one CSV row, in order. */
 static void test_duration_rows_match(void **state)
 {
@@ -164,17 +180,7 @@ static void test_target_gone(void **state)
 	rows *got = malloc(sizeof *got);
 	char err[512];
 	int fds[2];
-	assert_int_equal(pipe(fds), 0);
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		char c;
-		close(fds[1]);
-		/* Lives until the test closes the pipe. */
-		ssize_t n = read(fds[0], &c, 1);
-		_exit(n < 0);
-	}
-	close(fds[0]);
+	pid_t pid = fork_waiter(fds);
 	rig_open(&r, PROBE_KIND_TREE, pid, 5 * INT64_C(1000000), 0);
 	sampler *s = sampler_start(&r.cfg, err, sizeof err);
 	assert_non_null(s);
@@ -192,12 +198,101 @@ static void test_target_gone(void **state)
 	free(got);
 }
 
+/* The rows of one pid read back from REC.procs.csv. */
+typedef struct proc_rows {
+	pid_t pid;
+	int n, starts, exits;
+	enum procrow_event first, last;
+	int64_t rss;
+	char name[64];
+} proc_rows;
+
+static int collect_proc(void *ctx, const procrow *row)
+{
+	proc_rows *pr = ctx;
+	if (row->pid != pr->pid)
+		return 0;
+	if (pr->n++ == 0)
+		pr->first = row->event;
+	pr->last = row->event;
+	pr->starts += row->event == PROCROW_START;
+	pr->exits += row->event == PROCROW_EXIT;
+	if (row->v[PROCROW_RSS] > pr->rss)
+		pr->rss = row->v[PROCROW_RSS];
+	snprintf(pr->name, sizeof pr->name, "%s", row->name);
+	return 0;
+}
+
+/* With per-process rows the sampler writes REC.procs.csv and fills the
+ * view's procset, which another thread reads while it runs: the child has
+ * a start row first and an exit row last once it is gone. */
+static void test_procs_rows(void **state)
+{
+	(void)state;
+	rig r;
+	rows *got = malloc(sizeof *got);
+	char err[512], ppath[128];
+	int fds[2];
+	pid_t pid = fork_waiter(fds);
+	rig_open(&r, PROBE_KIND_TREE, pid, 5 * INT64_C(1000000), 0);
+	/* The same probe, with per-process rows. */
+	probe_close(r.pr);
+	probe_config pc = { .proc_root = "/proc", .sys_root = "/sys", .kind = PROBE_KIND_TREE, .pid = pid,
+	                    .include_root = true, .children = true, .per_process = true };
+	r.pr = probe_open(&pc, err, sizeof err);
+	assert_non_null(r.pr);
+	snprintf(ppath, sizeof ppath, "%s/rec.procs.csv", r.dir);
+	reccsv_writer *pw = reccsv_create_procs(ppath, OUTFILE_REPLACE, err, sizeof err);
+	assert_non_null(pw);
+	procthin *thin = procthin_new();
+	procset *ps = procset_new(64, 64);
+	r.cfg.probe = r.pr;
+	r.cfg.procs_csv = pw;
+	r.cfg.thin = thin;
+	r.cfg.procs = ps;
+	sampler *s = sampler_start(&r.cfg, err, sizeof err);
+	assert_non_null(s);
+	/* Read while the sampler writes: the child shows up (bounded wait). */
+	procset_item it[4];
+	size_t seen = 0;
+	for (int i = 0; i < 2000 && seen == 0; i++) {
+		seen = procset_at(ps, INT64_MAX / 2, 0, it, 4);
+		if (!seen)
+			usleep(5000);
+	}
+	assert_int_equal(seen, 1);
+	assert_int_equal(it[0].pid, pid);
+	close(fds[1]);
+	assert_int_equal(waitpid(pid, NULL, 0), pid);
+	assert_int_equal(wait_notify(&r, 10000), 1);
+	sampler_stats st;
+	sampler_stop(s, &st);
+	assert_false(st.procs_failed);
+	assert_true(st.proc_rows >= 2);
+	assert_int_equal(reccsv_close(pw, err, sizeof err), 0);
+	proc_rows pr = { .pid = pid };
+	assert_int_equal(reccsv_read_procs(ppath, false, collect_proc, &pr, NULL, err, sizeof err), 0);
+	assert_int_equal(pr.first, PROCROW_START);
+	assert_int_equal(pr.last, PROCROW_EXIT);
+	assert_int_equal(pr.starts, 1);
+	assert_int_equal(pr.exits, 1);
+	assert_true(pr.rss > 0);
+	assert_string_equal(pr.name, "test_sampler");
+	unlink(ppath);
+	rig_close(&r, got);
+	procthin_free(thin);
+	procset_free(ps);
+	series_free(r.ser);
+	free(got);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_duration_rows_match),
 		cmocka_unit_test(test_markers_in_order),
 		cmocka_unit_test(test_target_gone),
+		cmocka_unit_test(test_procs_rows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

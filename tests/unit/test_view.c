@@ -30,6 +30,7 @@
 #include "golden.h"
 
 #define MiB (INT64_C(1024) * 1024)
+#define NS_PER_MS INT64_C(1000000)
 #define GiB (MiB * 1024)
 #define INTERVAL_NS (NS_PER_S / 10)
 /* 2026-12-01T10:00:00Z: the wall time of elapsed 0. */
@@ -115,6 +116,7 @@ typedef struct scene {
 	canvas *cv;
 	int64_t now_ns;
 	bool running;
+	procset *procs;
 } scene;
 
 /* A scene of the job recorded up to end_s, in a w x h view. */
@@ -154,13 +156,14 @@ static void scene_free(scene *s)
 	series_free(s->other);
 	markers_free(s->marks);
 	logbook_close(s->lb);
+	procset_free(s->procs);
 	free(s);
 }
 
 /* Takes a frame the way the terminal view does. */
 static void scene_frame(scene *s)
 {
-	frame_source src = { s->ser, s->other, s->marks, s->lb };
+	frame_source src = { s->ser, s->other, s->marks, s->lb, s->procs };
 	assert_int_equal(frame_take(s->f, &src, s->now_ns, view_plan, s->v), 0);
 	s->f->child_running = s->running;
 	s->f->utc_offset_s = 0;
@@ -217,6 +220,90 @@ static bool canvas_has(const canvas *cv, const char *text)
 	bool found = strstr(dump, text) != NULL;
 	free(dump);
 	return found;
+}
+
+/* One row of a process at elapsed ms. */
+static void job_proc(procset *ps, pid_t pid, const char *cmd, int64_t ms, int64_t rss, int64_t pss,
+                     enum procrow_event ev)
+{
+	procrow r = { .elapsed_ns = ms * NS_PER_MS, .wall_ns = WALL0_NS + ms * NS_PER_MS, .pid = pid, .ppid = 100,
+	              .name = "python3", .cmd = cmd, .event = ev };
+	for (int k = 0; k < PROCROW_NCOLS; k++)
+		r.v[k] = -1;
+	r.v[PROCROW_RSS] = rss;
+	r.v[PROCROW_PSS] = pss;
+	assert_int_equal(procset_add(ps, &r), 0);
+}
+
+/* The job's processes: the loader (pid 100) and, from 7 s, three workers
+ * forked from it that share its data set and grow, one of them until 40 s;
+ * a fourth with a command that holds an escape sequence. */
+static procset *job_procs(void)
+{
+	procset *ps = procset_new(0, 0);
+	assert_non_null(ps);
+	job_proc(ps, 100, "python3 train.py --data big", 0, 10 * MiB, -1, PROCROW_START);
+	job_proc(ps, 100, "python3 train.py --data big", 2000, 120 * MiB, -1, PROCROW_SAME);
+	job_proc(ps, 100, "python3 train.py --data big", 6000, 410 * MiB, 400 * MiB, PROCROW_SAME);
+	for (int w = 0; w < 3; w++) {
+		pid_t pid = 101 + w;
+		job_proc(ps, pid, "python3 train.py --worker", 7000, 400 * MiB, 100 * MiB, PROCROW_START);
+		for (int t = 8; t < 60; t += 4)
+			job_proc(ps, pid, "python3 train.py --worker", t * 1000, (400 + (w + 1) * (t - 7)) * MiB, -1,
+			         PROCROW_SAME);
+	}
+	job_proc(ps, 103, "python3 train.py --worker", 40000, -1, -1, PROCROW_EXIT);
+	job_proc(ps, 104, "evil \x1b[2J\x1b]0;owned\x07 \u202e", 9000, 3 * MiB, -1, PROCROW_START);
+	return ps;
+}
+
+/* w: the processes at the cursor, the largest first, with their share
+ * (held), peak and change since the phase began; Up and Down pick one and
+ * its curve is the chart's line; at 80x24 and at 120x40. */
+static void test_who_pane(void **state)
+{
+	(void)state;
+	scene *s = scene_new(60, false, false, 80, 24, true);
+	s->procs = job_procs();
+	assert_int_equal(scene_char(s, 'w'), VIEW_NONE);
+	scene_draw(s);
+	golden_canvas("who_live_80x24", s->cv);
+	assert_true(canvas_has(s->cv, "processes at 59.9s: 4"));
+	assert_false(canvas_has(s->cv, "\x1b"));
+	/* Under the loader, the worker that grew most: its PSS of 100 MiB at 7 s
+	 * and 2 MiB a second of its own since (98 MiB by its last row at 56 s). */
+	char row[512];
+	row_text(s->cv, 16, row, sizeof row);
+	assert_non_null(strstr(row, "    102"));
+	assert_non_null(strstr(row, "198 MiB"));
+	scene_free(s);
+
+	s = scene_new(60, true, false, 120, 40, true);
+	s->procs = job_procs();
+	assert_int_equal(scene_char(s, 'p'), VIEW_NONE);
+	assert_int_equal(scene_char(s, 'p'), VIEW_NONE);
+	assert_int_equal(scene_char(s, 'p'), VIEW_NONE);
+	assert_int_equal(scene_char(s, 'w'), VIEW_NONE);
+	assert_int_equal(scene_key(s, VIEW_KEY_DOWN, 0), VIEW_NONE);
+	scene_draw(s);
+	scene_draw(s);
+	golden_canvas("who_replay_120x40", s->cv);
+	/* The selected process's curve is the chart's line, named in its legend. */
+	assert_true(s->f->proc_line);
+	assert_true(canvas_has(s->cv, "pid 10"));
+	/* w again: the log is back. */
+	assert_int_equal(scene_char(s, 'w'), VIEW_NONE);
+	scene_draw(s);
+	assert_false(canvas_has(s->cv, "processes at"));
+	scene_free(s);
+
+	/* No recording per process: w says so and changes nothing. */
+	s = scene_new(30, false, false, 80, 24, true);
+	assert_int_equal(scene_char(s, 'w'), VIEW_NONE);
+	scene_draw(s);
+	assert_true(canvas_has(s->cv, "no processes recorded one by one"));
+	assert_false(canvas_has(s->cv, "processes at"));
+	scene_free(s);
 }
 
 static void test_replay_utf8(void **state)
@@ -483,6 +570,7 @@ int main(void)
 	}
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_replay_utf8),
+		cmocka_unit_test(test_who_pane),
 		cmocka_unit_test(test_replay_ascii),
 		cmocka_unit_test(test_live_follow),
 		cmocka_unit_test(test_cursor_and_phases),
