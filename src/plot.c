@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "analysis/holders.h"
 #include "analysis/phases.h"
 #include "base/outfile.h"
 #include "base/units.h"
@@ -32,6 +33,9 @@ static const char plot_usage[] =
 	"      --height PX       height in pixels (default 480)\n"
 	"      --series NAME     the column to draw, as in report (default: mem where\n"
 	"                        measured)\n"
+	"      --by-process      the processes' shares stacked under the curve, from\n"
+	"                        REC.procs.csv: the 7 of the largest peaks, the\n"
+	"                        rest as one more\n"
 	"      --lenient         skip bad rows instead of stopping\n"
 	"  -h, --help            this help\n";
 
@@ -55,6 +59,7 @@ typedef struct plot_job {
 	int nfiles;
 	int width, height;
 	bool lenient;
+	bool by_process;
 } plot_job;
 
 /* Reads the options into j; returns -1 to go on, or the exit status. */
@@ -66,6 +71,7 @@ static int plot_options(int argc, char **argv, plot_job *j)
 		{ "height", required_argument, NULL, 'H' },
 		{ "series", required_argument, NULL, 's' },
 		{ "lenient", no_argument, NULL, 'L' },
+		{ "by-process", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -78,6 +84,7 @@ static int plot_options(int argc, char **argv, plot_job *j)
 		case 'H': if (plot_pixels("--height", optarg, &j->height) < 0) return 2; break;
 		case 's': j->series_name = optarg; break;
 		case 'L': j->lenient = true; break;
+		case 'P': j->by_process = true; break;
 		case 'h': fputs(plot_usage, stdout); return 0;
 		default:
 			return cli_option_error("plot", c, argv);
@@ -114,6 +121,50 @@ static int plot_load(const plot_job *j, recload d[2])
 			col = ci;
 	}
 	return col;
+}
+
+/* Times the layers of --by-process are taken at. */
+#define PLOT_LAYER_TIMES 600
+
+/* plot --by-process: the layers of the processes' shares, named "pid N: cmd",
+ * into in (names in names, times and values the caller frees with
+ * holders_layers_free and free(*times)). Returns 0, or -1 having said why. */
+static int plot_layers(const plot_job *j, const recload *d, svgplot_input *in, holders_layer *layers,
+                       char names[][PROCROW_CMD_MAX + 32], int64_t **times)
+{
+	char err[1024];
+	procset *ps = NULL;
+	if (recload_procs(j->paths[0], j->lenient, &ps, err, sizeof err) < 0) {
+		fprintf(stderr, "memlog: --by-process: %s\n", err);
+		return -1;
+	}
+	if (!ps) {
+		fprintf(stderr, "memlog: --by-process: %s has no .procs.csv beside it (the machine was recorded, or an "
+		        "older memlog did); expected the recording per process that run and watch --pid make\n",
+		        j->paths[0]);
+		return -1;
+	}
+	int64_t end = d->n ? d->t_ns[d->n - 1] : 0;
+	*times = malloc(PLOT_LAYER_TIMES * sizeof **times);
+	int nl = *times ? 0 : -1;
+	for (size_t i = 0; *times && i < PLOT_LAYER_TIMES; i++)
+		(*times)[i] = end * (int64_t)i / (PLOT_LAYER_TIMES - 1);
+	if (nl == 0)
+		nl = holders_layers(ps, *times, PLOT_LAYER_TIMES, true, layers, SVGPLOT_MAX_LAYERS);
+	procset_free(ps);
+	if (nl < 0) {
+		fprintf(stderr, "memlog: --by-process: out of memory\n");
+		return -1;
+	}
+	for (int l = 0; l < nl; l++) {
+		if (!layers[l].cmd[0])
+			snprintf(names[l], sizeof names[l], "%zu other processes", layers[l].count);
+		else
+			snprintf(names[l], sizeof names[l], "pid %d: %.200s", (int)layers[l].pid, layers[l].cmd);
+		in->layers[l] = (svgplot_series){ .name = names[l], .n = PLOT_LAYER_TIMES, .t_ns = *times, .v = layers[l].v };
+	}
+	in->nlayers = nl;
+	return 0;
 }
 
 /* Writes the picture of in to path, never through a link. Returns 0, or -1
@@ -184,10 +235,22 @@ int plot_main(int argc, char **argv)
 		.phases = ph, .nphases = (size_t)np,
 		.width = j.width, .height = j.height,
 	};
+	holders_layer layers[SVGPLOT_MAX_LAYERS];
+	static char names[SVGPLOT_MAX_LAYERS][PROCROW_CMD_MAX + 32];
+	int64_t *times = NULL;
+	if (j.by_process && plot_layers(&j, &d[0], &in, layers, names, &times) < 0) {
+		markers_release(marks, nm);
+		goto out;
+	}
 	if (plot_write(out_path, &in) == 0) {
-		fprintf(stderr, "memlog: wrote %s (%ld phases, %zu markers)\n", out_path, np, nm);
+		fprintf(stderr, "memlog: wrote %s (%ld phases, %zu markers", out_path, np, nm);
+		if (j.by_process)
+			fprintf(stderr, ", %d layers of processes", in.nlayers);
+		fprintf(stderr, ")\n");
 		rc = 0;
 	}
+	holders_layers_free(layers, in.nlayers);
+	free(times);
 	markers_release(marks, nm);
 out:
 	free(ph);

@@ -4,6 +4,7 @@
 #ifndef MEMLOG_HOLDERS_H
 #define MEMLOG_HOLDERS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,5 +28,22 @@ enum holders_what {
  * of groups filled. */
 size_t holders_group_by_cmd(const procset_item *items, size_t n, enum holders_what what, holders_group *out,
                             size_t max);
+
+/* A group's share over time, for plot --by-process. */
+typedef struct holders_layer {
+	char cmd[PROCROW_CMD_MAX + 1]; /* the group's command line (or name); "" for the rest */
+	pid_t pid;                     /* by process: its pid */
+	size_t count;                  /* processes seen in it */
+	int64_t *v;                    /* held summed at each time asked (malloc'ed) */
+	int64_t peak;
+} holders_layer;
+
+/* The groups (by command, or each process alone with by_pid) of the
+ * processes running at each of the n times t, their held summed at each: the max - 1 of the largest peak, and one more
+ * holding the sum of all the rest when there are more. Returns how many
+ * layers were filled (free their v with holders_layers_free), or -1 when
+ * out of memory. */
+int holders_layers(procset *ps, const int64_t *t, size_t n, bool by_pid, holders_layer *out, int max);
+void holders_layers_free(holders_layer *layers, int n);
 
 #endif

@@ -156,8 +156,12 @@ static int64_t ps_held(struct ps_proc *p, const procrow *row)
 		return pss;
 	if (rss < 0)
 		return -1;
-	if (!p->has_base)
-		return rss;
+	if (!p->has_base) {
+		/* Its anonymous and shared memory pages: the file pages of a
+		 * process not yet read for PSS are mostly libraries it shares. */
+		int64_t anon = row->v[PROCROW_ANON], shmem = row->v[PROCROW_SHMEM];
+		return anon >= 0 ? anon + (shmem > 0 ? shmem : 0) : rss;
+	}
 	int64_t held = p->pss_base + (rss - p->rss_base);
 	return held < 0 ? 0 : held > rss ? rss : held;
 }

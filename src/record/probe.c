@@ -1,8 +1,9 @@
 /* probe.c: owns the reading of one memory sample of a target: the process set
- * (kept-open /proc/PID/status fds re-read with pread), PSS from smaps_rollup
- * (paced, it is expensive), the machine from /proc/meminfo and the cgroup
- * counters (v1 and v2). The process set itself is refreshed from proctree at
- * most every scan interval, since scanning /proc costs far more than a sample.
+ * (kept-open /proc/PID/status fds re-read with pread), the machine from
+ * /proc/meminfo and the cgroup counters (v1 and v2); PSS from smaps_rollup
+ * (paced, it is expensive) and mem are in probe_pss.c. The process set
+ * itself is refreshed from proctree at most every scan interval, since
+ * scanning /proc costs far more than a sample.
  *
  * Choices worth knowing:
  * - A process whose status read fails or returns nothing (ESRCH, vanished)
@@ -24,6 +25,7 @@
  *   the extra scans when a process leaves do the finding, as before.
  */
 #include "record/probe.h"
+#include "record/probe_impl.h"
 #include "record/cgroups.h"
 #include "record/kvscan.h"
 #include "record/procid.h"
@@ -42,108 +44,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define PROBE_DEFAULT_PSS_NS NS_PER_S
-#define PROBE_DEFAULT_SCAN_NS INT64_C(250000000)
-/* mem from the PSS sum: at most five times a second, and never more than
- * 1/PROBE_MEM_SHARE of the time (smaps_rollup costs milliseconds on a big
- * process). */
-#define PROBE_MEM_PSS_NS (NS_PER_S / 5)
-#define PROBE_MEM_SHARE 100
-/* The full scan's interval when the children lists find new processes. */
-#define PROBE_KIDS_SCAN_NS NS_PER_S
-/* Rounds of the children walk in one sample: a chain of new processes
- * deeper than this is found over the next samples. */
-#define PROBE_KIDS_ROUNDS 16
-/* Extra rescans a second, at most, when processes leave (their orphans
- * move to a new parent and must be found again). */
-#define PROBE_EXTRA_SCANS_PER_S 20
-/* The largest kB figure taken from /proc: a sum of 4096 of them still fits
- * in 64 bits as bytes (a larger one is garbage, not memory). */
-#define PROBE_KB_MAX (INT64_MAX / 1024 / 4096)
-/* status, smaps_rollup, meminfo and memory.stat all fit well within this. */
-#define PROBE_BUF_BYTES 8192
-
-/* A per-process file: kept open, or (when fds ran out) reopened per read. */
-struct probe_file {
-	int fd;
-	bool per_read;
-};
-
-/* Where a process's children are listed: one file per thread (a child
- * belongs to the thread that forked it). The main thread's is kept open; the
- * others are opened per read, listed again when the thread count changes. */
-struct probe_kids {
-	struct probe_file main; /* task/PID/children */
-	pid_t *tids;            /* threads other than the main one */
-	size_t ntids, tids_cap;
-	long threads;           /* the thread count tids was listed for; 0: not yet */
-};
-
-/* One process of the target set. */
-struct probe_proc {
-	pid_t pid;
-	bool gone;    /* vanished: fds closed until a rescan lists the pid again */
-	bool counted; /* counted in the current sample (alive, not a zombie) */
-	bool zombie;  /* seen as a zombie already (its orphans were looked for) */
-	bool fresh;   /* joined in this sample's children walk: its own children are next */
-	long threads; /* Threads: of its last status read */
-	uint32_t serial; /* the probe's count of processes opened when it was */
-	pid_t ppid;      /* per_process only, as the fields below */
-	char name[PROCROW_NAME_MAX];
-	char *cmd;       /* read when it starts and when its name changes (an exec) */
-	int64_t pv[PROCROW_NCOLS];
-	struct probe_file status;
-	struct probe_file smaps;
-	struct probe_kids kids;
-};
-
-struct probe {
-	enum probe_kind kind;
-	pid_t pid;
-	bool include_root;
-	bool children;
-	bool pss;
-	bool smaps;      /* keep smaps_rollup open: for --pss, or for mem without a job cgroup */
-	int64_t pss_interval_ns;
-	int64_t scan_interval_ns;
-	char *proc_root;
-	char *cgroup_procs_path; /* cgroup probe: DIR/cgroup.procs */
-	bool cg_v1;              /* cgroup probe: the cgroup is v1 */
-
-	int meminfo_fd;
-	int cg_usage_fd; /* memory.current or memory.usage_in_bytes, -1 when unknown */
-	int cg_stat_fd;  /* cgroup probe: memory.stat */
-	int cg_swap_fd;  /* cgroup probe, v2: memory.swap.current */
-	int job_stat_fd; /* tree probe: memory.stat of the job's own cgroup, or -1 */
-	int job_v;       /* ... its version, 1 or 2 */
-
-	struct probe_proc *procs, *next; /* next is scratch for the rescan merge */
-	size_t nprocs, procs_cap, next_cap;
-	pid_t *scan;
-	size_t scan_cap;
-
-	bool scanned;
-	bool kids_ok;              /* the kernel lists children: walk them every sample */
-	struct probe_kids root_kids; /* the root's, when the root is not a member */
-	pid_t *found;              /* scratch: new pids found by the walk */
-	size_t nfound, found_cap;
-	proctree_cache tree_cache; /* processes known to be outside the tree */
-	bool vanished; /* a counted process left since the last scan */
-	int64_t extra_window_ns; /* start of the second the extra rescans are counted in */
-	int extra_scans;
-	int64_t scan_ns;
-	bool pss_done;
-	int64_t pss_ns;
-	bool mem_done;          /* mem from the PSS sum (no job cgroup): read once */
-	int64_t mem_ns, mem_cost_ns;
-	bool per_process;       /* keep each process's row for probe_procs */
-	uint32_t serials;
-	procrow *rows;
-	size_t nrows, rows_cap;
-
-	char buf[PROBE_BUF_BYTES];
-};
-
 
 static const kvscan_key probe_status_keys[] = {
 	KVSCAN_KEY("State"), KVSCAN_KEY("VmRSS"), KVSCAN_KEY("RssAnon"),
@@ -158,20 +58,11 @@ static const kvscan_key probe_meminfo_keys[] = {
 	KVSCAN_KEY("MemTotal"), KVSCAN_KEY("MemAvailable"),
 };
 
-static const kvscan_key probe_pss_keys[] = { KVSCAN_KEY("Pss") };
 
 /* memory.stat keys for anon, file, shmem, swap; v1 uses the cgroup's own
  * counters, not the hierarchical total_* ones. */
 static const kvscan_key probe_stat_v2_keys[] = {
 	KVSCAN_KEY("anon"), KVSCAN_KEY("file"), KVSCAN_KEY("shmem"), KVSCAN_KEY("swap"),
-};
-/* memory.stat keys for mem and cache: anonymous, mapped file, file, shmem
- * pages; v1 uses the hierarchical totals (the job's cgroup may have children). */
-static const kvscan_key probe_once_v2_keys[] = {
-	KVSCAN_KEY("anon"), KVSCAN_KEY("file_mapped"), KVSCAN_KEY("file"), KVSCAN_KEY("shmem"),
-};
-static const kvscan_key probe_once_v1_keys[] = {
-	KVSCAN_KEY("total_rss"), KVSCAN_KEY("total_mapped_file"), KVSCAN_KEY("total_cache"), KVSCAN_KEY("total_shmem"),
 };
 static const kvscan_key probe_stat_v1_keys[] = {
 	KVSCAN_KEY("rss"), KVSCAN_KEY("cache"), KVSCAN_KEY("shmem"), KVSCAN_KEY("swap"),
@@ -191,7 +82,7 @@ static void probe_err(char *err, size_t errlen, const char *fmt, ...)
 
 /* Re-reads an open file from its start into p->buf; returns the byte count
  * (0 at a vanished process) or -1 with errno set. */
-static ssize_t probe_pread(probe *p, int fd)
+ssize_t probe_pread(probe *p, int fd)
 {
 	ssize_t n;
 	do
@@ -245,7 +136,7 @@ static void probe_file_close(struct probe_file *f)
 
 /* Reads a per-process file into p->buf; returns the byte count, 0 when the
  * process vanished, -1 on error or when the file is not available. */
-static ssize_t probe_file_read(probe *p, pid_t pid, const char *name, struct probe_file *f)
+ssize_t probe_file_read(probe *p, pid_t pid, const char *name, struct probe_file *f)
 {
 	if (f->fd >= 0)
 		return probe_pread(p, f->fd);
@@ -300,6 +191,7 @@ static void probe_proc_open(probe *p, struct probe_proc *pr)
 	pr->ppid = 0;
 	pr->name[0] = 0;
 	pr->cmd = NULL;
+	pr->pss_read = false;
 	pr->smaps.fd = -1;
 	pr->smaps.per_read = false;
 	probe_kids_open(p, pr->pid, &pr->kids);
@@ -598,35 +490,6 @@ static int probe_read_proc(probe *p, struct probe_proc *pr, int64_t sums[ST_NKEY
 	return 1;
 }
 
-/* Sums Pss over the processes counted in this sample into *out; returns
- * false when none of them could be read, and sets *all to whether every
- * one of them was. */
-static bool probe_read_pss(probe *p, int64_t *out, bool *all)
-{
-	int64_t sum = 0;
-	size_t live = 0, read = 0;
-	for (size_t i = 0; i < p->nprocs; i++) {
-		struct probe_proc *pr = &p->procs[i];
-		if (!pr->counted)
-			continue;
-		live++;
-		ssize_t n = probe_file_read(p, pr->pid, "smaps_rollup", &pr->smaps);
-		if (n <= 0)
-			continue;
-		const char *at;
-		int64_t kb;
-		kvscan_keys(p->buf, (size_t)n, probe_pss_keys, 1, &at);
-		if (!kvscan_num(at, p->buf + n, &kb) || kb > PROBE_KB_MAX)
-			continue;
-		sum += kb * 1024;
-		pr->pv[PROCROW_PSS] = kb * 1024;
-		read++;
-	}
-	*out = sum;
-	*all = read == live;
-	return read > 0 || live == 0;
-}
-
 /* Fills sys_used and sys_avail; returns -1 when meminfo cannot be read. */
 static int probe_read_meminfo(probe *p, sample *out, char *err, size_t errlen)
 {
@@ -672,62 +535,6 @@ static void probe_read_cgroup_stat(probe *p, sample *out)
 	}
 	if (!p->cg_v1 && probe_read_single(p, p->cg_swap_fd, &v))
 		out->v[SAMPLE_SWAP] = v;
-}
-
-/* mem and cache from a memory.stat (the job cgroup's, or watch --cgroup's):
- * every page once. Returns false when there is no such file. */
-static bool probe_read_once_stat(probe *p, sample *out)
-{
-	bool cg = p->kind == PROBE_KIND_CGROUP;
-	int fd = cg ? p->cg_stat_fd : p->job_stat_fd;
-	if (fd < 0)
-		return false;
-	ssize_t n = probe_pread(p, fd);
-	if (n > 0) {
-		bool v1 = cg ? p->cg_v1 : p->job_v == 1;
-		const char *at[4], *end = p->buf + n;
-		int64_t k[4], mem, cache;
-		kvscan_keys(p->buf, (size_t)n, v1 ? probe_once_v1_keys : probe_once_v2_keys, 4, at);
-		for (int i = 0; i < 4; i++)
-			if (!kvscan_num(at[i], end, &k[i]))
-				k[i] = -1;
-		cgroups_once(k[0], k[1], k[2], k[3], &mem, &cache);
-		if (mem >= 0)
-			out->v[SAMPLE_MEM] = mem;
-		if (cache >= 0)
-			out->v[SAMPLE_CACHE] = cache;
-	}
-	return true;
-}
-
-/* mem and cache: from a memory.stat each sample, else mem is the PSS sum of
- * the tree. The PSS of each process (per_process), and the sum where it is
- * mem, are read at a paced rate, or with --pss at its own. */
-static void probe_read_mem(probe *p, int64_t now_ns, sample *out)
-{
-	bool from_stat = probe_read_once_stat(p, out);
-	bool sum_is_mem = !from_stat && p->kind == PROBE_KIND_TREE;
-	if (!sum_is_mem && !(p->per_process && p->smaps))
-		return;
-	if (out->v[SAMPLE_PSS] >= 0) {
-		if (sum_is_mem)
-			out->v[SAMPLE_MEM] = out->v[SAMPLE_PSS];
-		return;
-	}
-	int64_t wait = p->mem_cost_ns * PROBE_MEM_SHARE;
-	if (wait < PROBE_MEM_PSS_NS)
-		wait = PROBE_MEM_PSS_NS;
-	if (p->mem_done && now_ns - p->mem_ns < wait)
-		return;
-	int64_t t0 = mtime_mono_ns(), pss;
-	bool all;
-	/* A process whose PSS may not be read (another user's) leaves mem
-	 * empty: a sum without it would be too small, not a measurement. */
-	if (probe_read_pss(p, &pss, &all) && all && sum_is_mem)
-		out->v[SAMPLE_MEM] = pss;
-	p->mem_cost_ns = mtime_mono_ns() - t0;
-	p->mem_done = true;
-	p->mem_ns = now_ns;
 }
 
 /* The rows of the processes counted in this sample, for probe_procs. */
@@ -863,8 +670,11 @@ int probe_read(probe *p, int64_t now_ns, sample *out, char *err, size_t errlen)
 		probe_read_cgroup_stat(p, out);
 	}
 	probe_read_mem(p, now_ns, out);
-	if (p->per_process)
+	if (p->per_process) {
+		if (p->smaps)
+			probe_read_fresh_pss(p);
 		probe_fill_rows(p);
+	}
 	return counted;
 }
 

@@ -19,6 +19,9 @@
 
 /* The longest text drawn, in columns (a title, a label). */
 #define SVG_TEXT_MAX_COLS 400
+/* The layers' legend: its first row's baseline and the rows' spacing. */
+#define SVG_LEGEND_Y 42
+#define SVG_LEGEND_ROW 15
 
 /* Writes s as XML character data: markup escaped, forbidden bytes replaced. */
 static void svg_text(FILE *f, const char *s)
@@ -65,6 +68,9 @@ static int64_t svg_time_step(int64_t span_ns)
 }
 
 static const char *const svg_colors[2] = { "#1f77b4", "#d62728" };
+static const char *const svg_layer_colors[SVGPLOT_MAX_LAYERS] = {
+	"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#bab0ac",
+};
 
 /* Per-pixel-column max and min of one series over [0, t_end). */
 static void svg_columns(const svgplot_series *s, int64_t t_end, int w, int64_t *mn, int64_t *mx)
@@ -179,6 +185,73 @@ static void svg_series(FILE *f, const svg_frame *g, int s, const int64_t *mx)
 	fprintf(f, "\"/>\n");
 }
 
+/* The layers stacked: each an area from the top of the ones under it to
+ * its own top, per pixel column (its largest value there). */
+static int svg_layers(FILE *f, const svg_frame *g, const svgplot_input *in, int64_t *mn, int64_t *mx)
+{
+	int64_t *base = calloc((size_t)g->pw, sizeof *base), *top = calloc((size_t)g->pw, sizeof *top);
+	if (!base || !top) {
+		free(base);
+		free(top);
+		return -1;
+	}
+	for (int l = 0; l < in->nlayers; l++) {
+		svg_columns(&in->layers[l], g->t_end, g->pw, mn, mx);
+		for (int i = 0; i < g->pw; i++)
+			top[i] = base[i] + (mx[i] > 0 ? mx[i] : 0);
+		fprintf(f, "<path fill=\"%s\" fill-opacity=\"0.8\" stroke=\"none\" d=\"M%d %.1f", svg_layer_colors[l],
+		        g->left, svg_y(g, base[0]));
+		for (int i = 0; i < g->pw; i++)
+			fprintf(f, " L%d %.1f", g->left + i, svg_y(g, top[i]));
+		for (int i = g->pw - 1; i >= 0; i--)
+			fprintf(f, " L%d %.1f", g->left + i, svg_y(g, base[i]));
+		fprintf(f, " Z\"><title>");
+		svg_text_utf8(f, in->layers[l].name ? in->layers[l].name : "");
+		fprintf(f, "</title></path>\n");
+		memcpy(base, top, (size_t)g->pw * sizeof *base);
+	}
+	free(base);
+	free(top);
+	return 0;
+}
+
+/* The layers' legend, two to a row between the title and the plot. */
+static void svg_layers_legend(FILE *f, const svg_frame *g, const svgplot_input *in)
+{
+	for (int l = 0; l < in->nlayers; l++) {
+		int lx = g->left + (l % 2) * (g->pw / 2), ly = SVG_LEGEND_Y + SVG_LEGEND_ROW * (l / 2);
+		fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/>\n", lx, ly - 9,
+		        svg_layer_colors[l]);
+		fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"#333\">", lx + 14, ly);
+		svg_text_utf8(f, in->layers[l].name ? in->layers[l].name : "");
+		fprintf(f, "</text>\n");
+	}
+	/* The total drawn over them, last. */
+	int l = in->nlayers;
+	int lx = g->left + (l % 2) * (g->pw / 2), ly = SVG_LEGEND_Y + SVG_LEGEND_ROW * (l / 2);
+	fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"/>\n", lx, ly - 4,
+	        lx + 10, ly - 4, svg_colors[1]);
+	fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"#333\">", lx + 14, ly);
+	svg_text_utf8(f, in->nseries > 0 && in->series[0].name ? in->series[0].name : "");
+	fprintf(f, "</text>\n");
+}
+
+/* The largest height of the stacked layers in any pixel column. */
+static int64_t svg_layers_top(const svg_frame *g, const svgplot_input *in, int64_t *mn, int64_t *mx, int64_t *sum)
+{
+	int64_t top = 0;
+	memset(sum, 0, (size_t)g->pw * sizeof *sum);
+	for (int l = 0; l < in->nlayers; l++) {
+		svg_columns(&in->layers[l], g->t_end, g->pw, mn, mx);
+		for (int i = 0; i < g->pw; i++) {
+			sum[i] += mx[i] > 0 ? mx[i] : 0;
+			if (sum[i] > top)
+				top = sum[i];
+		}
+	}
+	return top;
+}
+
 /* Markers (dashed lines with their labels) and the legend. */
 static void svg_marks_legend(FILE *f, const svg_frame *g, const svgplot_input *in)
 {
@@ -191,7 +264,7 @@ static void svg_marks_legend(FILE *f, const svg_frame *g, const svgplot_input *i
 		svg_text_utf8(f, in->marks[i].label);
 		fprintf(f, "</text>\n");
 	}
-	for (int s = 0; s < in->nseries; s++) {
+	for (int s = 0; s < in->nseries && in->nlayers == 0; s++) {
 		int ly = g->top - 8;
 		int lx = g->left + g->pw - 260 * (in->nseries - s);
 		fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"8\" fill=\"%s\"/>\n", lx, ly - 8, svg_colors[s]);
@@ -203,10 +276,13 @@ static void svg_marks_legend(FILE *f, const svg_frame *g, const svgplot_input *i
 
 int svgplot_write(FILE *f, const svgplot_input *in)
 {
+	int legend_rows = in->nlayers ? (in->nlayers + 2) / 2 : 0; /* the layers and the total */
 	svg_frame g = { .W = in->width > 200 ? in->width : 200, .H = in->height > 150 ? in->height : 150,
-	                .left = 80, .top = 50, .t_end = 1 };
+	                .left = 80, .top = legend_rows ? SVG_LEGEND_Y + SVG_LEGEND_ROW * legend_rows : 50, .t_end = 1 };
 	g.pw = g.W - g.left - 20;
 	g.ph = g.H - g.top - 45;
+	if (g.ph < 20)
+		g.ph = 20;
 	int64_t vmax = 0;
 	for (int s = 0; s < in->nseries; s++)
 		for (size_t k = 0; k < in->series[s].n; k++) {
@@ -215,15 +291,23 @@ int svgplot_write(FILE *f, const svgplot_input *in)
 			if (in->series[s].v[k] > vmax)
 				vmax = in->series[s].v[k];
 		}
+	int64_t *mn = malloc((size_t)g.pw * sizeof *mn), *mx = malloc((size_t)g.pw * sizeof *mx);
+	int64_t *sum = in->nlayers > 0 ? malloc((size_t)g.pw * sizeof *sum) : NULL;
+	if (!mn || !mx || (in->nlayers > 0 && !sum)) {
+		free(mn);
+		free(mx);
+		free(sum);
+		return -1;
+	}
+	if (in->nlayers > 0) {
+		int64_t top = svg_layers_top(&g, in, mn, mx, sum);
+		if (top > vmax)
+			vmax = top;
+	}
+	free(sum);
 	g.ytop = chart_nice_top(vmax);
 	if (g.ytop <= 0)
 		g.ytop = 1;
-	int64_t *mn = malloc((size_t)g.pw * sizeof *mn), *mx = malloc((size_t)g.pw * sizeof *mx);
-	if (!mn || !mx) {
-		free(mn);
-		free(mx);
-		return -1;
-	}
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
 	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
 	           "font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" font-size=\"12\">\n", g.W, g.H, g.W, g.H);
@@ -233,10 +317,18 @@ int svgplot_write(FILE *f, const svgplot_input *in)
 	fprintf(f, "</text>\n");
 	svg_phases(f, &g, in);
 	svg_axes(f, &g);
+	if (in->nlayers > 0 && svg_layers(f, &g, in, mn, mx) < 0) {
+		free(mn);
+		free(mx);
+		return -1;
+	}
 	for (int s = 0; s < in->nseries; s++) {
 		svg_columns(&in->series[s], g.t_end, g.pw, mn, mx);
-		svg_series(f, &g, s, mx);
+		/* Over the layers the total is a line. */
+		svg_series(f, &g, in->nlayers > 0 ? 1 : s, mx);
 	}
+	if (in->nlayers > 0)
+		svg_layers_legend(f, &g, in);
 	/* Axes lines on top of the area. */
 	fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>\n", g.left, g.top, g.left, g.top + g.ph);
 	fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>\n", g.left, g.top + g.ph,

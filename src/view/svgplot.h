@@ -17,6 +17,9 @@ typedef struct svgplot_series {
 	const int64_t *v;      /* bytes; negative = not measured */
 } svgplot_series;
 
+/* The most layers a picture stacks (plot --by-process). */
+#define SVGPLOT_MAX_LAYERS 8
+
 typedef struct svgplot_input {
 	const char *title;             /* escaped on output */
 	svgplot_series series[2];      /* the first filled, the second (if any) a line */
@@ -26,6 +29,11 @@ typedef struct svgplot_input {
 	const phase *phases;           /* of the first series */
 	size_t nphases;
 	int width, height;             /* pixels */
+	/* plot --by-process: areas stacked from the bottom, in this order (the
+	 * processes' shares over time); the first series is then drawn as a
+	 * line over them. */
+	svgplot_series layers[SVGPLOT_MAX_LAYERS];
+	int nlayers;
 } svgplot_input;
 
 /* Writes the picture to f. Returns 0, or -1 on a write error or out of memory. */

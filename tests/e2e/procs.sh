@@ -89,3 +89,12 @@ check "report: a broken REC.procs.csv is named, with the line, and the report go
 	bash -c "'$MEMLOG' report '$T/broken.csv' >'$T/broken.out' 2>'$T/broken.err' &&
 	         grep -q 'broken.procs.csv:2: column pid' '$T/broken.err' &&
 	         grep -q 'report goes on without the processes' '$T/broken.err' && grep -q '^peak ' '$T/broken.out'"
+
+# plot --by-process: the processes' shares stacked under the curve.
+check "plot --by-process: an SVG with a layer per process, named by pid and command" \
+	bash -c "'$MEMLOG' plot --by-process '$T/pool.csv' -o '$T/pool.svg' 2>'$T/plot.err' && xmllint --noout '$T/pool.svg' &&
+	         [ \$(grep -c '<path fill=\"#[0-9a-f]*\" fill-opacity=\"0.8\".*<title>pid [0-9]*: .*workload pool' '$T/pool.svg') = 4 ] &&
+	         grep -q '4 layers of processes' '$T/plot.err'"
+"$MEMLOG" watch --system -d 0.3s -i 100ms -o "$T/sys.csv" >/dev/null 2>&1
+check "plot --by-process of the machine says there is no recording per process" \
+	bash -c "! '$MEMLOG' plot --by-process '$T/sys.csv' -o '$T/sys.svg' 2>'$T/sys.err' && grep -q 'has no .procs.csv beside it' '$T/sys.err' && [ ! -e '$T/sys.procs.csv' ]"

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "analysis/holders.h"
 #include "model/procset.h"
 #include "model/procthin.h"
 #include "recording/reccsv.h"
@@ -294,6 +295,7 @@ static void test_procset_bounds(void **state)
 	for (int i = 0; i < 10000; i++) {
 		r.elapsed_ns = i * NS_PER_MS;
 		r.v[PROCROW_RSS] = (i == 5000 ? 900 : 1 + i % 50) * MiB;
+		r.v[PROCROW_ANON] = r.v[PROCROW_RSS];
 		assert_int_equal(procset_add(ps, &r), 0);
 		r.event = PROCROW_SAME;
 	}
@@ -323,6 +325,59 @@ static void test_procset_bounds(void **state)
 	procset_free(ps);
 }
 
+/* A pool of four workers of one command and a parent of another: grouped
+ * by command they are two lines, the pool first; over time, each process
+ * alone is a layer, the largest peaks first, and the rest one more. */
+static void test_holders(void **state)
+{
+	(void)state;
+	procset *ps = procset_new(0, 0);
+	procrow r = proc(1, 0, "sh", "sh run.sh", 2 * MiB);
+	r.event = PROCROW_START;
+	assert_int_equal(procset_add(ps, &r), 0);
+	for (int w = 0; w < 4; w++) {
+		procrow x = proc(10 + w, 0, "python3", "python3 worker.py", (10 + 10 * w) * MiB);
+		x.event = PROCROW_START;
+		x.elapsed_ns = NS_PER_S;
+		assert_int_equal(procset_add(ps, &x), 0);
+	}
+	procset_item it[8];
+	size_t n = procset_at(ps, 2 * NS_PER_S, 0, it, 8);
+	assert_int_equal(n, 5);
+	holders_group g[4];
+	size_t ng = holders_group_by_cmd(it, n, HOLDERS_HELD, g, 4);
+	assert_int_equal(ng, 2);
+	assert_int_equal(g[0].count, 4);
+	assert_int_equal(g[0].bytes, 100 * MiB);
+	assert_int_equal(g[0].first->pid, 13); /* the largest of them names the group */
+	assert_string_equal(g[0].first->cmd, "python3 worker.py");
+	assert_int_equal(g[1].bytes, 2 * MiB);
+	/* Growth since 0 s: the workers are new (all of their held), sh did not grow. */
+	n = procset_at(ps, 2 * NS_PER_S, 0, it, 8);
+	ng = holders_group_by_cmd(it, n, HOLDERS_GROWTH, g, 4);
+	assert_int_equal(ng, 1);
+	assert_int_equal(g[0].fresh, 4);
+
+	int64_t t[3] = { 0, NS_PER_S, 2 * NS_PER_S };
+	holders_layer l[3];
+	int nl = holders_layers(ps, t, 3, true, l, 3);
+	assert_int_equal(nl, 3);
+	assert_int_equal(l[0].pid, 13);
+	assert_int_equal(l[0].v[2], 40 * MiB);
+	assert_int_equal(l[1].pid, 12);
+	/* The rest: pids 10, 11 and 1 (2 + 10 + 20 MiB at 2 s, sh alone at 0 s). */
+	assert_string_equal(l[2].cmd, "");
+	assert_int_equal(l[2].count, 3);
+	assert_int_equal(l[2].v[2], 32 * MiB);
+	assert_int_equal(l[2].v[0], 2 * MiB);
+	holders_layers_free(l, nl);
+	nl = holders_layers(ps, t, 3, false, l, 3);
+	assert_int_equal(nl, 2);
+	assert_int_equal(l[0].count, 4);
+	holders_layers_free(l, nl);
+	procset_free(ps);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -332,6 +387,7 @@ int main(void)
 		cmocka_unit_test(test_read_bad),
 		cmocka_unit_test(test_procset),
 		cmocka_unit_test(test_procset_bounds),
+		cmocka_unit_test(test_holders),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
