@@ -7,6 +7,10 @@
 #   (c) the process of (a) at 10 ms, memlog and the floor only: a sample
 #       costs more when the sampler sleeps longer between them (cold caches,
 #       deeper idle), so the 1 ms figure alone would flatter both
+#   (d) root + 1,000 sleeping children at 100 ms
+# memlog watch --pid writes REC.procs.csv too (a row per process, bounded);
+# mprof runs with --multiprocess (-M, a line per child: its per-process
+# recording) in (b) and (d), and -C (the children summed) in (b).
 # BENCH_BASELINE=PATH adds an earlier memlog build beside it in each case;
 # BENCH_PEERS=0 leaves mprof and pidstat out.
 # CPU is user+sys of the whole tool process from wait4 (bench/cpuwrap.c),
@@ -114,22 +118,35 @@ cost_memlog b "$root" 0.1 100ms
 cost_baseline b "$root" 0.1 100ms
 if [ "${BENCH_PEERS:-1}" = 1 ]; then
 	cost_mprof b "$root" 0.1 -C
+	cost_mprof b "$root" 0.1 -M
 	cost_pidstat b "$root,$(pgrep -d, -P "$root")"
 fi
 kill "$root" 2>/dev/null || true
 wait "$root" 2>/dev/null || true
 
-"$PY" - "$results" <<'PYEOF' | tee "$BENCH_OUT/summary-cost.txt"
+bench_title "cost (d): root + 1000 children at 100 ms, ${secs}s per tool"
+bench_load
+"$B/bench-tree" 1000 $((secs * 3 + 60)) >"$out/tree1000.out" &
+root=$!
+for _ in $(seq 300); do grep -q ready "$out/tree1000.out" 2>/dev/null && break; sleep 0.1; done
+cost_memlog d "$root" 0.1 100ms
+cost_baseline d "$root" 0.1 100ms
+[ "${BENCH_PEERS:-1}" = 1 ] && cost_mprof d "$root" 0.1 -M
+kill "$root" 2>/dev/null || true
+wait "$root" 2>/dev/null || true
+
+"$PY" - "$results" "$secs" <<'PYEOF' | tee "$BENCH_OUT/summary-cost.txt"
 import sys
 # A tool that could not run (not installed) leaves a row without a count.
 rows = [r for r in (l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip())
         if len(r) == 7 and r[3].lstrip("-").isdigit()]
 floor = {r[0]: (float(r[5]) + float(r[6])) / max(int(r[3]), 1) for r in rows if r[1] == "floor"}
-names = {"a": "1 process", "b": "301 processes", "c": "1 process"}
+names = {"a": "1 process", "b": "301 processes", "c": "1 process", "d": "1001 processes"}
+secs = float(sys.argv[2])
 print()
 print(f"{'target':<14} {'tool':<10} {'interval':>8} {'samples':>8} {'requested':>9} {'ticks':>8} "
-      f"{'CPU s':>7} {'us CPU/sample':>13} {'x floor':>7}")
-for case, tool, ivl, n, req, user, sys_ in sorted(rows, key=lambda r: "acb".find(r[0])):
+      f"{'CPU s':>7} {'% core':>6} {'us CPU/sample':>13} {'x floor':>7}")
+for case, tool, ivl, n, req, user, sys_ in sorted(rows, key=lambda r: "acbd".find(r[0])):
     cpu = float(user) + float(sys_)
     n, req = int(n), int(req)
     per_us = cpu / n * 1e6 if n else float("nan")
@@ -137,5 +154,5 @@ for case, tool, ivl, n, req, user, sys_ in sorted(rows, key=lambda r: "acb".find
     ivl_s = float(ivl)
     ivl_txt = f"{ivl_s * 1000:g} ms" if ivl_s < 1 else f"{ivl_s:g} s"
     print(f"{names.get(case, case):<14} {tool:<10} {ivl_txt:>8} {n:>8} {req:>9} {100 * n / req:>7.2f}% "
-          f"{cpu:>7.3f} {per_us:>13.1f} {ratio:>7}")
+          f"{cpu:>7.3f} {100 * cpu / secs:>6.2f} {per_us:>13.1f} {ratio:>7}")
 PYEOF

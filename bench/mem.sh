@@ -5,6 +5,9 @@
 # Default: 3 x BENCH_SECONDS (at least 90 s, ~90k samples).
 # BENCH_LONG=1: until 1,000,000 samples are written (~17 minutes; memlog
 # is stopped with SIGINT at the first 10 s reading past them).
+# BENCH_TREE=N: the target is a root and N sleeping children (bench/tree.c)
+# instead of one process, so memlog keeps N + 1 processes' rows (REC.procs.csv
+# and the view's procset) as well.
 set -eu
 source "$(dirname "$0")/lib.sh"
 bench_build
@@ -20,11 +23,20 @@ fi
 out="$BENCH_OUT/mem"
 mkdir -p "$out"
 
-bench_title "memory: memlog's RSS while recording 1 process at 1 ms for ${secs}s"
-bench_load
-"$B/workload" hold 10M $((secs + 30)) >/dev/null &
-target=$!
-sleep 0.3
+tree=${BENCH_TREE:-0}
+if [ "$tree" -gt 0 ]; then
+	bench_title "memory: memlog's RSS while recording a root + $tree children at 1 ms for ${secs}s"
+	bench_load
+	"$B/bench-tree" "$tree" $((secs + 30)) >"$out/tree.out" &
+	target=$!
+	for _ in $(seq 300); do grep -q ready "$out/tree.out" 2>/dev/null && break; sleep 0.1; done
+else
+	bench_title "memory: memlog's RSS while recording 1 process at 1 ms for ${secs}s"
+	bench_load
+	"$B/workload" hold 10M $((secs + 30)) >/dev/null &
+	target=$!
+	sleep 0.3
+fi
 "$B/bench-cpuwrap" "$out/rusage" "$MEMLOG" watch --headless --pid "$target" \
 	-i 1ms -d "$(bench_secs "$secs")" -o "$out/mem.csv" 2>"$out/memlog.err" &
 wrap=$!
@@ -54,7 +66,9 @@ kill "$target" 2>/dev/null || true
 wait "$target" 2>/dev/null || true
 
 samples=$(($(wc -l <"$out/mem.csv") - 1))
-"$PY" - "$out/rss" "$out/rusage" "$samples" "$out/mem.csv" <<'PYEOF' | tee "$BENCH_OUT/summary-mem.txt"
+what="1 process"
+[ "$tree" -gt 0 ] && what="a root + $tree children"
+"$PY" - "$out/rss" "$out/rusage" "$samples" "$out/mem.csv" "$what" <<'PYEOF' | tee "$BENCH_OUT/summary-mem.txt"
 import sys
 rows = [l.split() for l in open(sys.argv[1]) if len(l.split()) >= 5]
 maxrss_kb = int(open(sys.argv[2]).read().split()[2])
@@ -72,7 +86,7 @@ for r in rows:
         while int(r[2]) >= mark:
             mark += 100000
 print()
-print(f"memlog at 1 ms on 1 process, {secs} s")
+print(f"memlog at 1 ms on {sys.argv[5]}, {secs} s")
 print(f"{'elapsed s':>10} {'samples':>10} {'VmRSS MiB':>10} {'VmHWM MiB':>10}")
 for now, t0, n, rss, hwm in shown:
     print(f"{float(now) - float(t0):10.0f} {int(n):10d} {int(rss) / 1024:10.2f} {int(hwm) / 1024:10.2f}")

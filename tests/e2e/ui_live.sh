@@ -97,7 +97,7 @@ check "after the end the log pane shows the exit and why the recording ended" \
 ui_golden live ended.txt 120 40
 ui_keys live '?'
 ui_wait live "any key closes this help"
-ui_golden live help.txt 120 40 keep=22,9,76,22
+ui_golden live help.txt 120 40 keep=22,8,76,24
 ui_keys live Escape
 # The footer reads ENDED under the help too: wait for the help to go.
 check "any key closes the help" wait_until 5 eval "! ui_has live 'memlog keys'"
