@@ -1,5 +1,6 @@
 /* probe.c: owns the reading of one memory sample of a target: the process set
- * (kept-open /proc/PID/status fds re-read with pread), the machine from
+ * (kept-open /proc/PID/statm fds re-read with pread, status once a second
+ * or when statm's size moved), the machine from
  * /proc/meminfo and the cgroup counters (v1 and v2); PSS from smaps_rollup
  * (paced, it is expensive) and mem are in probe_pss.c. The process set
  * itself is refreshed from proctree at most every scan interval, since
@@ -194,12 +195,17 @@ static void probe_proc_open(probe *p, struct probe_proc *pr)
 	pr->pss_read = false;
 	pr->smaps.fd = -1;
 	pr->smaps.per_read = false;
+	pr->statm.fd = -1;
+	pr->statm.per_read = false;
+	pr->status_done = false;
 	probe_kids_open(p, pr->pid, &pr->kids);
 	if (!probe_file_open(p, pr->pid, "status", &pr->status)) {
 		probe_kids_close(&pr->kids);
 		pr->gone = true;
 		return;
 	}
+	if (!probe_file_open(p, pr->pid, "statm", &pr->statm))
+		pr->statm.fd = -1;
 	/* A child we may not read (setuid) still counts, just without PSS. */
 	if (p->smaps)
 		probe_file_open(p, pr->pid, "smaps_rollup", &pr->smaps);
@@ -209,6 +215,7 @@ static void probe_proc_open(probe *p, struct probe_proc *pr)
 static void probe_proc_close(struct probe_proc *pr)
 {
 	probe_file_close(&pr->status);
+	probe_file_close(&pr->statm);
 	probe_file_close(&pr->smaps);
 	probe_kids_close(&pr->kids);
 	free(pr->cmd);
@@ -453,9 +460,23 @@ static void probe_proc_identity(probe *p, struct probe_proc *pr, const char *nam
 	probe_read_cmd(p, pr);
 }
 
-/* Adds one process's status to the sums; returns 1 when it counts, 0 for a
- * zombie, -1 when it vanished (its fds are then closed). */
-static int probe_read_proc(probe *p, struct probe_proc *pr, int64_t sums[ST_NKEYS])
+/* statm's first three fields (pages): size, resident, shared. */
+static bool probe_parse_statm(const char *s, const char *end, int64_t v[3])
+{
+	for (int i = 0; i < 3; i++) {
+		while (s < end && *s == ' ')
+			s++;
+		if (!kvscan_num(s, end, &v[i]) || v[i] > PROBE_KB_MAX)
+			return false;
+		while (s < end && *s >= '0' && *s <= '9')
+			s++;
+	}
+	return true;
+}
+
+/* Reads one process's status into the sums and its row; returns 1 when
+ * it counts, 0 for a zombie, -1 when it vanished (its fds are then closed). */
+static int probe_read_status(probe *p, struct probe_proc *pr, int64_t sums[ST_NKEYS], int64_t now_ns)
 {
 	ssize_t n = probe_file_read(p, pr->pid, "status", &pr->status);
 	if (n <= 0) {
@@ -471,6 +492,9 @@ static int probe_read_proc(probe *p, struct probe_proc *pr, int64_t sums[ST_NKEY
 	}
 	if (*at[ST_STATE] == 'Z' || *at[ST_STATE] == 'X')
 		return 0;
+	pr->status_done = true;
+	pr->status_ns = now_ns;
+	pr->kthread = !at[ST_RSS];
 	int64_t threads;
 	if (kvscan_num(at[ST_THREADS], end, &threads))
 		pr->threads = (long)threads;
@@ -485,8 +509,50 @@ static int probe_read_proc(probe *p, struct probe_proc *pr, int64_t sums[ST_NKEY
 		}
 	}
 	pr->pv[PROCROW_PSS] = SAMPLE_NONE;
+	pr->shmem = pr->pv[PROCROW_SHMEM] > 0 ? pr->pv[PROCROW_SHMEM] : 0;
+	pr->swap = pr->pv[PROCROW_SWAP];
 	if (p->per_process)
 		probe_proc_identity(p, pr, at[ST_NAME], at[ST_PPID], end);
+	/* The size statm has now: the next samples read statm alone while it stays. */
+	int64_t v[3];
+	n = pr->statm.fd >= 0 ? probe_file_read(p, pr->pid, "statm", &pr->statm) : -1;
+	pr->statm_size = n > 0 && probe_parse_statm(p->buf, p->buf + n, v) ? v[0] : -1;
+	return 1;
+}
+
+/* Adds one process to the sums: from statm, which costs a fraction of
+ * status, with status read again once a second, and at once when statm's
+ * size changed (an exec, a new mapping: the name, the threads, the split
+ * of file and shared memory may have too). Between status reads, rss and
+ * anon are exact (statm's resident and resident - shared); shmem and swap
+ * are status's last, file the rest of shared. Returns as probe_read_status. */
+static int probe_read_proc(probe *p, struct probe_proc *pr, int64_t sums[ST_NKEYS], int64_t now_ns)
+{
+	if (pr->statm.fd < 0 || !pr->status_done || now_ns - pr->status_ns >= PROBE_STATUS_NS)
+		return probe_read_status(p, pr, sums, now_ns);
+	ssize_t n = probe_file_read(p, pr->pid, "statm", &pr->statm);
+	int64_t v[3];
+	if (n <= 0) {
+		probe_proc_close(pr);
+		return -1;
+	}
+	if (!probe_parse_statm(p->buf, p->buf + n, v))
+		return probe_read_status(p, pr, sums, now_ns);
+	if (v[0] == 0 && !pr->kthread)
+		return probe_read_status(p, pr, sums, now_ns); /* no memory: a zombie, or exiting */
+	if (v[0] != pr->statm_size)
+		return probe_read_status(p, pr, sums, now_ns);
+	int64_t rss = v[1] * p->page_bytes, shared = v[2] * p->page_bytes;
+	int64_t shmem = pr->shmem < shared ? pr->shmem : shared;
+	pr->pv[PROCROW_RSS] = rss;
+	pr->pv[PROCROW_ANON] = rss - shared;
+	pr->pv[PROCROW_FILE] = shared - shmem;
+	pr->pv[PROCROW_SHMEM] = shmem;
+	pr->pv[PROCROW_SWAP] = pr->swap;
+	pr->pv[PROCROW_PSS] = SAMPLE_NONE;
+	for (int k = ST_RSS; k < ST_THREADS; k++)
+		if (pr->pv[k - ST_RSS] > 0)
+			sums[k] += pr->pv[k - ST_RSS];
 	return 1;
 }
 
@@ -581,6 +647,30 @@ static bool probe_rescan_budget(probe *p, int64_t now_ns)
 	return true;
 }
 
+/* Whether a process may have been created since the last walk: the newest
+ * pid of the machine (the last field of loadavg) moved. A tree whose
+ * processes do not fork is then not walked at all (its children lists
+ * would cost a read a process a sample); orphans need no walk, they are
+ * members already. True when loadavg cannot be read (a fixture tree). */
+static bool probe_forked(probe *p)
+{
+	ssize_t n = p->loadavg_fd >= 0 ? probe_pread(p, p->loadavg_fd) : -1;
+	if (n <= 0)
+		return true;
+	const char *end = p->buf + n, *c = end;
+	while (c > p->buf && (c[-1] == '\n' || c[-1] == ' '))
+		c--;
+	const char *num = c;
+	while (num > p->buf && num[-1] != ' ')
+		num--;
+	int64_t last;
+	if (!kvscan_num(num, c, &last))
+		return true;
+	bool moved = last != p->last_pid;
+	p->last_pid = last;
+	return moved;
+}
+
 int probe_read(probe *p, int64_t now_ns, sample *out, char *err, size_t errlen)
 {
 	for (int i = 0; i < SAMPLE_NCOLS; i++)
@@ -609,7 +699,7 @@ int probe_read(probe *p, int64_t now_ns, sample *out, char *err, size_t errlen)
 			p->vanished = false;
 			p->scan_ns = now_ns;
 		}
-		if (walk && pass == 0)
+		if (walk && pass == 0 && probe_forked(p))
 			probe_walk_kids(p);
 		memset(sums, 0, sizeof sums);
 		counted = 0;
@@ -617,7 +707,7 @@ int probe_read(probe *p, int64_t now_ns, sample *out, char *err, size_t errlen)
 		for (size_t i = 0; i < p->nprocs; i++) {
 			struct probe_proc *pr = &p->procs[i];
 			bool was_gone = pr->gone;
-			int r = was_gone ? -1 : probe_read_proc(p, pr, sums);
+			int r = was_gone ? -1 : probe_read_proc(p, pr, sums, now_ns);
 			pr->counted = r > 0;
 			if (pr->counted)
 				counted++;
@@ -797,6 +887,10 @@ probe *probe_open(const probe_config *cfg, char *err, size_t errlen)
 		return NULL;
 	}
 	p->meminfo_fd = p->cg_usage_fd = p->cg_stat_fd = p->cg_swap_fd = p->job_stat_fd = -1;
+	p->loadavg_fd = -1;
+	p->last_pid = -1;
+	long page = sysconf(_SC_PAGESIZE);
+	p->page_bytes = page > 0 ? page : 4096;
 	p->root_kids.main.fd = -1;
 	p->kind = cfg->kind;
 	p->pid = cfg->pid;
@@ -833,6 +927,8 @@ probe *probe_open(const probe_config *cfg, char *err, size_t errlen)
 			p->kids_ok = true;
 			probe_kids_open(p, p->pid, &p->root_kids);
 			p->kids_ok = p->root_kids.main.fd >= 0;
+			if (p->kids_ok)
+				p->loadavg_fd = probe_open_in(p->proc_root, "loadavg");
 			if (p->include_root || !p->kids_ok)
 				probe_kids_close(&p->root_kids);
 			else
@@ -868,6 +964,8 @@ void probe_close(probe *p)
 		probe_proc_close(&p->procs[i]);
 	if (p->meminfo_fd >= 0)
 		close(p->meminfo_fd);
+	if (p->loadavg_fd >= 0)
+		close(p->loadavg_fd);
 	if (p->cg_usage_fd >= 0)
 		close(p->cg_usage_fd);
 	if (p->cg_stat_fd >= 0)

@@ -35,6 +35,9 @@
 #define PROBE_KB_MAX (INT64_MAX / 1024 / 4096)
 /* status, smaps_rollup, meminfo and memory.stat all fit well within this. */
 #define PROBE_BUF_BYTES 8192
+/* A process's status is read again after this long (else its statm only,
+ * which costs a fraction: status formats ~50 lines, cpusets, signal masks). */
+#define PROBE_STATUS_NS (NS_PER_S)
 
 /* A per-process file: kept open, or (when fds ran out) reopened per read. */
 struct probe_file {
@@ -67,6 +70,12 @@ struct probe_proc {
 	int64_t pv[PROCROW_NCOLS];
 	bool pss_read;   /* per_process: its PSS was read once (a new one's is read at once) */
 	struct probe_file status;
+	struct probe_file statm; /* fd -1: status every sample (no statm, e.g. a fixture tree) */
+	bool status_done;        /* status read once: the fields below are set */
+	int64_t status_ns;       /* when status was read last */
+	int64_t statm_size;      /* statm's size (pages) then: it changes at an exec, an mmap */
+	bool kthread;            /* status has no VmRSS: a kernel thread, 0 bytes */
+	int64_t shmem, swap;     /* bytes, from that status read */
 	struct probe_file smaps;
 	struct probe_kids kids;
 };
@@ -85,11 +94,14 @@ struct probe {
 	bool cg_v1;              /* cgroup probe: the cgroup is v1 */
 
 	int meminfo_fd;
+	int loadavg_fd;  /* its last field is the newest pid: no new one, no walk */
+	int64_t last_pid; /* ... as the last walk saw it; -1 before any */
 	int cg_usage_fd; /* memory.current or memory.usage_in_bytes, -1 when unknown */
 	int cg_stat_fd;  /* cgroup probe: memory.stat */
 	int cg_swap_fd;  /* cgroup probe, v2: memory.swap.current */
 	int job_stat_fd; /* tree probe: memory.stat of the job's own cgroup, or -1 */
 	int job_v;       /* ... its version, 1 or 2 */
+	int64_t page_bytes;
 
 	struct probe_proc *procs, *next; /* next is scratch for the rescan merge */
 	size_t nprocs, procs_cap, next_cap;
