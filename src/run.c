@@ -855,6 +855,7 @@ static int run_open(session *s)
 	}
 	s->notify_rd = notify[0];
 	s->notify_fd = notify[1];
+	child_raise_nofile();
 	if (o->cmd == CLI_WATCH) {
 		probe_config pc = run_probe_config(s);
 		s->pr = probe_open(&pc, err, sizeof err);

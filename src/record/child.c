@@ -14,11 +14,27 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
 /* Runs in the forked child: wire up fds and exec; on failure report errno. */
+/* The limit of open files memlog was started with, given back to the command. */
+static struct rlimit child_nofile;
+static bool child_nofile_raised;
+
+void child_raise_nofile(void)
+{
+	struct rlimit lim;
+	if (child_nofile_raised || getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur >= lim.rlim_max)
+		return;
+	child_nofile = lim;
+	lim.rlim_cur = lim.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &lim) == 0)
+		child_nofile_raised = true;
+}
+
 static void child_exec(char *const argv[], bool keep_stdin, int join_fd, int slave, int err_w, int report_w)
 {
 	sigset_t none;
@@ -31,6 +47,8 @@ static void child_exec(char *const argv[], bool keep_stdin, int join_fd, int sla
 		(void)w;
 		close(join_fd);
 	}
+	if (child_nofile_raised)
+		setrlimit(RLIMIT_NOFILE, &child_nofile);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	for (int sig = 1; sig < NSIG; sig++)

@@ -22,6 +22,11 @@ typedef struct child {
 int child_spawn(char *const argv[], bool keep_stdin, int join_fd, child *out, int *exec_errno,
                 char *err, size_t errlen);
 
+/* Raises memlog's own limit of open files to the hard one (a probe keeps
+ * four per process: a tree of 1,000 needs more than the usual 1,024); the
+ * command started afterwards gets the limit as it was. */
+void child_raise_nofile(void);
+
 /* The exit status a shell would give for a wait status: the code, or 128+N
  * for death by signal N. */
 int child_exit_code(int wait_status);
