@@ -146,6 +146,7 @@ typedef struct report_findings {
 #define REPORT_PEAK_GROUPS 5
 #define REPORT_PHASE_GROUPS 3
 #define REPORT_CMD_COLS 48
+#define REPORT_GREW_BYTES 1400
 
 /* "4 × python3 worker.py" (x without UTF-8), the command shown safely and cut. */
 static void report_group_label(const holders_group *g, bool utf8, char *buf, size_t n)
@@ -199,27 +200,36 @@ static void report_print_holders(const report_findings *f, bool utf8)
 	free(items);
 }
 
-/* Under a phase that rose or grew: the processes that appeared or grew in it. */
-static void report_print_growers(const report_findings *f, const phase *p, bool utf8)
+/* For a phase that rose or grew, the processes that appeared or grew in it
+ * ("4 × python3 worker.py +1.2 GiB (new); ...") into buf; "" for others. */
+static void report_growers(const report_findings *f, const phase *p, bool utf8, char *buf, size_t n)
 {
+	buf[0] = '\0';
 	if (!f->procs || p->v1 <= p->v0 || (p->kind != PHASE_RISE && p->kind != PHASE_GROWTH))
 		return;
-	size_t n;
-	procset_item *items = report_items(f, p->t0_ns, p->t1_ns, true, &n);
+	size_t nitems, used = 0;
+	procset_item *items = report_items(f, p->t0_ns, p->t1_ns, true, &nitems);
 	if (!items)
 		return;
 	holders_group g[REPORT_PHASE_GROUPS];
-	size_t ng = holders_group_by_cmd(items, n, HOLDERS_GROWTH, g, REPORT_PHASE_GROUPS);
-	for (size_t i = 0; i < ng; i++) {
+	size_t ng = holders_group_by_cmd(items, nitems, HOLDERS_GROWTH, g, REPORT_PHASE_GROUPS);
+	for (size_t i = 0; i < ng && used < n; i++) {
 		char label[400], size[32];
 		report_group_label(&g[i], utf8, label, sizeof label);
 		units_bytes(g[i].bytes, size, sizeof size);
-		printf("%s%s +%s%s", i == 0 ? "     grew: " : "; ", label, size,
-		       g[i].fresh == g[i].count ? " (new)" : "");
+		used += (size_t)snprintf(buf + used, n - used, "%s%s +%s%s", i == 0 ? "" : "; ", label, size,
+		                         g[i].fresh == g[i].count ? " (new)" : "");
 	}
-	if (ng > 0)
-		putchar('\n');
 	free(items);
+}
+
+/* Under a phase's row of the table: who grew in it. */
+static void report_print_growers(const report_findings *f, const phase *p, bool utf8)
+{
+	char who[REPORT_GREW_BYTES];
+	report_growers(f, p, utf8, who, sizeof who);
+	if (who[0])
+		printf("     grew: %s\n", who);
 }
 
 /* What phase i added to the peak: its change, if it began before the peak. */
@@ -263,7 +273,7 @@ static void report_phase_words(const recload *d, const report_findings *f, logbo
 /* The phase table as CSV, for scripts. */
 static void report_print_csv(const recload *d, const report_findings *f, logbook *lb)
 {
-	puts("phase,start_s,end_s,start_time,end_time,duration_s,change_bytes,share_of_peak,kind,log_lines,first_line,last_line,markers");
+	puts("phase,start_s,end_s,start_time,end_time,duration_s,change_bytes,share_of_peak,kind,log_lines,first_line,last_line,markers,grew");
 	for (long i = 0; i < f->np; i++) {
 		const phase *p = &f->ph[i];
 		phase_words w;
@@ -281,6 +291,9 @@ static void report_print_csv(const recload *d, const report_findings *f, logbook
 		report_csv_field(stdout, w.first ? w.first : "", false);
 		report_csv_field(stdout, w.last ? w.last : (w.first ? w.first : ""), false);
 		report_csv_field(stdout, w.markers, false);
+		char who[REPORT_GREW_BYTES];
+		report_growers(f, p, true, who, sizeof who);
+		report_csv_field(stdout, who, false);
 		putchar('\n');
 		report_words_free(&w);
 	}

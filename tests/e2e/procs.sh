@@ -53,6 +53,11 @@ check "pool: the workers' parent is the command" procs_true "$T/pool.procs.csv" 
 check "report: the peak is held by the pool, grouped (4 x its command)" \
 	bash -c "LANG=C '$MEMLOG' report '$T/pool.csv' | grep -Eq '^held by    4 x .*workload pool 20M,50M,80M'"
 
+check "report: the rise names who grew in it, in the text and in --csv's grew column" \
+	bash -c "LANG=C '$MEMLOG' report '$T/pool.csv' | grep -Eq '^     grew: 4 x .*workload pool 20M,50M,80M 1.5 \+' &&
+	         '$MEMLOG' report --csv '$T/pool.csv' | head -1 | grep -q ',markers,grew$' &&
+	         [ \$('$MEMLOG' report --csv '$T/pool.csv' | grep -c 'workload pool 20M,50M,80M 1.5 +') -ge 1 ]"
+
 # A child that lives 0.2 s, sampled every 10 ms.
 "$MEMLOG" run --headless -i 10ms -o "$T/short.csv" -- sh -c "sleep 0.1; '$WORKLOAD' hold 40M 0.2; sleep 0.1" \
 	>/dev/null 2>&1
@@ -104,3 +109,23 @@ check "plot --by-process: an SVG with a layer per process, named by pid and comm
 "$MEMLOG" watch --system -d 0.3s -i 100ms -o "$T/sys.csv" >/dev/null 2>&1
 check "plot --by-process of the machine says there is no recording per process" \
 	bash -c "! '$MEMLOG' plot --by-process '$T/sys.csv' -o '$T/sys.svg' 2>'$T/sys.err' && grep -q 'has no .procs.csv beside it' '$T/sys.err' && [ ! -e '$T/sys.procs.csv' ]"
+
+# PSS that may not be read (another user's process): empty, never 0; the
+# rest is recorded. memlog runs as nobody and watches a process of root's.
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	"$WORKLOAD" hold 20M 4 >/dev/null &
+	rootp=$!
+	cleanup_pids+=("$rootp")
+	# $T is private (0700): nobody writes in a directory of its own.
+	nob=$(mktemp -d /tmp/memlog-nobody.XXXXXX) && chmod 777 "$nob"
+	wait_until 5 grep -q '^VmRSS:.*[0-9]\{5\} kB' "/proc/$rootp/status" || note "the root-owned process did not touch its memory"
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$MEMLOG" watch --headless --pid "$rootp" -i 50ms -d 1s \
+		-o "$nob/np.csv" >/dev/null 2>&1
+	check "PSS of another user's process: empty in REC.procs.csv, its rss recorded" procs_true "$nob/np.procs.csv" \
+		'len(rows) >= 1 and all(r["pss"] == "" for r in rows) and peak(str(min(int(p) for p in by_pid)), "rss") > 20 << 20'
+	check "PSS of another user's process: mem empty, never 0" py_true "$nob/np.csv" \
+		'len(rows) > 5 and all(r["mem"] == "" for r in rows) and all(num(r, "rss") > 0 for r in rows)'
+	kill "$rootp" 2>/dev/null
+	wait "$rootp" 2>/dev/null
+	rm -rf "$nob"
+fi
