@@ -80,7 +80,13 @@ static const char cli_usage_text[] =
 	"sys_avail (bytes, the machine), cgroup (bytes), mem (bytes, the tree with\n"
 	"every page counted once: run puts the job in a memory cgroup of its own;\n"
 	"else the PSS sum, at most 5/s), cache (bytes, page cache not mapped),\n"
-	"marker. A column that was not measured is empty.\n";
+	"marker. A column that was not measured is empty.\n"
+	"\n"
+	"REC.procs.csv, a row per process: time, elapsed_s, pid, ppid, name, cmd,\n"
+	"rss anon file shmem swap (bytes, the process's own), pss (on the samples\n"
+	"it was read), event (start, exit). A process gets a row when it starts,\n"
+	"when a figure moved by more than 1 MiB and 1% since its last row, at\n"
+	"least every 10 s, and when it exits. Key w in the live view lists them.\n";
 
 void cli_usage_exit(void)
 {
