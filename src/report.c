@@ -147,6 +147,7 @@ typedef struct report_findings {
 #define REPORT_PHASE_GROUPS 3
 #define REPORT_CMD_COLS 48
 #define REPORT_GREW_BYTES 1400
+#define REPORT_GREW_MIN_BYTES (INT64_C(1) << 20)
 
 /* "4 × python3 worker.py" (x without UTF-8), the command shown safely and cut. */
 static void report_group_label(const holders_group *g, bool utf8, char *buf, size_t n)
@@ -200,20 +201,26 @@ static void report_print_holders(const report_findings *f, bool utf8)
 	free(items);
 }
 
-/* For a phase that rose or grew, the processes that appeared or grew in it
- * ("4 × python3 worker.py +1.2 GiB (new); ...") into buf; "" for others. */
+/* The processes that appeared or grew in a phase ("4 × python3 worker.py
+ * +1.2 GiB (new); ...") into buf: in a rise or a growth every one that
+ * grew, in any other phase those that grew by 2% of the peak or more (a
+ * worker replaced on a plateau; not the noise of a few pages). */
 static void report_growers(const report_findings *f, const phase *p, bool utf8, char *buf, size_t n)
 {
 	buf[0] = '\0';
-	if (!f->procs || p->v1 <= p->v0 || (p->kind != PHASE_RISE && p->kind != PHASE_GROWTH))
+	if (!f->procs)
 		return;
+	bool rose = p->v1 > p->v0 && (p->kind == PHASE_RISE || p->kind == PHASE_GROWTH);
+	int64_t least = rose ? 1 : f->peak / 50;
+	if (least < REPORT_GREW_MIN_BYTES && !rose)
+		least = REPORT_GREW_MIN_BYTES;
 	size_t nitems, used = 0;
 	procset_item *items = report_items(f, p->t0_ns, p->t1_ns, true, &nitems);
 	if (!items)
 		return;
 	holders_group g[REPORT_PHASE_GROUPS];
 	size_t ng = holders_group_by_cmd(items, nitems, HOLDERS_GROWTH, g, REPORT_PHASE_GROUPS);
-	for (size_t i = 0; i < ng && used < n; i++) {
+	for (size_t i = 0; i < ng && used < n && g[i].bytes >= least; i++) {
 		char label[400], size[32];
 		report_group_label(&g[i], utf8, label, sizeof label);
 		units_bytes(g[i].bytes, size, sizeof size);
