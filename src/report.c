@@ -116,7 +116,7 @@ static const char report_usage[] =
 	"decline), what the logs and markers said in each, and which phase to look\n"
 	"at first: the one that adds most to the peak. With REC.procs.csv beside it,\n"
 	"who holds the peak (processes of one command line grouped, each by its own\n"
-	"share: PSS where read) and who grew in each rise.\n"
+	"share: PSS where read) and who appeared or grew in each phase.\n"
 	"\n"
 	"  -l, --log FILE        an application log to line up (repeatable), as in replay\n"
 	"      --log-tz TZ       zone of log times that carry none (default: local)\n"
