@@ -159,8 +159,11 @@ static int plot_layers(const plot_job *j, const recload *d, svgplot_input *in, h
 	for (int l = 0; l < nl; l++) {
 		if (!layers[l].cmd[0])
 			snprintf(names[l], sizeof names[l], "%zu other processes", layers[l].count);
-		else
-			snprintf(names[l], sizeof names[l], "pid %d: %.200s", (int)layers[l].pid, layers[l].cmd);
+		else {
+			char cmd[PROCROW_CMD_MAX + 1];
+			holders_short_cmd(layers[l].cmd, cmd, sizeof cmd);
+			snprintf(names[l], sizeof names[l], "pid %d: %.200s", (int)layers[l].pid, cmd);
+		}
 		in->layers[l] = (svgplot_series){ .name = names[l], .n = PLOT_LAYER_TIMES, .t_ns = *times, .v = layers[l].v };
 	}
 	in->nlayers = nl;

@@ -152,7 +152,8 @@ typedef struct report_findings {
 /* "4 × python3 worker.py" (x without UTF-8), the command shown safely and cut. */
 static void report_group_label(const holders_group *g, bool utf8, char *buf, size_t n)
 {
-	const char *cmd = g->first->cmd[0] ? g->first->cmd : g->first->name;
+	char cmd[PROCROW_CMD_MAX + 1];
+	holders_short_cmd(g->first->cmd[0] ? g->first->cmd : g->first->name, cmd, sizeof cmd);
 	char *safe = logtext_plain(cmd, strlen(cmd), REPORT_CMD_COLS, utf8);
 	if (g->count > 1)
 		snprintf(buf, n, "%zu %s %s", g->count, utf8 ? "\u00d7" : "x", safe ? safe : "");

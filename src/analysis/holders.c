@@ -6,6 +6,18 @@
 #include <stdio.h>
 #include <string.h>
 
+void holders_short_cmd(const char *cmd, char *out, size_t n)
+{
+	const char *end = strchr(cmd, ' ');
+	if (!end)
+		end = cmd + strlen(cmd);
+	const char *prog = cmd;
+	for (const char *c = cmd; c < end; c++)
+		if (*c == '/' && c + 1 < end)
+			prog = c + 1;
+	snprintf(out, n, "%s", prog);
+}
+
 static const char *holders_key(const procset_item *it)
 {
 	return it->cmd[0] ? it->cmd : it->name;

@@ -29,6 +29,11 @@ enum holders_what {
 size_t holders_group_by_cmd(const procset_item *items, size_t n, enum holders_what what, holders_group *out,
                             size_t max);
 
+/* A command line as a person reads it in a narrow column: the program by
+ * its name, without the directories before it ("/usr/bin/python3 -u x.py"
+ * is "python3 -u x.py"); the arguments as they are. Into out (n bytes). */
+void holders_short_cmd(const char *cmd, char *out, size_t n);
+
 /* A group's share over time, for plot --by-process. */
 typedef struct holders_layer {
 	char cmd[PROCROW_CMD_MAX + 1]; /* the group's command line (or name); "" for the rest */

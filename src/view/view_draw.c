@@ -9,6 +9,7 @@
 
 #include "base/mtime.h"
 #include "base/units.h"
+#include "analysis/holders.h"
 #include "view/chart.h"
 #include "view/logtext.h"
 #include "view/view_state.h"
@@ -373,7 +374,8 @@ static void view_draw_who(const view *v, const frame *f, canvas *cv, int y, int 
 		snprintf(line, sizeof line, "%7d %10s %10s %10s  ", (int)it->pid, held, peak, change);
 		int sx = canvas_text(cv, 0, row, v->w, line, CANVAS_DEFAULT, attr);
 		/* The command line is the process's own text: drawn through logtext. */
-		const char *cmd = it->cmd[0] ? it->cmd : it->name;
+		char cmd[PROCROW_CMD_MAX + 1];
+		holders_short_cmd(it->cmd[0] ? it->cmd : it->name, cmd, sizeof cmd);
 		sx += logtext_draw(cv, sx, row, v->w - sx, 0, cmd, strlen(cmd), v->utf8, CANVAS_DEFAULT, attr);
 		if (attr && sx < v->w)
 			canvas_fill(cv, sx, row, v->w - sx, 1, ' ', CANVAS_DEFAULT, attr);

@@ -14,15 +14,22 @@ ui_wait wl "worker 1 pid" 5
 ui_wait wl "worker 0 pid" 5
 ui_keys wl w
 ui_wait_row wl 13 "processes at" 5
+# The workers said they hold their memory; the pane shows it from the next
+# sample on (every 100 ms): wait for the three rows, largest first.
+pool_rows() {
+	local s
+	s=$(ui_screen wl)
+	grep -Eq ' (8[0-4]|79)\.[0-9] MiB .*workload pool' <<<"$(sed -n 16p <<<"$s")" &&
+		grep -Eq ' (5[0-4]|49)\.[0-9] MiB .*workload pool' <<<"$(sed -n 17p <<<"$s")" &&
+		grep -Eq ' (2[0-4]|19)\.[0-9] MiB .*workload pool' <<<"$(sed -n 18p <<<"$s")"
+}
+wait_until 10 pool_rows || note "the pane did not show the three workers in order"
 scr=$(ui_screen wl)
 row() { sed -n "$(($1 + 1))p" <<<"$scr"; }
 check "live 80x24: the pane's title counts the tree's 4 processes" grep -Eq '^─ processes at [0-9.]+s: 4, holding' <<<"$(row 13)"
 check "live 80x24: its column heads" grep -q '^    pid       held       peak   in phase  command' <<<"$(row 14)"
 # The workers' own memory, largest first (each within a few MiB of what it touched).
-check "live 80x24: the 80 MiB worker first, then 50, then 20" \
-	bash -c "grep -Eq ' (8[0-4]|79)\.[0-9] MiB .*workload pool' <<<'$(row 15)' &&
-	         grep -Eq ' (5[0-4]|49)\.[0-9] MiB .*workload pool' <<<'$(row 16)' &&
-	         grep -Eq ' (2[0-4]|19)\.[0-9] MiB .*workload pool' <<<'$(row 17)'"
+check "live 80x24: the 80 MiB worker first, then 50, then 20" pool_rows
 check "live 80x24: no row is wider than the terminal" \
 	"$PY" -c 'import sys; sys.exit(max(len(l) for l in sys.stdin.read().splitlines()) > 80)' <<<"$scr"
 second=$(row 16 | awk '{print $1}')
