@@ -114,7 +114,9 @@ static const char report_usage[] =
 	"\n"
 	"The phases of a recording's memory curve (rise, growth, plateau, drop,\n"
 	"decline), what the logs and markers said in each, and which phase to look\n"
-	"at first: the one that adds most to the peak. With REC.procs.csv beside it,\n"
+	"at first: the one that holds most of the peak (a phase's share is what it\n"
+	"acquired that is still held at the peak: the shares add up to at most the\n"
+	"peak; a rise given back before it holds none). With REC.procs.csv beside it,\n"
 	"who holds the peak (processes of one command line grouped, each by its own\n"
 	"share: PSS where read) and who appeared or grew in each phase.\n"
 	"\n"
@@ -135,10 +137,12 @@ typedef struct report_findings {
 	phase *ph;
 	long np;
 	int64_t peak, peak_t;  /* -1 when nothing was measured */
-	long best;             /* the phase that adds most to the peak, or -1 */
+	long best;             /* the phase that holds most of the peak, or -1 */
 	int64_t best_add;
 	int64_t wall0;         /* wall time at elapsed 0, 0 when unknown */
 	procset *procs;        /* REC.procs.csv read back, or NULL */
+	int64_t *share;        /* per phase: what it acquired that is still held at the peak */
+	int64_t *change;       /* per phase: the samples' change, last less first */
 } report_findings;
 
 /* Processes asked of the set at once, and groups of them shown. */
@@ -240,10 +244,10 @@ static void report_print_growers(const report_findings *f, const phase *p, bool 
 		printf("     grew: %s\n", who);
 }
 
-/* What phase i added to the peak: its change, if it began before the peak. */
+/* What phase i holds of the peak (phases_shares). */
 static int64_t report_added(const report_findings *f, long i)
 {
-	return f->ph[i].t0_ns < f->peak_t ? f->ph[i].v1 - f->ph[i].v0 : 0;
+	return f->share[i];
 }
 
 /* Finds the phases of column col, the peak, and the phase to look at first.
@@ -255,6 +259,10 @@ static int report_find(const recload *d, int col, report_findings *f)
 	f->ph = calloc(REPORT_MAX_PHASES, sizeof *f->ph);
 	f->np = f->ph ? phases_find(d->t_ns, d->v[col], d->n, NULL, f->ph, REPORT_MAX_PHASES) : -1;
 	if (f->np < 0)
+		return -1;
+	f->share = calloc((size_t)f->np + 1, sizeof *f->share);
+	f->change = calloc((size_t)f->np + 1, sizeof *f->change);
+	if (!f->share || !f->change || phases_shares(d->v[col], d->n, f->ph, f->np, f->share, f->change) < 0)
 		return -1;
 	for (size_t i = 0; i < d->n && !f->wall0; i++)
 		if (d->wall_ns[i] > 0)
@@ -294,7 +302,7 @@ static void report_print_csv(const recload *d, const report_findings *f, logbook
 		report_csv_field(stdout, f->wall0 ? a : "", true);
 		report_csv_field(stdout, f->wall0 ? b : "", false);
 		int64_t add = report_added(f, i);
-		printf(",%.3f,%lld,%.3f,%s,%zu", (double)(p->t1_ns - p->t0_ns) / 1e9, (long long)(p->v1 - p->v0),
+		printf(",%.3f,%lld,%.3f,%s,%zu", (double)(p->t1_ns - p->t0_ns) / 1e9, (long long)f->change[i],
 		       f->peak > 0 && add > 0 ? (double)add / (double)f->peak : 0.0, phase_kind_name(p->kind), w.lines);
 		report_csv_field(stdout, w.first ? w.first : "", false);
 		report_csv_field(stdout, w.last ? w.last : (w.first ? w.first : ""), false);
@@ -361,7 +369,7 @@ static void report_print_phase(const recload *d, const report_findings *f, logbo
 	snprintf(t0, sizeof t0, "%s (%s)", e0, c0);
 	snprintf(t1, sizeof t1, "%s (%s)", e1, c1);
 	units_elapsed(p->t1_ns - p->t0_ns, dur, sizeof dur);
-	int64_t delta = p->v1 - p->v0;
+	int64_t delta = f->change[i];
 	units_bytes(delta < 0 ? -delta : delta, ch + 1, sizeof ch - 1);
 	ch[0] = delta < 0 ? '-' : '+';
 	int64_t add = report_added(f, i);
@@ -391,6 +399,11 @@ static void report_print_text(const char *csv_path, const recload *d, const repo
 	report_print_head(csv_path, d, f, counts, utf8);
 	if (f->np == 0)
 		return;
+	int64_t held = 0;
+	for (long i = 0; i < f->np; i++)
+		held += f->share[i];
+	printf("\nof peak: what a phase acquired that is still held at the peak; together %.0f%% (the peak less the "
+	       "lowest level before it)\n", f->peak > 0 ? 100.0 * (double)held / (double)f->peak : 0.0);
 	printf("\n  #  start              end                duration      change  of peak  kind     what the logs said\n");
 	for (long i = 0; i < f->np; i++)
 		report_print_phase(d, f, lb, i, utf8);
@@ -400,7 +413,7 @@ static void report_print_text(const char *csv_path, const recload *d, const repo
 		units_elapsed_compact(p->t0_ns, t0, sizeof t0);
 		units_elapsed_compact(p->t1_ns, t1, sizeof t1);
 		units_bytes(f->best_add, add, sizeof add);
-		printf("\nLook first at phase %ld (%s, %s to %s): it adds %s, %.0f%% of the peak.\n", f->best + 1,
+		printf("\nLook first at phase %ld (%s, %s to %s): it holds %s of the peak, %.0f%%.\n", f->best + 1,
 		       phase_kind_name(p->kind), t0, t1, add, 100.0 * (double)f->best_add / (double)f->peak);
 	} else {
 		printf("\nNo phase adds to the peak: the curve starts at its highest.\n");
@@ -539,6 +552,8 @@ int report_main(int argc, char **argv)
 	rc = 0;
 out:
 	free(f.ph);
+	free(f.share);
+	free(f.change);
 	procset_free(f.procs);
 	logbook_close(lb);
 	recload_free(&d);

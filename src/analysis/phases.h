@@ -54,4 +54,14 @@ typedef struct phases_opts {
 long phases_find(const int64_t *t_ns, const int64_t *v, size_t n, const phases_opts *opts,
                  phase *out, size_t max);
 
+/* For the np phases of the n samples v (as phases_find cut them): share[i],
+ * what phase i acquired that is still held at the peak (the first largest
+ * sample): the lowest sample from its end to the peak less the lowest from
+ * its start to the peak; 0 for a phase that starts at or after the peak. The
+ * shares add up to the peak less the lowest sample before it, and a rise
+ * given back before the peak holds none. change[i] (may be NULL): the
+ * samples' change over the phase, last less first (not the fitted line's).
+ * Returns 0, or -1 when out of memory. */
+int phases_shares(const int64_t *v, size_t n, const phase *ph, long np, int64_t *share, int64_t *change);
+
 #endif

@@ -44,6 +44,33 @@ m = re.search(r'^Look first at phase (\d+) \((\w+),', text, re.M)
 sys.exit(not (m and m.group(2) == 'rise'))
 PYEOF
 
+# Shares that add up: a job that takes 100 MiB, gives it all back, then
+# takes 150 MiB (a pause between, so that samples see the trough). The
+# first rise holds nothing of the peak; the shares add
+# up to at most the whole peak, and look first names the second rise.
+"$MEMLOG" run --headless -i 20ms -o "$T/twice.csv" -- sh -c \
+	"echo first step; '$WORKLOAD' hold 100M 0.6; sleep 0.2; echo second step; '$WORKLOAD' hold 150M 0.6" >/dev/null 2>&1
+"$MEMLOG" report --csv "$T/twice.csv" >"$T/twice.csv.txt"
+"$MEMLOG" report "$T/twice.csv" >"$T/twice.txt"
+check "shares add up: at most 100% together, the given-back rise none, the second rise most" "$PY" - "$T/twice.csv.txt" <<'PYEOF'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline='')))
+rises = [r for r in rows if r['kind'] == 'rise']
+total = sum(float(r['share_of_peak']) for r in rows)
+print("# shares %s, total %.3f" % ([(r['kind'], r['share_of_peak']) for r in rows], total))
+sys.exit(not (len(rises) >= 2 and total <= 1.0005 and float(rises[0]['share_of_peak']) < 0.05
+              and float(rises[-1]['share_of_peak']) > 0.9))
+PYEOF
+check "the report says what a share is, and look first names the rise to the peak" "$PY" - "$T/twice.txt" <<'PYEOF'
+import re, sys
+text = open(sys.argv[1]).read()
+m = re.search(r'^Look first at phase (\d+) \((\w+),', text, re.M)
+row = m and re.search(r'^ +%s +.*$' % m.group(1), text, re.M)
+# The rise to the peak: it adds the 150 MiB (the first, given back, 100).
+sys.exit(not ('of peak: what a phase acquired that is still held at the peak' in text and m
+              and m.group(2) == 'rise' and row and re.search(r' \+1[45][0-9] MiB ', row.group(0))))
+PYEOF
+
 # Too short to segment: says so instead of inventing phases.
 "$MEMLOG" watch --headless -d 20ms -i 10ms -o "$T/short.csv" >/dev/null 2>&1
 head -3 "$T/short.csv" >"$T/short2.csv"

@@ -609,6 +609,66 @@ static void test_random_shapes(void **state)
 	}
 }
 
+/* Phases tiling the samples 0..n-1 at the given boundaries (sample
+ * indexes, the first 0 and the last n - 1), each with the samples' levels. */
+static long tile(const int64_t *v, const size_t *at, long nb, phase *ph)
+{
+	for (long i = 0; i + 1 < nb; i++) {
+		ph[i] = (phase){ .first = at[i], .last = at[i + 1], .v0 = v[at[i]], .v1 = v[at[i + 1]] };
+		ph[i].kind = ph[i].v1 > ph[i].v0 ? PHASE_RISE : ph[i].v1 < ph[i].v0 ? PHASE_DROP : PHASE_PLATEAU;
+	}
+	return nb - 1;
+}
+
+/* A phase's share is what it acquired and still holds at the peak: a rise
+ * given back before the peak holds none, a partial give-back holds what is
+ * left, the shares add up to the peak less the lowest level before it, a
+ * return to the same level later holds nothing (the peak is the first time
+ * it is reached), and a change is the samples', not a line's. */
+static void test_shares(void **state)
+{
+	(void)state;
+	phase ph[8];
+	int64_t share[8], change[8];
+	/* Up to 100, all freed, up to 150 (the peak), down. */
+	const int64_t a[] = { 0, 100, 100, 0, 0, 150, 150, 100 };
+	const size_t at_a[] = { 0, 1, 2, 3, 4, 5, 6, 7 };
+	long np = tile(a, at_a, 8, ph);
+	assert_int_equal(phases_shares(a, 8, ph, np, share, change), 0);
+	const int64_t want_a[] = { 0, 0, 0, 0, 150, 0, 0 };
+	int64_t sum = 0;
+	for (long i = 0; i < np; i++) {
+		assert_int_equal(share[i], want_a[i]);
+		sum += share[i];
+	}
+	assert_int_equal(sum, 150);
+	/* Up to 100, back to 60, up to 160: the first holds 60, the last 100. */
+	const int64_t b[] = { 0, 100, 60, 160 };
+	const size_t at_b[] = { 0, 1, 2, 3 };
+	np = tile(b, at_b, 4, ph);
+	assert_int_equal(phases_shares(b, 4, ph, np, share, NULL), 0);
+	assert_int_equal(share[0], 60);
+	assert_int_equal(share[1], 0);
+	assert_int_equal(share[2], 100);
+	/* From 50, up to 100, down to 20, up to 100 again: the first rise holds
+	 * the 50 it added to the start; the return to 100 holds nothing. */
+	const int64_t c[] = { 50, 100, 20, 100, 100 };
+	const size_t at_c[] = { 0, 1, 2, 3, 4 };
+	np = tile(c, at_c, 5, ph);
+	assert_int_equal(phases_shares(c, 5, ph, np, share, NULL), 0);
+	assert_int_equal(share[0], 50);
+	assert_int_equal(share[2], 0);
+	/* A change is last less first sample, whatever the fitted line said;
+	 * unmeasured samples are skipped for the shares. */
+	const int64_t d[] = { 10, -1, 40, 274, 274 };
+	const size_t at_d[] = { 0, 3, 4 };
+	np = tile(d, at_d, 3, ph);
+	ph[0].v1 = 242; /* a line that fell short of the samples */
+	assert_int_equal(phases_shares(d, 5, ph, np, share, change), 0);
+	assert_int_equal(change[0], 264);
+	assert_int_equal(share[0], 264);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -633,6 +693,7 @@ int main(void)
 		cmocka_unit_test(test_steep_option),
 		cmocka_unit_test(test_rise_by_contrast),
 		cmocka_unit_test(test_random_shapes),
+		cmocka_unit_test(test_shares),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
