@@ -12,8 +12,8 @@
  * - Zombies (State Z or X) are read but not counted in procs; kernel threads
  *   (no VmRSS line) count as processes of 0 bytes.
  * - With children false only pid itself is counted, whatever include_root says.
- * - The cgroup column of a tree probe is the cgroup of cfg->pid, resolved once at
- *   open (in run mode memlog and its child share it).
+ * - The cgroup column of a tree probe is the job's own cgroup when there is
+ *   one (run), else the cgroup of cfg->pid, resolved once at open.
  * - When the process runs out of fds, further processes are opened, read and
  *   closed on every sample instead of kept open: slower, but still counted.
  * - New descendants are found every sample from the children lists of the
@@ -917,11 +917,17 @@ probe *probe_open(const probe_config *cfg, char *err, size_t errlen)
 	case PROBE_KIND_TREE:
 		if (probe_check_pid(p, err, errlen) < 0)
 			goto fail;
-		p->cg_usage_fd = probe_open_pid_cgroup(p, sys_root);
 		if (cfg->job_cgroup_dir) {
 			p->job_v = cgroups_version(cfg->job_cgroup_dir);
 			p->job_stat_fd = p->job_v > 0 ? probe_open_in(cfg->job_cgroup_dir, "memory.stat") : -1;
+			/* The job's own cgroup is the cgroup column: not memlog's,
+			 * which holds memlog and whatever else shares it. */
+			if (p->job_v > 0)
+				p->cg_usage_fd = probe_open_in(cfg->job_cgroup_dir,
+				                               p->job_v == 1 ? "memory.usage_in_bytes" : "memory.current");
 		}
+		if (p->cg_usage_fd < 0)
+			p->cg_usage_fd = probe_open_pid_cgroup(p, sys_root);
 		p->smaps = p->pss || p->per_process || p->job_stat_fd < 0;
 		if (p->children) {
 			p->kids_ok = true;

@@ -29,7 +29,8 @@ typedef struct probe_config {
 	int64_t scan_interval_ns;/* rescan descendants this often (default 250 ms when 0) */
 	const char *job_cgroup_dir; /* PROBE_KIND_TREE: a memory cgroup holding the whole tree
 	                          * (run makes one, record/jobcg.h), whose memory.stat gives mem and
-	                          * cache every sample; NULL: mem is the PSS sum, paced */
+	                          * cache every sample and whose usage is the cgroup column; NULL:
+	                          * mem is the PSS sum, paced, and cgroup is pid's cgroup */
 	bool per_process;        /* keep a row per process for probe_procs (not PROBE_KIND_SYSTEM);
 	                          * each process's PSS is then read at the paced rate of mem's */
 } probe_config;

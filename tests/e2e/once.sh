@@ -46,6 +46,8 @@ check "run: summed rss counts the shared data set once per process" \
 	py_true "$T/run.csv" 'max(num(r, "rss") for r in rows) > 2.5 * max(num(r, "mem") for r in rows)'
 check "run: the summary and report give the peak of mem" \
 	eval "grep -q 'peak mem ' '$T/run.err' && '$MEMLOG' report '$T/run.csv' | grep -q '^peak       mem '"
+check "run: the cgroup column is the job's own cgroup: mem and cache, within 10% (not memlog's, which holds others)" \
+	py_true "$T/run.csv" 'all(abs(num(r, "cgroup") - num(r, "mem") - num(r, "cache")) <= 0.1 * num(r, "cgroup") + (2 << 20) for r in rows if r["procs"] == "4" and r["mem"])'
 check "run: the job's cgroup is gone afterwards" \
 	bash -c "! find /sys/fs/cgroup -maxdepth 6 -name 'memlog-job-$mpid' 2>/dev/null | grep -q ."
 
