@@ -647,6 +647,8 @@ static bool probe_rescan_budget(probe *p, int64_t now_ns)
 	return true;
 }
 
+static void probe_follow_cgroup(probe *p, int64_t now_ns);
+
 /* Whether a process may have been created since the last walk: the newest
  * pid of the machine (the last field of loadavg) moved. A tree whose
  * processes do not fork is then not walked at all (its children lists
@@ -750,6 +752,7 @@ int probe_read(probe *p, int64_t now_ns, sample *out, char *err, size_t errlen)
 	}
 
 	int64_t cg;
+	probe_follow_cgroup(p, now_ns);
 	if (probe_read_single(p, p->cg_usage_fd, &cg))
 		out->v[SAMPLE_CGROUP] = cg;
 	if (p->kind == PROBE_KIND_CGROUP) {
@@ -787,7 +790,29 @@ static int probe_open_pid_cgroup(probe *p, const char *sys_root)
 	int v = cgroups_memory_dir(p->proc_root, sys_root, p->pid, dir, sizeof dir);
 	if (v < 0)
 		return -1;
+	snprintf(p->cg_dir, sizeof p->cg_dir, "%s", dir);
 	return probe_open_in(dir, v == 1 ? "memory.usage_in_bytes" : "memory.current");
+}
+
+/* The followed pid's cgroup again, at most once a second: when the job was
+ * moved (a container runtime, systemd-run, a hand), the cgroup column
+ * follows it to its new cgroup. */
+static void probe_follow_cgroup(probe *p, int64_t now_ns)
+{
+	if (!p->cg_follow || now_ns - p->cg_check_ns < PROBE_CGROUP_CHECK_NS)
+		return;
+	p->cg_check_ns = now_ns;
+	char dir[4200];
+	int v = cgroups_memory_dir(p->proc_root, p->sys_root, p->pid, dir, sizeof dir);
+	if (v < 0 || strcmp(dir, p->cg_dir) == 0)
+		return;
+	int fd = probe_open_in(dir, v == 1 ? "memory.usage_in_bytes" : "memory.current");
+	if (fd < 0)
+		return;
+	if (p->cg_usage_fd >= 0)
+		close(p->cg_usage_fd);
+	p->cg_usage_fd = fd;
+	snprintf(p->cg_dir, sizeof p->cg_dir, "%s", dir);
 }
 
 /* Checks that the target pid can be read; fills err and returns -1 otherwise. */
@@ -902,6 +927,7 @@ probe *probe_open(const probe_config *cfg, char *err, size_t errlen)
 	p->pss_interval_ns = cfg->pss_interval_ns > 0 ? cfg->pss_interval_ns : PROBE_DEFAULT_PSS_NS;
 	p->scan_interval_ns = cfg->scan_interval_ns > 0 ? cfg->scan_interval_ns : PROBE_DEFAULT_SCAN_NS;
 	const char *sys_root = cfg->sys_root ? cfg->sys_root : "/sys";
+	p->sys_root = strdup(sys_root);
 	p->proc_root = strdup(cfg->proc_root ? cfg->proc_root : "/proc");
 	if (!p->proc_root) {
 		probe_err(err, errlen, "out of memory");
@@ -926,8 +952,11 @@ probe *probe_open(const probe_config *cfg, char *err, size_t errlen)
 				p->cg_usage_fd = probe_open_in(cfg->job_cgroup_dir,
 				                               p->job_v == 1 ? "memory.usage_in_bytes" : "memory.current");
 		}
-		if (p->cg_usage_fd < 0)
+		if (p->cg_usage_fd < 0) {
 			p->cg_usage_fd = probe_open_pid_cgroup(p, sys_root);
+			p->cg_follow = true;
+			p->cg_check_ns = mtime_mono_ns();
+		}
 		p->smaps = p->pss || p->per_process || p->job_stat_fd < 0;
 		if (p->children) {
 			p->kids_ok = true;
@@ -985,6 +1014,7 @@ void probe_close(probe *p)
 	free(p->next);
 	free(p->scan);
 	free(p->cgroup_procs_path);
+	free(p->sys_root);
 	free(p->proc_root);
 	free(p);
 }

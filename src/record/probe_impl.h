@@ -35,6 +35,8 @@
 #define PROBE_KB_MAX (INT64_MAX / 1024 / 4096)
 /* status, smaps_rollup, meminfo and memory.stat all fit well within this. */
 #define PROBE_BUF_BYTES 8192
+/* How often the cgroup of a followed pid is looked up again. */
+#define PROBE_CGROUP_CHECK_NS NS_PER_S
 /* A process's status is read again after this long (else its statm only,
  * which costs a fraction: status formats ~50 lines, cpusets, signal masks). */
 #define PROBE_STATUS_NS (NS_PER_S)
@@ -91,6 +93,11 @@ struct probe {
 	int64_t scan_interval_ns;
 	char *proc_root;
 	char *cgroup_procs_path; /* cgroup probe: DIR/cgroup.procs */
+	char *sys_root;
+	bool cg_follow;          /* tree probe without a job cgroup: the cgroup column is pid's cgroup,
+	                          * looked up again once a second (a job may be moved to another) */
+	char cg_dir[4200];       /* ... the one cg_usage_fd is of ("" when none) */
+	int64_t cg_check_ns;
 	bool cg_v1;              /* cgroup probe: the cgroup is v1 */
 
 	int meminfo_fd;

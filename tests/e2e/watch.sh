@@ -34,7 +34,30 @@ if [ -n "$cg" ] && [ -r "/sys/fs/cgroup/memory$cg/memory.usage_in_bytes" ]; then
 	"$MEMLOG" watch --headless --pid $$ -d 200ms -o "$T/cgp.csv" >/dev/null 2>&1
 	check "watch --pid fills the cgroup column from the process's cgroup" \
 		py_true "$T/cgp.csv" 'all(num(r,"cgroup") > 0 for r in rows)'
+	# A job moved to another cgroup while it is watched: the cgroup column
+	# follows it (looked up again once a second).
+	mv_dir="/sys/fs/cgroup/memory$cg/memlog-e2e-move-$$"
+	if mkdir "$mv_dir" 2>/dev/null; then
+		"$WORKLOAD" hold 60M 8 >"$T/mv.out" &
+		mp=$!
+		cleanup_pids+=($mp)
+		wait_until 5 grep -q allocated "$T/mv.out" || note "the job did not allocate"
+		"$MEMLOG" watch --headless --pid $mp -i 50ms -d 4s -o "$T/mv.csv" >/dev/null 2>&1 &
+		wp=$!
+		wait_until 5 bash -c "[ \$(wc -l <'$T/mv.csv') -ge 4 ]" || note "no rows before the move"
+		echo $mp >"$mv_dir/cgroup.procs"
+		wait $wp
+		moved=$(cat "$mv_dir/memory.usage_in_bytes")
+		check "watch --pid: the cgroup column follows the job into its new cgroup" py_true "$T/mv.csv" \
+			"abs(num(rows[-1], 'cgroup') - $moved) <= max(0.1 * $moved, 2 << 20) and num(rows[0], 'cgroup') != num(rows[-1], 'cgroup')"
+		kill $mp 2>/dev/null
+		wait $mp 2>/dev/null
+		rmdir "$mv_dir" 2>/dev/null
+	else
+		echo "ok - the cgroup column follows a moved job # SKIP cannot make a cgroup here"
+	fi
 else
 	echo "ok - watch --cgroup (v1) # SKIP no v1 memory cgroup here"
 	echo "ok - cgroup column of --pid # SKIP no v1 memory cgroup here"
+	echo "ok - the cgroup column follows a moved job # SKIP no v1 memory cgroup here"
 fi
