@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "base/duration.h"
+#include "base/units.h"
 #include "base/mtime.h"
 #include "recording/logtime.h"
 #include "base/infile.h"
@@ -56,6 +57,9 @@ static const char cli_usage_text[] =
 	"      --no-children     count only the process itself, not its descendants\n"
 	"      --headless        no live view (automatic when stdout is not a terminal)\n"
 	"      --stdin           run: give COMMAND memlog's stdin (default /dev/null)\n"
+	"      --limit SIZE      run: COMMAND's tree under a memory limit (e.g. 4G), in\n"
+	"                        the cgroup memlog makes for it: past it the kernel's\n"
+	"                        OOM killer ends the job, as in a container of that size\n"
 	"  -h, --help            this help\n"
 	"  -V, --version         memlog's version\n"
 	"\n"
@@ -138,7 +142,7 @@ static pid_t cli_pid(const char *text)
 
 void cli_parse_record(int argc, char **argv, cli_options *o)
 {
-	enum { OPT_PSS = 256, OPT_NO_CHILDREN, OPT_HEADLESS, OPT_SYSTEM, OPT_STDIN };
+	enum { OPT_PSS = 256, OPT_NO_CHILDREN, OPT_HEADLESS, OPT_SYSTEM, OPT_STDIN, OPT_LIMIT };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "interval", required_argument, NULL, 'i' },
@@ -148,6 +152,7 @@ void cli_parse_record(int argc, char **argv, cli_options *o)
 		{ "no-children", no_argument, NULL, OPT_NO_CHILDREN },
 		{ "headless", no_argument, NULL, OPT_HEADLESS },
 		{ "stdin", no_argument, NULL, OPT_STDIN },
+		{ "limit", required_argument, NULL, OPT_LIMIT },
 		{ "pid", required_argument, NULL, 'p' },
 		{ "cgroup", required_argument, NULL, 'c' },
 		{ "system", no_argument, NULL, OPT_SYSTEM },
@@ -187,6 +192,11 @@ void cli_parse_record(int argc, char **argv, cli_options *o)
 		case OPT_NO_CHILDREN: o->no_children = true; break;
 		case OPT_HEADLESS: o->headless = true; break;
 		case OPT_STDIN: o->keep_stdin = true; break;
+		case OPT_LIMIT:
+			if (units_parse_bytes(optarg, &o->limit) < 0 || o->limit < (INT64_C(1) << 20))
+				cli_error("--limit: '%s' is not a memory size; expected a size of 1 MiB or more like 512M, "
+				          "4G or 1.5GiB", optarg);
+			break;
 		case 'p': o->pid = cli_pid(optarg); targets++; break;
 		case 'c': o->cgroup = optarg; targets++; break;
 		case OPT_SYSTEM: targets++; break; /* the default target anyway */
@@ -205,12 +215,16 @@ void cli_parse_record(int argc, char **argv, cli_options *o)
 			cli_error("run: --pid, --cgroup and --system belong to 'memlog watch'; run records the command it starts");
 		if (optind >= argc)
 			cli_error("run: expected a command to run, e.g. memlog run -- python3 train.py");
+		if (o->limit && o->no_children)
+			cli_error("run: --limit holds the whole tree in a cgroup; it cannot go with --no-children");
 		o->argv = argv + optind;
 	} else {
 		if (optind < argc)
 			cli_error("watch: unexpected argument '%s'; to start a command use 'memlog run'", argv[optind]);
 		if (targets > 1)
 			cli_error("watch: choose one of --pid, --cgroup and --system");
+		if (o->limit)
+			cli_error("watch: --limit belongs to 'memlog run', which starts the job in a cgroup of its own");
 		if (o->cgroup) {
 			struct stat st;
 			if (stat(o->cgroup, &st) != 0)

@@ -27,6 +27,7 @@ typedef struct cli_options {
 	bool pss, no_children, headless, keep_stdin;
 	pid_t pid;             /* watch --pid */
 	const char *cgroup;    /* watch --cgroup */
+	int64_t limit;         /* run --limit, bytes; 0: none */
 	char **argv;           /* run: the command */
 } cli_options;
 

@@ -743,6 +743,21 @@ next:
 	return -1;
 }
 
+/* --limit that cannot be had: says why, removes what was made; the exit
+ * status (the command is not run without the limit asked for). */
+static int run_no_limit(session *s, const char *why)
+{
+	char size[32], ignored[640];
+	units_bytes(s->opt->limit, size, sizeof size);
+	fprintf(stderr, "memlog: --limit %s: cannot run the command under a memory limit: %s; expected a memory "
+	        "cgroup memlog may make and limit (root, or a delegated cgroup v2 subtree)\n", size, why);
+	if (s->job)
+		jobcg_remove(s->job, ignored, sizeof ignored);
+	s->job = NULL;
+	run_drop_outputs(s);
+	return 1;
+}
+
 /* run: starts the command on a pty, with its guard, and opens the probe of
  * memlog's tree. Returns 0, or the exit status having said why (nothing
  * recorded: the files just made are removed). */
@@ -755,6 +770,8 @@ static int run_start_command(session *s)
 	if (!s->job)
 		snprintf(s->job_note, sizeof s->job_note, "mem is the PSS sum of the tree, read at most five times "
 		         "a second: %s", why);
+	if (s->opt->limit && (!s->job || jobcg_set_limit(s->job, s->opt->limit, why, sizeof why) < 0))
+		return run_no_limit(s, why);
 	/* Before memlog becomes a subreaper, so the guard is not in the tree. */
 	s->guard_fd = guard_start(s->log_path, s->job ? jobcg_dir(s->job) : NULL);
 	if (s->guard_fd < 0)
@@ -769,6 +786,12 @@ static int run_start_command(session *s)
 		return exec_errno == ENOENT ? 127 : exec_errno ? 126 : 1;
 	}
 	s->running_child = true;
+	if (s->opt->limit && !jobcg_has(s->job, s->ch.pid)) {
+		kill(-s->ch.pid, SIGKILL);
+		waitpid(s->ch.pid, NULL, 0);
+		s->running_child = false;
+		return run_no_limit(s, "the command could not join the memory cgroup memlog made for it");
+	}
 	if (s->job && !jobcg_has(s->job, s->ch.pid)) {
 		snprintf(s->job_note, sizeof s->job_note, "mem is the PSS sum of the tree, read at most five times "
 		         "a second: the command could not join the memory cgroup %s", jobcg_dir(s->job));
@@ -816,6 +839,11 @@ static void run_note_start(session *s)
 	logbook_add(s->lb, mtime_wall_ns(), 0, note, n);
 	if (s->job_note[0])
 		logbook_note(s->lb, "%s", s->job_note);
+	if (s->opt->limit) {
+		char size[32];
+		units_bytes(s->opt->limit, size, sizeof size);
+		logbook_note(s->lb, "the job runs under a memory limit of %s: past it the OOM killer ends it", size);
+	}
 	if (!s->interactive)
 		fprintf(stderr, "memlog: recording every %s to %s (log lines in %s)\n", iv, s->csv_path, s->log_path);
 }

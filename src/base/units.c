@@ -3,6 +3,7 @@
 
 #include "base/mtime.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -129,4 +130,45 @@ void units_elapsed_label(int64_t ns, int decimals, char *buf, size_t buflen)
 	for (int i = first; i <= last && len < buflen; i++)
 		len += (size_t)snprintf(buf + len, buflen - len, i == first ? "%llu%s%c" : "%02llu%s%c",
 		                        (unsigned long long)part[i], i == 3 ? fr : "", unit[i]);
+}
+
+int units_parse_bytes(const char *text, int64_t *bytes)
+{
+	static const char units[] = "KMGT";
+	const char *c = text;
+	double whole = 0, scale = 1;
+	bool digits = false, point = false;
+	for (; (*c >= '0' && *c <= '9') || (*c == '.' && !point); c++) {
+		if (*c == '.') {
+			point = true;
+			continue;
+		}
+		digits = true;
+		if (point)
+			whole += (*c - '0') * (scale /= 10);
+		else
+			whole = whole * 10 + (*c - '0');
+	}
+	if (!digits)
+		return -1;
+	double mult = 1;
+	const char *u = *c ? strchr(units, *c == 'k' ? 'K' : *c) : NULL;
+	if (u && *c) {
+		for (const char *k = units; k <= u; k++)
+			mult *= 1024;
+		c++;
+		if (*c == 'i' && c[1] == 'B')
+			c += 2;
+		else if (*c == 'B')
+			c++;
+	} else if (*c == 'B') {
+		c++;
+	}
+	if (*c)
+		return -1;
+	double v = whole * mult;
+	if (v < 1 || v > (double)(INT64_C(1) << 62))
+		return -1;
+	*bytes = (int64_t)v;
+	return 0;
 }

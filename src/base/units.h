@@ -28,4 +28,11 @@ void units_elapsed_label(int64_t ns, int decimals, char *buf, size_t buflen);
  * digits, trailing zeros dropped (nothing when they all are). */
 void units_fraction(char *buf, size_t buflen, int64_t frac_ns, int decimals);
 
+/* A size a person types: a number (a decimal point allowed) and an
+ * optional unit, K M G T (or KiB MiB GiB TiB, KB MB GB TB: all powers of
+ * 1024, as memory is sized), B or none for bytes: "200M", "1.5G", "4GiB",
+ * "65536". Returns 0 with *bytes, or -1 when the text is not such a size
+ * (or is 0, or over 2^62). */
+int units_parse_bytes(const char *text, int64_t *bytes);
+
 #endif

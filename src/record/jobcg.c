@@ -53,6 +53,24 @@ jobcg *jobcg_create(const char *proc_root, const char *sys_root, char *why, size
 	return j;
 }
 
+int jobcg_set_limit(jobcg *j, int64_t bytes, char *why, size_t n)
+{
+	char path[4300], text[32];
+	int v = cgroups_version(j->dir);
+	snprintf(path, sizeof path, "%s/%s", j->dir, v == 1 ? "memory.limit_in_bytes" : "memory.max");
+	int len = snprintf(text, sizeof text, "%lld\n", (long long)bytes);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t w = fd >= 0 ? write(fd, text, (size_t)len) : -1;
+	int e = errno;
+	if (fd >= 0)
+		close(fd);
+	if (w != len) {
+		snprintf(why, n, "cannot set %s: %s", path, strerror(w < 0 ? e : EIO));
+		return -1;
+	}
+	return 0;
+}
+
 const char *jobcg_dir(const jobcg *j)
 {
 	return j->dir;

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 typedef struct jobcg jobcg;
@@ -17,6 +18,11 @@ typedef struct jobcg jobcg;
  * done and what memlog does instead) when it cannot: no memory cgroup, no
  * permission, a v2 parent that cannot have children with memory. */
 jobcg *jobcg_create(const char *proc_root, const char *sys_root, char *why, size_t n);
+
+/* Sets the cgroup's memory limit to bytes (v1 memory.limit_in_bytes, v2
+ * memory.max): the job is then OOM-killed past it, as in a container with
+ * that limit. Returns 0, or -1 with why filled. */
+int jobcg_set_limit(jobcg *j, int64_t bytes, char *why, size_t n);
 
 /* Its directory. */
 const char *jobcg_dir(const jobcg *j);

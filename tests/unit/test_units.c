@@ -65,12 +65,36 @@ static void test_compact_truncates_safely(void **state)
 	assert_string_equal(buf, "");
 }
 
+/* Sizes as typed: powers of 1024 whatever the spelling; bad ones refused. */
+static void test_parse_bytes(void **state)
+{
+	(void)state;
+	struct { const char *text; int64_t want; } good[] = {
+		{ "65536", 65536 }, { "512K", 512 << 10 }, { "200M", 200 << 20 }, { "200MiB", 200 << 20 },
+		{ "200MB", 200 << 20 }, { "4G", INT64_C(4) << 30 }, { "1.5G", INT64_C(3) << 29 },
+		{ "1T", INT64_C(1) << 40 }, { "64B", 64 }, { "2k", 2048 },
+	};
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		int64_t v = -1;
+		assert_int_equal(units_parse_bytes(good[i].text, &v), 0);
+		assert_int_equal(v, good[i].want);
+	}
+	const char *bad[] = { "", "M", "12x", "1.2.3", "-5M", "0", "4GiBs", "1 G", "9999999999T" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		int64_t v = 7;
+		if (units_parse_bytes(bad[i], &v) != -1)
+			fail_msg("'%s' was taken as %lld", bad[i], (long long)v);
+		assert_int_equal(v, 7);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_compact_round_values),
 		cmocka_unit_test(test_compact_rounding),
 		cmocka_unit_test(test_compact_truncates_safely),
+		cmocka_unit_test(test_parse_bytes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
