@@ -60,6 +60,7 @@ static const char cli_usage_text[] =
 	"      --limit SIZE      run: COMMAND's tree under a memory limit (e.g. 4G), in\n"
 	"                        the cgroup memlog makes for it: past it the kernel's\n"
 	"                        OOM killer ends the job, as in a container of that size\n"
+	"                        (an OOM kill is a marker \"OOM kill\" and named in the .log)\n"
 	"  -h, --help            this help\n"
 	"  -V, --version         memlog's version\n"
 	"\n"

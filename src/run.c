@@ -80,6 +80,7 @@ typedef struct session {
 	int64_t child_done_mono_ns;
 	int64_t term_sent_mono_ns;
 	bool kill_sent;
+	bool oom_noted;       /* the .log said the command was OOM-killed */
 	char reason[640];     /* why the recording ended, for the .log and the summary */
 	ui *view;             /* the live view, NULL when headless */
 	markers *marks;
@@ -107,6 +108,28 @@ typedef struct session {
 	sampler_stats before_detach; /* the counts of the sampler stopped to detach */
 } session;
 
+/* A command killed by SIGKILL in a job cgroup whose OOM killer fired: the
+ * .log names the OOM killer, the most the job held and its limit. Returns
+ * whether it did. */
+static bool run_note_oom(session *s, int status)
+{
+	if (!s->job || !WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL || jobcg_oom_kills(s->job) <= 0)
+		return false;
+	char peak[32] = "", limit[32];
+	int64_t p = jobcg_peak(s->job);
+	if (p > 0)
+		units_bytes(p, peak, sizeof peak);
+	if (s->opt->limit) {
+		units_bytes(s->opt->limit, limit, sizeof limit);
+		logbook_note(s->lb, "command killed by the OOM killer (signal 9)%s%s; its cgroup's limit is %s",
+		             peak[0] ? " at " : "", peak, limit);
+	} else {
+		logbook_note(s->lb, "command killed by the OOM killer (signal 9)%s%s", peak[0] ? " at " : "", peak);
+	}
+	s->oom_noted = true;
+	return true;
+}
+
 /* Reaps every child that has ended: the command itself and any orphans
  * reparented to memlog (the subreaper). */
 static void reap_children(session *s)
@@ -127,7 +150,8 @@ static void reap_children(session *s)
 				s->child_done = true;
 				s->child_done_mono_ns = mtime_mono_ns();
 				s->child_status = status;
-				logbook_note(s->lb, "command %s", how);
+				if (!run_note_oom(s, status))
+					logbook_note(s->lb, "command %s", how);
 			}
 			continue;
 		}
@@ -469,6 +493,11 @@ static void finish_recording(session *s)
 	s->out_src = s->err_src = NULL;
 	if (s->job) {
 		char why[640];
+		int64_t ooms = jobcg_oom_kills(s->job);
+		/* A process of the job other than the command (it was named then). */
+		if (ooms > (s->oom_noted ? 1 : 0))
+			logbook_note(s->lb, "the OOM killer killed %lld process%s of the job (marked \"%s\" in the CSV)",
+			             (long long)ooms, ooms == 1 ? "" : "es", SAMPLER_OOM_LABEL);
 		if (jobcg_remove(s->job, why, sizeof why) < 0)
 			logbook_note(s->lb, "%s", why);
 		s->job = NULL;

@@ -40,16 +40,28 @@ static bool cgroups_has_memory_ctl(const char *s, size_t len)
 	return false;
 }
 
+ssize_t cgroups_read_file(const char *path, char *buf, size_t n)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || n == 0) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	ssize_t len = read(fd, buf, n - 1);
+	close(fd);
+	if (len <= 0)
+		return -1;
+	buf[len] = '\0';
+	return len;
+}
+
 int cgroups_memory_dir(const char *proc_root, const char *sys_root, pid_t pid, char *dir, size_t n)
 {
 	char path[512], buf[8192];
 	snprintf(path, sizeof path, "%s/%d/cgroup", proc_root, (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ssize_t len = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (len <= 0)
+	ssize_t len = cgroups_read_file(path, buf, sizeof buf);
+	if (len < 0)
 		return -1;
 	char v2_path[1024] = "";
 	bool have_v2 = false;

@@ -13,6 +13,10 @@
  * Returns 1 (v1) or 2 (v2), or -1 when there is none (e.g. the v2 root). */
 int cgroups_memory_dir(const char *proc_root, const char *sys_root, pid_t pid, char *dir, size_t n);
 
+/* Reads the small file at path into buf (n bytes, NUL-terminated); the
+ * length, or -1 when it cannot be read or is empty. */
+ssize_t cgroups_read_file(const char *path, char *buf, size_t n);
+
 /* The version of the memory cgroup at dir: 1, 2, or -1 when it is none. */
 int cgroups_version(const char *dir);
 

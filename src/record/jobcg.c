@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "record/cgroups.h"
+#include "record/kvscan.h"
 
 struct jobcg {
 	char dir[4200];
@@ -69,6 +70,34 @@ int jobcg_set_limit(jobcg *j, int64_t bytes, char *why, size_t n)
 		return -1;
 	}
 	return 0;
+}
+
+/* The number after key in the file name of the cgroup (key NULL: the
+ * file holds one number); -1 when there is none. */
+static int64_t jobcg_read_num(const jobcg *j, const char *name, const char *key)
+{
+	char path[4300], buf[4096];
+	snprintf(path, sizeof path, "%s/%s", j->dir, name);
+	ssize_t len = cgroups_read_file(path, buf, sizeof buf);
+	const char *at = buf;
+	int64_t v;
+	if (len < 0)
+		return -1;
+	if (key) {
+		kvscan_key k = { key, strlen(key) };
+		kvscan_keys(buf, (size_t)len, &k, 1, &at);
+	}
+	return kvscan_num(at, buf + len, &v) ? v : -1;
+}
+
+int64_t jobcg_oom_kills(const jobcg *j)
+{
+	return jobcg_read_num(j, cgroups_version(j->dir) == 1 ? "memory.oom_control" : "memory.events", "oom_kill");
+}
+
+int64_t jobcg_peak(const jobcg *j)
+{
+	return jobcg_read_num(j, cgroups_version(j->dir) == 1 ? "memory.max_usage_in_bytes" : "memory.peak", NULL);
 }
 
 const char *jobcg_dir(const jobcg *j)

@@ -24,6 +24,12 @@ jobcg *jobcg_create(const char *proc_root, const char *sys_root, char *why, size
  * that limit. Returns 0, or -1 with why filled. */
 int jobcg_set_limit(jobcg *j, int64_t bytes, char *why, size_t n);
 
+/* How many of its processes the OOM killer has killed (v1 memory.oom_control,
+ * v2 memory.events: oom_kill), and the most memory it ever held (v1
+ * memory.max_usage_in_bytes, v2 memory.peak); -1 each where unknown. */
+int64_t jobcg_oom_kills(const jobcg *j);
+int64_t jobcg_peak(const jobcg *j);
+
 /* Its directory. */
 const char *jobcg_dir(const jobcg *j);
 

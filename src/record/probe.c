@@ -649,6 +649,26 @@ static bool probe_rescan_budget(probe *p, int64_t now_ns)
 
 static void probe_follow_cgroup(probe *p, int64_t now_ns);
 
+static const kvscan_key probe_oom_key[] = { KVSCAN_KEY("oom_kill") };
+
+/* The cgroup's OOM kill count. */
+static void probe_read_oom(probe *p)
+{
+	int64_t v;
+	ssize_t n = p->oom_fd >= 0 ? probe_pread(p, p->oom_fd) : -1;
+	const char *at;
+	if (n <= 0)
+		return;
+	kvscan_keys(p->buf, (size_t)n, probe_oom_key, 1, &at);
+	if (kvscan_num(at, p->buf + n, &v))
+		p->oom_kills = v;
+}
+
+int64_t probe_oom_kills(const probe *p)
+{
+	return p->oom_kills;
+}
+
 /* Whether a process may have been created since the last walk: the newest
  * pid of the machine (the last field of loadavg) moved. A tree whose
  * processes do not fork is then not walked at all (its children lists
@@ -752,6 +772,7 @@ int probe_read(probe *p, int64_t now_ns, sample *out, char *err, size_t errlen)
 	}
 
 	int64_t cg;
+	probe_read_oom(p);
 	probe_follow_cgroup(p, now_ns);
 	if (probe_read_single(p, p->cg_usage_fd, &cg))
 		out->v[SAMPLE_CGROUP] = cg;
@@ -811,6 +832,8 @@ static void probe_follow_cgroup(probe *p, int64_t now_ns)
 		return;
 	if (p->cg_usage_fd >= 0)
 		close(p->cg_usage_fd);
+	if (p->oom_fd >= 0)
+		close(p->oom_fd);
 	p->cg_usage_fd = fd;
 	snprintf(p->cg_dir, sizeof p->cg_dir, "%s", dir);
 }
@@ -892,6 +915,7 @@ static int probe_open_cgroup_dir(probe *p, const char *dir, char *err, size_t er
 		return -1;
 	}
 	p->cg_stat_fd = probe_open_in(dir, "memory.stat");
+	p->oom_fd = probe_open_in(dir, p->cg_v1 ? "memory.oom_control" : "memory.events");
 	if (!p->cg_v1)
 		p->cg_swap_fd = probe_open_in(dir, "memory.swap.current");
 	size_t len = strlen(dir) + sizeof "/cgroup.procs";
@@ -912,6 +936,8 @@ probe *probe_open(const probe_config *cfg, char *err, size_t errlen)
 		return NULL;
 	}
 	p->meminfo_fd = p->cg_usage_fd = p->cg_stat_fd = p->cg_swap_fd = p->job_stat_fd = -1;
+	p->oom_fd = -1;
+	p->oom_kills = -1;
 	p->loadavg_fd = -1;
 	p->last_pid = -1;
 	long page = sysconf(_SC_PAGESIZE);
@@ -948,9 +974,12 @@ probe *probe_open(const probe_config *cfg, char *err, size_t errlen)
 			p->job_stat_fd = p->job_v > 0 ? probe_open_in(cfg->job_cgroup_dir, "memory.stat") : -1;
 			/* The job's own cgroup is the cgroup column: not memlog's,
 			 * which holds memlog and whatever else shares it. */
-			if (p->job_v > 0)
+			if (p->job_v > 0) {
 				p->cg_usage_fd = probe_open_in(cfg->job_cgroup_dir,
 				                               p->job_v == 1 ? "memory.usage_in_bytes" : "memory.current");
+				p->oom_fd = probe_open_in(cfg->job_cgroup_dir,
+				                          p->job_v == 1 ? "memory.oom_control" : "memory.events");
+			}
 		}
 		if (p->cg_usage_fd < 0) {
 			p->cg_usage_fd = probe_open_pid_cgroup(p, sys_root);

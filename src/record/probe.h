@@ -53,6 +53,11 @@ int probe_read(probe *p, int64_t now_ns, sample *out, char *err, size_t errlen);
  * Returns their count (0 without per_process). */
 size_t probe_procs(const probe *p, const procrow **rows);
 
+/* How many processes the OOM killer has killed in the target's cgroup (the
+ * job's own in run, watch --cgroup's), as of the last probe_read; -1 when
+ * unknown. */
+int64_t probe_oom_kills(const probe *p);
+
 void probe_close(probe *p);
 
 #endif

@@ -108,6 +108,8 @@ struct probe {
 	int cg_swap_fd;  /* cgroup probe, v2: memory.swap.current */
 	int job_stat_fd; /* tree probe: memory.stat of the job's own cgroup, or -1 */
 	int job_v;       /* ... its version, 1 or 2 */
+	int oom_fd;      /* the cgroup column's memory.oom_control (v1) or memory.events (v2), or -1 */
+	int64_t oom_kills; /* its oom_kill as last read; -1 unknown */
 	int64_t page_bytes;
 
 	struct probe_proc *procs, *next; /* next is scratch for the rescan merge */

@@ -33,6 +33,7 @@ struct sampler {
 	/* marker labels waiting to be sampled, oldest first */
 	char pending[SAMPLER_MAX_PENDING][SAMPLER_LABEL_MAX];
 	size_t npending;
+	int64_t oom_seen;  /* the probe's OOM kill count at the last sample; -1 before one */
 };
 
 /* The process rows due at this sample, to REC.procs.csv. A failure there
@@ -79,6 +80,12 @@ static int sampler_take(sampler *s, const char *marker)
 	int n = probe_read(s->cfg.probe, now_ns, &smp, err, sizeof err);
 	if (n < 0)
 		goto fail;
+	/* The OOM killer fired since the last sample: this one is marked. */
+	int64_t ooms = probe_oom_kills(s->cfg.probe);
+	if (ooms > s->oom_seen && s->oom_seen >= 0 && !marker)
+		marker = SAMPLER_OOM_LABEL;
+	if (ooms >= 0)
+		s->oom_seen = ooms;
 	smp.elapsed_ns = now_ns - s->cfg.start_mono_ns;
 	smp.wall_ns = wall_ns;
 	series_append(s->cfg.series, &smp);
@@ -241,6 +248,7 @@ sampler *sampler_start(const sampler_config *cfg, char *err, size_t errlen)
 	}
 	s->cfg = *cfg;
 	s->end = SAMPLER_RUNNING;
+	s->oom_seen = -1;
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);

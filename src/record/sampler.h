@@ -13,6 +13,10 @@
 #include "record/probe.h"
 #include "recording/reccsv.h"
 
+/* The label of the marker a sample gets when the OOM killer fired in the
+ * target's cgroup since the sample before. */
+#define SAMPLER_OOM_LABEL "OOM kill"
+
 typedef struct sampler_config {
 	int64_t interval_ns;     /* between ticks */
 	int64_t duration_ns;     /* stop after this much elapsed time; 0 = never */

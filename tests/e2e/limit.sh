@@ -23,8 +23,16 @@ if [ "$(id -u)" = 0 ] && [ -n "$(awk -F: '$2 ~ /(^|,)memory(,|$)/ {print $3}' /p
 	"$MEMLOG" run --headless --limit 64M -i 10ms -o over.csv -- "$WORKLOAD" hold 200M 2 >/dev/null 2>over.err
 	rc=$?
 	check "a job that goes past --limit 64M is killed (SIGKILL: exit 137)" [ "$rc" = 137 ]
-	check "the .log says the job ran under the limit, and how it ended" \
-		bash -c "grep -q 'memlog the job runs under a memory limit of 64.0 MiB' over.log && grep -q 'command killed by signal 9' over.log"
+	check "the .log says the job ran under the limit, and names the OOM killer with the limit" \
+		bash -c "grep -q 'memlog the job runs under a memory limit of 64.0 MiB' over.log &&
+		         grep -q 'memlog command killed by the OOM killer (signal 9) at .*; its cgroup.s limit is 64.0 MiB$' over.log"
+	check "the OOM kill is a marker in the CSV" py_true over.csv '[r["marker"] for r in rows if r["marker"]] == ["OOM kill"]'
+	"$MEMLOG" run --headless --limit 64M -i 10ms -o child.csv -- sh -c "'$WORKLOAD' hold 200M 2; sleep 0.3" \
+		>/dev/null 2>&1
+	rc=$?
+	check "a process of the job OOM-killed, the command going on: exit 0, named in the .log, marked" \
+		bash -c "[ $rc = 0 ] && grep -q 'the OOM killer killed 1 process of the job' child.log &&
+		         grep -q ',\"\\?OOM kill\"\\?\$' child.csv"
 	check "its memory never went past the limit (the job's cgroup, every 10 ms)" \
 		py_true over.csv 'max(num(r, "cgroup") for r in rows if r["cgroup"]) <= 64 << 20 and len(rows) >= 2'
 	"$MEMLOG" run --headless --limit 64M -i 50ms -o under.csv -- "$WORKLOAD" hold 20M 0.3 >/dev/null 2>&1 &
