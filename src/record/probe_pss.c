@@ -118,6 +118,11 @@ void probe_read_mem(probe *p, int64_t now_ns, sample *out)
 {
 	bool from_stat = probe_read_once_stat(p, out);
 	bool sum_is_mem = !from_stat && p->kind == PROBE_KIND_TREE;
+	/* No process left: the tree holds nothing, whatever a cgroup still has
+	 * charged (a file page the job brought in that another process maps)
+	 * and whenever the paced PSS sum was read last. */
+	if (out->v[SAMPLE_PROCS] == 0)
+		out->v[SAMPLE_MEM] = 0;
 	if (!sum_is_mem && !(p->per_process && p->smaps))
 		return;
 	if (out->v[SAMPLE_PSS] >= 0) {

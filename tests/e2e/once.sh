@@ -48,6 +48,8 @@ check "run: the summary and report give the peak of mem" \
 	eval "grep -q 'peak mem ' '$T/run.err' && '$MEMLOG' report '$T/run.csv' | grep -q '^peak       mem '"
 check "run: the cgroup column is the job's own cgroup: mem and cache, within 10% (not memlog's, which holds others)" \
 	py_true "$T/run.csv" 'all(abs(num(r, "cgroup") - num(r, "mem") - num(r, "cache")) <= 0.1 * num(r, "cgroup") + (2 << 20) for r in rows if r["procs"] == "4" and r["mem"])'
+check "run: the last row's mem is 0: the tree is gone, whatever its cgroup still has charged" \
+	py_true "$T/run.csv" 'num(rows[-1], "procs") == 0 and num(rows[-1], "mem") == 0'
 check "run: the job's cgroup is gone afterwards" \
 	bash -c "! find /sys/fs/cgroup -maxdepth 6 -name 'memlog-job-$mpid' 2>/dev/null | grep -q ."
 
