@@ -1,7 +1,8 @@
 #!/bin/bash
 # run.sh: every benchmark of memlog in turn, then their figures together.
 # One part alone: bash bench/cost.sh | mem.sh | timing.sh | ui_bytes.sh |
-# ui_cpu.sh | ui_flood.sh | ui_longrun.sh | replay_load.sh.
+# ui_cpu.sh | ui_flood.sh | ui_longrun.sh | replay_load.sh |
+# report.sh.
 #   BENCH_SECONDS=N   seconds per measurement (default 30)
 #   BENCH_LONG=1      the long runs: 1,000,000 samples for memory (~17 min)
 #                     and 10 minutes for timing
@@ -21,11 +22,12 @@ bash "$BENCH_DIR/ui_cpu.sh"
 bash "$BENCH_DIR/ui_flood.sh"
 bash "$BENCH_DIR/ui_longrun.sh"
 bash "$BENCH_DIR/replay_load.sh"
+bash "$BENCH_DIR/report.sh"
 bash "$BENCH_DIR/stamp.sh"
 
 echo
 echo "==================== summary ===================="
 cat "$BENCH_OUT/summary-cost.txt" "$BENCH_OUT/summary-mem.txt" "$BENCH_OUT/summary-timing.txt" \
-	"$BENCH_OUT"/summary-ui_*.txt "$BENCH_OUT"/summary-replay*.txt "$BENCH_OUT"/summary-stamp.txt 2>/dev/null
+	"$BENCH_OUT"/summary-ui_*.txt "$BENCH_OUT"/summary-replay*.txt "$BENCH_OUT"/summary-report.txt "$BENCH_OUT"/summary-stamp.txt 2>/dev/null
 [ "${BENCH_KEEP:-0}" = 1 ] && echo && echo "raw data: $BENCH_OUT"
 exit 0

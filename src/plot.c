@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "model/markers.h"
 #include "recording/recfiles.h"
+#include "recording/reclogs.h"
 #include "recording/recload.h"
 #include "view/svgplot.h"
 
@@ -25,8 +26,10 @@ static const char plot_usage[] =
 	"usage: memlog plot [OPTIONS] REC.csv [OTHER.csv]\n"
 	"\n"
 	"Draw a recording as an SVG picture (the curve, IEC axes, markers, the\n"
-	"phases shaded and numbered); with OTHER.csv, the second recording as a\n"
-	"line aligned at elapsed 0.\n"
+	"phases shaded and numbered, on the steps of its .log as report cuts\n"
+	"them); with OTHER.csv (an AFTER to REC.csv's BEFORE), the second\n"
+	"recording as a line aligned at elapsed 0, and the peak's change in the\n"
+	"title.\n"
 	"\n"
 	"  -o, --output FILE     the SVG to write (default REC.svg)\n"
 	"      --width PX        width in pixels (default 1000)\n"
@@ -193,6 +196,29 @@ static int plot_write(const char *path, const svgplot_input *in)
 	return 0;
 }
 
+/* The phases put on the steps of the recording's own .log and markers, as
+ * report puts them; the new count (np as it was when the log cannot be read). */
+static long plot_steps(const char *csv_path, const recload *d, int col, const markers_item *marks, size_t nm,
+                       phase *ph, long np)
+{
+	reclogs logs;
+	memset(&logs, 0, sizeof logs);
+	logs.opts.offset_from_tz = true;
+	int64_t wall0 = 0;
+	for (size_t i = 0; i < d->n && !wall0; i++)
+		if (d->wall_ns[i] > 0)
+			wall0 = d->wall_ns[i] - d->t_ns[i];
+	reclogs_counts counts = { 0 };
+	char err[512];
+	logbook *lb = reclogs_book(csv_path, &logs, wall0, &counts, err, sizeof err);
+	size_t nsteps = 0;
+	int64_t *steps = phases_step_starts(lb, marks, nm, wall0, &nsteps);
+	long out = steps ? phases_steps(d->t_ns, d->v[col], d->n, steps, nsteps, ph, np, PLOT_MAX_PHASES) : np;
+	free(steps);
+	logbook_close(lb);
+	return out < 0 ? np : out;
+}
+
 int plot_main(int argc, char **argv)
 {
 	plot_job j = { .width = 1000, .height = 480 };
@@ -216,6 +242,10 @@ int plot_main(int argc, char **argv)
 	}
 	ph = calloc(PLOT_MAX_PHASES, sizeof *ph);
 	long np = ph ? phases_find(d[0].t_ns, d[0].v[col], d[0].n, NULL, ph, PLOT_MAX_PHASES) : -1;
+	markers_item marks[PHASES_STEP_MARKERS];
+	size_t nm = markers_copy(d[0].marks, marks, PHASES_STEP_MARKERS);
+	if (np > 0)
+		np = plot_steps(j.paths[0], &d[0], col, marks, nm, ph, np);
 	if (np < 0)
 		np = 0;
 	int64_t peak, peak_t;
@@ -227,8 +257,18 @@ int plot_main(int argc, char **argv)
 	snprintf(title, sizeof title, "%.600s: peak %s %s at %s", what ? what : j.paths[0], sample_col_names[col], pk, at);
 	snprintf(name1, sizeof name1, "%s %.250s", sample_col_names[col], j.paths[0]);
 	snprintf(name2, sizeof name2, "%s %.250s", sample_col_names[col], j.nfiles == 2 ? j.paths[1] : "");
-	markers_item marks[256];
-	size_t nm = markers_copy(d[0].marks, marks, 256);
+	if (j.nfiles == 2) {
+		/* Before and after: the peak's change in the title. */
+		int64_t peak2, peak2_t;
+		recload_peak(&d[1], col, &peak2, &peak2_t);
+		char pk2[32], ch[32];
+		units_bytes(peak2 > 0 ? peak2 : 0, pk2, sizeof pk2);
+		units_bytes(llabs(peak2 - peak), ch, sizeof ch);
+		size_t used = strlen(title);
+		if (peak > 0 && peak2 >= 0)
+			snprintf(title + used, sizeof title - used, "; after: %s (%s%s, %+.0f%%)", pk2, peak2 < peak ? "-" : "+",
+			         ch, 100.0 * (double)(peak2 - peak) / (double)peak);
+	}
 	svgplot_input in = {
 		.title = title,
 		.series = { { .name = name1, .n = d[0].n, .t_ns = d[0].t_ns, .v = d[0].v[col] },

@@ -6,6 +6,7 @@
  * from a log reaches the terminal as a control sequence.
  */
 #include "report.h"
+#include "report_impl.h"
 
 #include <csv.h>
 #include <getopt.h>
@@ -21,6 +22,7 @@
 #include "cli.h"
 #include "model/logbook.h"
 #include "model/markers.h"
+#include "recording/logtime.h"
 #include "recording/recfiles.h"
 #include "recording/reclogs.h"
 #include "recording/recload.h"
@@ -28,9 +30,10 @@
 
 #define REPORT_MAX_PHASES 256
 #define REPORT_TEXT_COLS 60
+#define REPORT_NAME_COLS 50
 
 /* Local "HH:MM:SS" (with the date when long is true) of wall_ns; "-" when unknown. */
-static void report_clock(int64_t wall_ns, bool with_date, char *buf, size_t n)
+void report_clock(int64_t wall_ns, bool with_date, char *buf, size_t n)
 {
 	if (wall_ns <= 0) {
 		snprintf(buf, n, "-");
@@ -45,6 +48,7 @@ static void report_clock(int64_t wall_ns, bool with_date, char *buf, size_t n)
 /* What the logs and markers said between wall times a and b. */
 typedef struct phase_words {
 	char *first, *last;  /* plain, safe texts of the first and last lines */
+	char *name;          /* the phase's name: its first marker, else its first line less its time */
 	size_t lines;
 	char markers[256];
 } phase_words;
@@ -56,6 +60,22 @@ static int64_t report_wall_at(const recload *d, size_t row, int64_t wall0, int64
 	if (row < d->n && d->wall_ns[row] > 0)
 		return d->wall_ns[row];
 	return wall0 + t_ns;
+}
+
+/* Where a log line's text starts after a timestamp at its head (and the
+ * spaces, brackets and commas after it); 0 when it has none there. */
+static size_t report_after_time(const char *text, size_t len)
+{
+	logtime_opts o = { .default_year = 2000 };
+	int64_t wall;
+	size_t end = 0, cut = len < 64 ? len : 64;
+	/* Only a stamp within the head (a "[" or "<14>" may come first). */
+	if (!logtime_parse(text, cut, &o, &wall, &end) || end > cut)
+		return 0;
+	while (end < len && (text[end] == ' ' || text[end] == ']' || text[end] == ',' || text[end] == ':' ||
+	                     text[end] == '|' || text[end] == '\t'))
+		end++;
+	return end < len ? end : 0;
 }
 
 /* Gathers the log lines (not memlog's own events) and the markers of a phase:
@@ -74,8 +94,11 @@ static void report_words(logbook *lb, markers *m, int64_t w0, int64_t w1, int64_
 			if (e.wall_ns < w0 || (last_phase ? e.wall_ns > w1 + NS_PER_S : e.wall_ns >= w1))
 				continue;
 			w->lines++;
-			if (!w->first)
+			if (!w->first) {
 				w->first = logtext_plain(e.text, e.len, REPORT_TEXT_COLS, utf8);
+				size_t skip = report_after_time(e.text, e.len);
+				w->name = logtext_plain(e.text + skip, e.len - skip, REPORT_NAME_COLS, utf8);
+			}
 			last_seq = s;
 		}
 		/* Only the last line's text is needed: made once, at the end. */
@@ -88,6 +111,10 @@ static void report_words(logbook *lb, markers *m, int64_t w0, int64_t w1, int64_
 		if (list[i].t_ns < t0 || (last_phase ? list[i].t_ns > t1 : list[i].t_ns >= t1))
 			continue;
 		char *safe = logtext_plain(list[i].label, strlen(list[i].label), 30, utf8);
+		if (safe && used == 0) {
+			free(w->name);
+			w->name = strdup(safe);
+		}
 		if (safe && used < sizeof w->markers - 1)
 			used += (size_t)snprintf(w->markers + used, sizeof w->markers - used, "%s%s", used ? ", " : "", safe);
 		free(safe);
@@ -97,12 +124,13 @@ static void report_words(logbook *lb, markers *m, int64_t w0, int64_t w1, int64_
 
 static void report_words_free(phase_words *w)
 {
+	free(w->name);
 	free(w->first);
 	free(w->last);
 }
 
 /* Writes one CSV field through libcsv (quoting always right). */
-static void report_csv_field(FILE *f, const char *s, bool first)
+void report_csv_field(FILE *f, const char *s, bool first)
 {
 	if (!first)
 		fputc(',', f);
@@ -111,39 +139,39 @@ static void report_csv_field(FILE *f, const char *s, bool first)
 
 static const char report_usage[] =
 	"usage: memlog report [OPTIONS] REC.csv\n"
+	"       memlog report [OPTIONS] BEFORE.csv AFTER.csv\n"
 	"\n"
 	"The phases of a recording's memory curve (rise, growth, plateau, drop,\n"
 	"decline), what the logs and markers said in each, and which phase to look\n"
 	"at first: the one that holds most of the peak (a phase's share is what it\n"
-	"acquired that is still held at the peak: the shares add up to at most the\n"
-	"peak; a rise given back before it holds none). With REC.procs.csv beside it,\n"
+	"acquired that is still held at the peak, the first time the curve comes\n"
+	"within 1% of its highest: the shares add up to at most the peak; a rise\n"
+	"given back before it holds none). Log lines and markers are where steps\n"
+	"start (a line that repeats one of the four before it, digits aside, is\n"
+	"progress, not a step): a boundary near one moves onto it, a step whose\n"
+	"curve goes one way with turns against it is one phase, and a phase is\n"
+	"named by its first marker or log line. Each phase that moves says what\n"
+	"kind of memory moved (anonymous, file-backed, shared memory, swap; the\n"
+	"summed kinds shared out over the change). With REC.procs.csv beside it,\n"
 	"who holds the peak (processes of one command line grouped, each by its own\n"
 	"share: PSS where read) and who appeared or grew in each phase.\n"
 	"\n"
-	"  -l, --log FILE        an application log to line up (repeatable), as in replay\n"
+	"With two recordings, the runs side by side: phases paired by their names\n"
+	"(the longest sequence both runs share; those between two pairs by order;\n"
+	"with no name in common all by order, said so), each pair's size (what a\n"
+	"rise or a growth took at most, else the change) and duration before,\n"
+	"after and the change, the peak's change, and the phase that changed most.\n"
+	"\n"
+	"  -l, --log FILE        an application log to line up (repeatable), as in replay;\n"
+	"                        one recording only (of two, each brings its own .log)\n"
 	"      --log-tz TZ       zone of log times that carry none (default: local)\n"
 	"      --log-format FMT  a strptime(3) format for any other timestamp\n"
 	"      --series NAME     a column: mem, rss, pss, anon, file, shmem, swap, cgroup,\n"
 	"                        cache, sys_used or sys_avail (default: the first\n"
 	"                        measured of mem, pss, rss, cgroup, sys_used)\n"
-	"      --csv             the phase table as CSV, for scripts\n"
+	"      --csv             the phase table (or the comparison) as CSV, for scripts\n"
 	"      --lenient         skip bad rows instead of stopping\n"
 	"  -h, --help            this help\n";
-
-/* What report finds in one column of a recording: its phases, the peak,
- * and what each phase added on the way up to it. */
-typedef struct report_findings {
-	int col;
-	phase *ph;
-	long np;
-	int64_t peak, peak_t;  /* -1 when nothing was measured */
-	long best;             /* the phase that holds most of the peak, or -1 */
-	int64_t best_add;
-	int64_t wall0;         /* wall time at elapsed 0, 0 when unknown */
-	procset *procs;        /* REC.procs.csv read back, or NULL */
-	int64_t *share;        /* per phase: what it acquired that is still held at the peak */
-	int64_t *change;       /* per phase: the samples' change, last less first */
-} report_findings;
 
 /* Processes asked of the set at once, and groups of them shown. */
 #define REPORT_MAX_PROCS 4096
@@ -152,6 +180,7 @@ typedef struct report_findings {
 #define REPORT_CMD_COLS 48
 #define REPORT_GREW_BYTES 1400
 #define REPORT_GREW_MIN_BYTES (INT64_C(1) << 20)
+#define REPORT_KIND_MIN_BYTES (INT64_C(1) << 20)
 
 /* "4 × python3 worker.py" (x without UTF-8), the command shown safely and cut. */
 static void report_group_label(const holders_group *g, bool utf8, char *buf, size_t n)
@@ -250,24 +279,81 @@ static int64_t report_added(const report_findings *f, long i)
 	return f->share[i];
 }
 
-/* Finds the phases of column col, the peak, and the phase to look at first.
- * Returns 0, or -1 when the curve could not be segmented. */
-static int report_find(const recload *d, int col, report_findings *f)
+/* The wall time at elapsed 0 (from the first row that has one), 0 when unknown. */
+static int64_t report_wall0(const recload *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (d->wall_ns[i] > 0)
+			return d->wall_ns[i] - d->t_ns[i];
+	return 0;
+}
+
+/* The kinds of memory behind amount bytes from sample a to b, as
+ * "210 MiB anonymous, 9.0 MiB file-backed" (largest first; kinds under 1%
+ * of the amount left out) into buf; "" when the kinds were not recorded.
+ * *top: the largest kind's part, *top_kind which it is. */
+static void report_memory(const recload *d, size_t a, size_t b, int64_t amount, char *buf, size_t n, int64_t *top,
+                          int *top_kind)
+{
+	const int64_t *kind[PHASES_NKINDS] = { d->v[SAMPLE_ANON], d->v[SAMPLE_FILE], d->v[SAMPLE_SHMEM],
+		                               d->v[SAMPLE_SWAP] };
+	int64_t part[PHASES_NKINDS];
+	buf[0] = '\0';
+	*top = 0;
+	*top_kind = 0;
+	if (a >= d->n || b >= d->n || !phases_memory(kind, a, b, amount, part))
+		return;
+	size_t used = 0;
+	bool done[PHASES_NKINDS] = { false };
+	for (int round = 0; round < PHASES_NKINDS; round++) {
+		int k = -1;
+		for (int j = 0; j < PHASES_NKINDS; j++)
+			if (!done[j] && (k < 0 || llabs(part[j]) > llabs(part[k])))
+				k = j;
+		done[k] = true;
+		if (round == 0) {
+			*top = part[k];
+			*top_kind = k;
+		}
+		if (llabs(part[k]) * 100 < llabs(amount) || part[k] == 0 || used >= n)
+			continue;
+		char size[32];
+		units_bytes(llabs(part[k]), size, sizeof size);
+		used += (size_t)snprintf(buf + used, n - used, "%s%s %s", used ? ", " : "", size, phases_memory_name(k));
+	}
+}
+
+/* Finds the phases of column col (put on the steps the logs and markers
+ * announce), the peak, and the phase to look at first. Returns 0, or -1
+ * when the curve could not be segmented. */
+static int report_find(const recload *d, int col, logbook *lb, report_findings *f)
 {
 	memset(f, 0, sizeof *f);
 	f->col = col;
+	f->wall0 = report_wall0(d);
 	f->ph = calloc(REPORT_MAX_PHASES, sizeof *f->ph);
 	f->np = f->ph ? phases_find(d->t_ns, d->v[col], d->n, NULL, f->ph, REPORT_MAX_PHASES) : -1;
+	if (f->np < 0)
+		return -1;
+	size_t nsteps = 0;
+	markers_item list[PHASES_STEP_MARKERS];
+	size_t nm = markers_copy(d->marks, list, PHASES_STEP_MARKERS);
+	int64_t *steps = phases_step_starts(lb, list, nm, f->wall0, &nsteps);
+	markers_release(list, nm);
+	if (!steps)
+		return -1;
+	f->np = phases_steps(d->t_ns, d->v[col], d->n, steps, nsteps, f->ph, f->np, REPORT_MAX_PHASES);
+	free(steps);
 	if (f->np < 0)
 		return -1;
 	f->share = calloc((size_t)f->np + 1, sizeof *f->share);
 	f->change = calloc((size_t)f->np + 1, sizeof *f->change);
 	if (!f->share || !f->change || phases_shares(d->v[col], d->n, f->ph, f->np, f->share, f->change) < 0)
 		return -1;
-	for (size_t i = 0; i < d->n && !f->wall0; i++)
-		if (d->wall_ns[i] > 0)
-			f->wall0 = d->wall_ns[i] - d->t_ns[i];
 	recload_peak(d, col, &f->peak, &f->peak_t);
+	f->peak_row = 0;
+	while (f->peak_row + 1 < d->n && d->v[col][f->peak_row] < f->peak - f->peak / 100)
+		f->peak_row++;
 	f->best = -1;
 	for (long i = 0; i < f->np; i++)
 		if (report_added(f, i) > f->best_add) {
@@ -286,10 +372,25 @@ static void report_phase_words(const recload *d, const report_findings *f, logbo
 	             report_wall_at(d, p->last, f->wall0, p->t1_ns), p->t0_ns, p->t1_ns, i == f->np - 1, utf8, w);
 }
 
+/* The kinds of memory of a change, four CSV fields (empty when not recorded). */
+static void report_print_csv_kinds(const recload *d, size_t a, size_t b, int64_t amount)
+{
+	const int64_t *kind[PHASES_NKINDS] = { d->v[SAMPLE_ANON], d->v[SAMPLE_FILE], d->v[SAMPLE_SHMEM],
+		                               d->v[SAMPLE_SWAP] };
+	int64_t part[PHASES_NKINDS];
+	bool known = phases_memory(kind, a, b, amount, part);
+	for (int k = 0; k < PHASES_NKINDS; k++)
+		if (known)
+			printf(",%lld", (long long)part[k]);
+		else
+			printf(",");
+}
+
 /* The phase table as CSV, for scripts. */
 static void report_print_csv(const recload *d, const report_findings *f, logbook *lb)
 {
-	puts("phase,start_s,end_s,start_time,end_time,duration_s,change_bytes,share_of_peak,kind,log_lines,first_line,last_line,markers,grew");
+	puts("phase,start_s,end_s,start_time,end_time,duration_s,change_bytes,share_of_peak,kind,log_lines,first_line,last_line,markers,grew,"
+	     "name,anon_bytes,file_bytes,shmem_bytes,swap_bytes");
 	for (long i = 0; i < f->np; i++) {
 		const phase *p = &f->ph[i];
 		phase_words w;
@@ -310,6 +411,8 @@ static void report_print_csv(const recload *d, const report_findings *f, logbook
 		char who[REPORT_GREW_BYTES];
 		report_growers(f, p, true, who, sizeof who);
 		report_csv_field(stdout, who, false);
+		report_csv_field(stdout, w.name ? w.name : "", false);
+		report_print_csv_kinds(d, p->first, p->last, f->change[i]);
 		putchar('\n');
 		report_words_free(&w);
 	}
@@ -387,6 +490,14 @@ static void report_print_phase(const recload *d, const report_findings *f, logbo
 	if (w.markers[0])
 		printf("  [markers: %s]", w.markers);
 	putchar('\n');
+	int64_t top;
+	int top_kind;
+	char kinds[200];
+	if (p->kind != PHASE_PLATEAU && llabs(delta) >= REPORT_KIND_MIN_BYTES && llabs(delta) * 50 >= f->peak) {
+		report_memory(d, p->first, p->last, delta, kinds, sizeof kinds, &top, &top_kind);
+		if (kinds[0])
+			printf("     memory: %s%s\n", delta < 0 ? "freed " : "", kinds);
+	}
 	report_print_growers(f, p, utf8);
 	report_words_free(&w);
 }
@@ -409,46 +520,39 @@ static void report_print_text(const char *csv_path, const recload *d, const repo
 		report_print_phase(d, f, lb, i, utf8);
 	if (f->best >= 0) {
 		const phase *p = &f->ph[f->best];
-		char t0[32], t1[32], add[32];
+		char t0[32], t1[32], add[32], kinds[200];
 		units_elapsed_compact(p->t0_ns, t0, sizeof t0);
 		units_elapsed_compact(p->t1_ns, t1, sizeof t1);
 		units_bytes(f->best_add, add, sizeof add);
-		printf("\nLook first at phase %ld (%s, %s to %s): it holds %s of the peak, %.0f%%.\n", f->best + 1,
-		       phase_kind_name(p->kind), t0, t1, add, 100.0 * (double)f->best_add / (double)f->peak);
+		phase_words w;
+		report_phase_words(d, f, lb, f->best, utf8, &w);
+		printf("\nLook first at phase %ld", f->best + 1);
+		if (w.name && w.name[0])
+			printf(" \"%s\"", w.name);
+		printf(" (%s, %s to %s): it holds %s of the peak, %.0f%%", phase_kind_name(p->kind), t0, t1, add,
+		       100.0 * (double)f->best_add / (double)f->peak);
+		/* The kinds over the part of the phase before the peak. */
+		int64_t top;
+		int top_kind;
+		report_memory(d, p->first, p->last < f->peak_row ? p->last : f->peak_row, f->best_add, kinds,
+		              sizeof kinds, &top, &top_kind);
+		if (kinds[0] && top * 10 >= f->best_add * 9) {
+			char part[32];
+			units_bytes(top, part, sizeof part);
+			printf(", %s of it %s", part, phases_memory_name(top_kind));
+		} else if (kinds[0]) {
+			printf(": %s", kinds);
+		}
+		printf(".\n");
+		report_words_free(&w);
 	} else {
 		printf("\nNo phase adds to the peak: the curve starts at its highest.\n");
 	}
 }
 
-/* The recording's .log and the --log files, read as replay reads them
- * (years default to the recording's). NULL with err filled. */
-static logbook *report_logs(const char *csv_path, reclogs *logs, int64_t wall0, reclogs_counts *counts,
-                            char *err, size_t errlen)
-{
-	char *log_path = recfiles_sibling(csv_path, RECFILES_LOG);
-	if (wall0) {
-		time_t t = (time_t)(wall0 / NS_PER_S);
-		struct tm tm;
-		localtime_r(&t, &tm);
-		logs->opts.default_year = tm.tm_year + 1900;
-	}
-	size_t cap = 16 + (log_path ? reclogs_count_lines(log_path) : 0);
-	for (int i = 0; i < logs->n; i++)
-		cap += reclogs_count_lines(logs->paths[i]);
-	logbook *lb = logbook_open(cap);
-	if (!lb)
-		snprintf(err, errlen, "out of memory");
-	if (lb && reclogs_load(log_path, logs, lb, counts, err, errlen) < 0) {
-		logbook_close(lb);
-		lb = NULL;
-	}
-	free(log_path);
-	return lb;
-}
-
 /* Whether the locale's environment asks for UTF-8 (the report is text to a
  * terminal or a file; no curses here to ask). */
-static bool report_utf8(void)
+bool report_utf8(void)
 {
 	const char *lang = getenv("LC_ALL");
 	if (!lang || !*lang)
@@ -467,6 +571,55 @@ static bool report_series_ok(const char *name)
 	return false;
 }
 
+int report_open(const char *csv_path, reclogs *logs, const char *series_name, bool lenient, report_rec *r)
+{
+	char err[1024];
+	memset(r, 0, sizeof *r);
+	r->path = csv_path;
+	if (recload_read(csv_path, lenient, &r->d, err, sizeof err) < 0) {
+		fprintf(stderr, "memlog: %s\n", err);
+		return 1;
+	}
+	int col = recload_pick(&r->d, series_name);
+	if (col < 0) {
+		fprintf(stderr, "memlog: %s: %s\n", csv_path,
+		        series_name ? "that series was not measured in this recording" : "no memory series was measured");
+		return 1;
+	}
+	r->lb = reclogs_book(csv_path, logs, report_wall0(&r->d), &r->counts, err, sizeof err);
+	if (!r->lb) {
+		fprintf(stderr, "memlog: %s\n", err);
+		return 1;
+	}
+	if (report_find(&r->d, col, r->lb, &r->f) < 0) {
+		fprintf(stderr, "memlog: %s: could not segment the curve (out of memory or too many phases)\n", csv_path);
+		return 1;
+	}
+	if (recload_procs(csv_path, lenient, &r->f.procs, err, sizeof err) < 0)
+		fprintf(stderr, "memlog: %s; the report goes on without the processes\n", err);
+	return 0;
+}
+
+void report_close(report_rec *r)
+{
+	free(r->f.ph);
+	free(r->f.share);
+	free(r->f.change);
+	procset_free(r->f.procs);
+	logbook_close(r->lb);
+	recload_free(&r->d);
+}
+
+char *report_phase_name(const report_rec *r, long i, bool utf8)
+{
+	phase_words w;
+	report_phase_words(&r->d, &r->f, r->lb, i, utf8, &w);
+	char *name = w.name;
+	w.name = NULL;
+	report_words_free(&w);
+	return name;
+}
+
 int report_main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -482,7 +635,6 @@ int report_main(int argc, char **argv)
 	reclogs logs;
 	const char *series_name = NULL;
 	bool as_csv = false, lenient = false;
-	char err[1024];
 	int c;
 
 	memset(&logs, 0, sizeof logs);
@@ -502,8 +654,9 @@ int report_main(int argc, char **argv)
 			return cli_option_error("report", c, argv);
 		}
 	}
-	if (argc - optind != 1) {
-		fprintf(stderr, "memlog: report: expected one recording (REC.csv), got %d\nTry 'memlog report --help'.\n",
+	if (argc - optind != 1 && argc - optind != 2) {
+		fprintf(stderr, "memlog: report: expected one recording (REC.csv) or two to compare (BEFORE.csv "
+		        "AFTER.csv), got %d\nTry 'memlog report --help'.\n",
 		        argc - optind);
 		return 2;
 	}
@@ -513,49 +666,23 @@ int report_main(int argc, char **argv)
 		return 2;
 	}
 	logs.opts.offset_from_tz = !logs.tz_given;
-	const char *csv_path = argv[optind];
-	recload d;
-	memset(&d, 0, sizeof d);
-	report_findings f;
-	memset(&f, 0, sizeof f);
-	reclogs_counts counts = { 0 };
-	logbook *lb = NULL;
-	int rc = 1;
-
-	if (recload_read(csv_path, lenient, &d, err, sizeof err) < 0) {
-		fprintf(stderr, "memlog: %s\n", err);
-		goto out;
+	if (argc - optind == 2) {
+		if (logs.n > 0) {
+			fprintf(stderr, "memlog: report: --log is for one recording; of two, each brings its own .log\n");
+			return 2;
+		}
+		return report_compare(argv[optind], argv[optind + 1], &logs, series_name, lenient, as_csv);
 	}
-	int col = recload_pick(&d, series_name);
-	if (col < 0) {
-		fprintf(stderr, "memlog: %s: %s\n", csv_path,
-		        series_name ? "that series was not measured in this recording" : "no memory series was measured");
-		goto out;
+	report_rec r;
+	int rc = report_open(argv[optind], &logs, series_name, lenient, &r);
+	if (rc == 0) {
+		if (as_csv) {
+			recload_notes(r.path, &r.d.info);
+			report_print_csv(&r.d, &r.f, r.lb);
+		} else {
+			report_print_text(r.path, &r.d, &r.f, r.lb, &r.counts, report_utf8());
+		}
 	}
-	if (report_find(&d, col, &f) < 0) {
-		fprintf(stderr, "memlog: %s: could not segment the curve (out of memory or too many phases)\n", csv_path);
-		goto out;
-	}
-	if (recload_procs(csv_path, lenient, &f.procs, err, sizeof err) < 0)
-		fprintf(stderr, "memlog: %s; the report goes on without the processes\n", err);
-	lb = report_logs(csv_path, &logs, f.wall0, &counts, err, sizeof err);
-	if (!lb) {
-		fprintf(stderr, "memlog: %s\n", err);
-		goto out;
-	}
-	if (as_csv) {
-		recload_notes(csv_path, &d.info);
-		report_print_csv(&d, &f, lb);
-	} else {
-		report_print_text(csv_path, &d, &f, lb, &counts, report_utf8());
-	}
-	rc = 0;
-out:
-	free(f.ph);
-	free(f.share);
-	free(f.change);
-	procset_free(f.procs);
-	logbook_close(lb);
-	recload_free(&d);
+	report_close(&r);
 	return rc;
 }

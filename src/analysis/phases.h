@@ -3,8 +3,12 @@
 #ifndef MEMLOG_PHASES_H
 #define MEMLOG_PHASES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "model/logbook.h"
+#include "model/markers.h"
 
 enum phase_kind {
 	PHASE_RISE,    /* a steep climb (loading a data set) */
@@ -55,13 +59,60 @@ long phases_find(const int64_t *t_ns, const int64_t *v, size_t n, const phases_o
                  phase *out, size_t max);
 
 /* For the np phases of the n samples v (as phases_find cut them): share[i],
- * what phase i acquired that is still held at the peak (the first largest
- * sample): the lowest sample from its end to the peak less the lowest from
+ * what phase i acquired that is still held at the peak (the first sample
+ * within 1% of the largest: memory that returns to its level later, a
+ * hair higher or not, is the same memory taken again): the lowest sample from its end to the peak less the lowest from
  * its start to the peak; 0 for a phase that starts at or after the peak. The
  * shares add up to the peak less the lowest sample before it, and a rise
  * given back before the peak holds none. change[i] (may be NULL): the
  * samples' change over the phase, last less first (not the fitted line's).
  * Returns 0, or -1 when out of memory. */
 int phases_shares(const int64_t *v, size_t n, const phase *ph, long np, int64_t *share, int64_t *change);
+
+/* The kinds of memory apportioned (phases_memory). */
+enum { PHASES_ANON, PHASES_FILE, PHASES_SHMEM, PHASES_SWAP, PHASES_NKINDS };
+
+/* "anonymous", "file-backed", "shared memory", "swap". */
+const char *phases_memory_name(int kind);
+
+/* What kinds of memory made a change of amount bytes from sample a to
+ * sample b: kind[k] holds the samples of one kind (anon, file, shmem, swap;
+ * NULL or negative where not measured). The kinds that moved the way of
+ * amount share it by how far each moved, so out adds up to amount (the
+ * kinds are sums over processes, where a page shared by ten counts ten
+ * times; the amount is what was counted once). Returns false, out all 0,
+ * when no kind was measured at both ends or none moved that way. */
+bool phases_memory(const int64_t *const kind[PHASES_NKINDS], size_t a, size_t b, int64_t amount,
+                   int64_t out[PHASES_NKINDS]);
+
+/* Puts np phases of the n samples (as phases_find cut them, in ph, room for
+ * max) on the steps the job announced: step_t holds the elapsed times where
+ * a step starts (log lines that are not a repeat of the line before, and
+ * markers; any order). A boundary within 2% of the span (or 3 sampling
+ * intervals) of a step start moves onto it (the last sample at or before
+ * it); a step whose curve goes one way overall, with turns against it, is
+ * one phase from its first piece going that way to the last that moves (a
+ * level stretch of a quarter of that or more ends it); a phase that a step
+ * start cuts into parts of clearly different pace (twice or more), each
+ * changing 5% of the range and of the phase, is split there. Phases
+ * keep tiling the samples; levels at moved or new boundaries are the
+ * samples'. Returns the new count, np unchanged without steps, -1 when out
+ * of memory or max is too small. */
+long phases_steps(const int64_t *t_ns, const int64_t *v, size_t n, const int64_t *step_t, size_t nsteps,
+                  phase *ph, long np, size_t max);
+
+/* Markers looked at for step starts, at most. */
+#define PHASES_STEP_MARKERS 256
+
+/* Where the job says its steps start, as elapsed times into a new array of
+ * *n (NULL when out of memory): every marker, and every log line of lb
+ * (memlog's own events aside; none without wall0, the wall time at
+ * elapsed 0) that is not a repeat of one of the four lines before it. lb
+ * may be NULL. For phases_steps. */
+int64_t *phases_step_starts(logbook *lb, const markers_item *marks, size_t nmarks, int64_t wall0, size_t *n);
+
+/* Whether two log lines are one step repeated (progress lines: the same
+ * once every run of digits is taken as one digit). */
+bool phases_same_step(const char *a, size_t alen, const char *b, size_t blen);
 
 #endif

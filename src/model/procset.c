@@ -20,7 +20,7 @@ struct ps_proc {
 	size_t npts, cap;
 	int64_t peak;
 	bool has_base;          /* a PSS was read: held follows it */
-	int64_t pss_base, rss_base;
+	int64_t pss_base, rss_base, base_ns; /* the last PSS read, the rss and time of it */
 };
 
 struct procset {
@@ -142,14 +142,41 @@ static void ps_halve(struct ps_proc *p)
 	p->npts = w;
 }
 
+/* A PSS read at rss: the points since the read before it (all points, at
+ * the first) that lie no farther from this rss than from that read's become this PSS
+ * moved by what rss moved since. A fork shares a parent's pages without
+ * moving its rss, so the read after it, at the same rss, is the better
+ * guess; before the first read, anonymous and shared pages count a data
+ * set shared copy-on-write in full. */
+static void ps_backfill(struct ps_proc *p, int64_t pss, int64_t rss)
+{
+	bool changed = false;
+	for (size_t i = p->npts; i-- > 0 && (!p->has_base || p->pts[i].t_ns > p->base_ns);) {
+		int64_t r = p->pts[i].rss;
+		if (r < 0 || (p->has_base && llabs(r - rss) > llabs(r - p->rss_base)))
+			continue;
+		int64_t held = pss + (r - rss);
+		p->pts[i].held = held < 0 ? 0 : held > r ? r : held;
+		changed = true;
+	}
+	if (!changed)
+		return;
+	p->peak = -1;
+	for (size_t i = 0; i < p->npts; i++)
+		if (p->pts[i].held > p->peak)
+			p->peak = p->pts[i].held;
+}
+
 /* The held figure of a row (see procset.h). */
 static int64_t ps_held(struct ps_proc *p, const procrow *row)
 {
 	int64_t rss = row->v[PROCROW_RSS], pss = row->v[PROCROW_PSS];
 	if (pss >= 0 && rss >= 0) {
+		ps_backfill(p, pss, rss);
 		p->has_base = true;
 		p->pss_base = pss;
 		p->rss_base = rss;
+		p->base_ns = row->elapsed_ns;
 		return pss;
 	}
 	if (pss >= 0)

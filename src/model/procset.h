@@ -6,9 +6,11 @@
  * Each process's figure here is its own share of the memory, "held": its
  * PSS where that was read, and between PSS reads that PSS moved by the
  * change of its rss since (a page a process touches after a fork is its
- * own); before its first PSS read, its anonymous and shared memory pages
- * (its file pages are mostly libraries it shares), its rss where even
- * those are unknown. Summed over a tree whose
+ * own). Once a later PSS is read, the rows since the read before it that
+ * lie nearer that later read's rss follow the later read instead (a fork
+ * shares a parent's pages without moving its rss); before any PSS read,
+ * its anonymous and shared memory pages (its file pages are mostly
+ * libraries it shares), its rss where even those are unknown. Summed over a tree whose
  * workers share a data set copy-on-write, held stays near mem where rss
  * counts the set once per worker. */
 #ifndef MEMLOG_PROCSET_H

@@ -128,6 +128,7 @@ struct probe {
 	int extra_scans;
 	int64_t scan_ns;
 	bool pss_done;
+	bool pss_forked;  /* a new process was read since the last full PSS pass */
 	int64_t pss_ns;
 	bool mem_done;          /* mem from the PSS sum (no job cgroup): read once */
 	int64_t mem_ns, mem_cost_ns;

@@ -50,6 +50,7 @@ void probe_read_fresh_pss(probe *p)
 		if (!probe_read_one_pss(p, pr, &pss))
 			pr->pss_read = true;
 		budget--;
+		p->pss_forked = true;
 	}
 }
 
@@ -131,9 +132,10 @@ void probe_read_mem(probe *p, int64_t now_ns, sample *out)
 		return;
 	}
 	int64_t wait = p->mem_cost_ns * PROBE_MEM_SHARE;
-	/* A process not read yet (a fork: its parent's share changed too) is
-	 * worth a pass as soon as the share of the time allows. */
-	if (wait < PROBE_MEM_PSS_NS && !probe_has_unread(p))
+	/* A process not read yet, or read alone since the last pass (a fork:
+	 * its parent's and its siblings' shares changed too), is worth a
+	 * pass as soon as the share of the time allows. */
+	if (wait < PROBE_MEM_PSS_NS && !probe_has_unread(p) && !p->pss_forked)
 		wait = PROBE_MEM_PSS_NS;
 	if (p->mem_done && now_ns - p->mem_ns < wait)
 		return;
@@ -144,6 +146,7 @@ void probe_read_mem(probe *p, int64_t now_ns, sample *out)
 	if (probe_read_pss(p, &pss, &all) && all && sum_is_mem)
 		out->v[SAMPLE_MEM] = pss;
 	p->mem_cost_ns = mtime_mono_ns() - t0;
+	p->pss_forked = false;
 	p->mem_done = true;
 	p->mem_ns = now_ns;
 }

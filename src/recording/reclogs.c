@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/infile.h"
@@ -151,4 +152,28 @@ size_t reclogs_count_lines(const char *path)
 	free(buf);
 	close(fd);
 	return n + 1;
+}
+
+logbook *reclogs_book(const char *csv_path, reclogs *logs, int64_t wall0, reclogs_counts *counts, char *err,
+                      size_t errlen)
+{
+	char *log_path = recfiles_sibling(csv_path, RECFILES_LOG);
+	if (wall0) {
+		time_t t = (time_t)(wall0 / NS_PER_S);
+		struct tm tm;
+		localtime_r(&t, &tm);
+		logs->opts.default_year = tm.tm_year + 1900;
+	}
+	size_t cap = 16 + (log_path ? reclogs_count_lines(log_path) : 0);
+	for (int i = 0; i < logs->n; i++)
+		cap += reclogs_count_lines(logs->paths[i]);
+	logbook *lb = logbook_open(cap);
+	if (!lb)
+		snprintf(err, errlen, "out of memory");
+	if (lb && reclogs_load(log_path, logs, lb, counts, err, errlen) < 0) {
+		logbook_close(lb);
+		lb = NULL;
+	}
+	free(log_path);
+	return lb;
 }

@@ -40,6 +40,13 @@ int reclogs_load(const char *rec_log_path, const reclogs *logs, logbook *lb, rec
  * room for many when it is a FIFO (read once, later). */
 size_t reclogs_count_lines(const char *path);
 
+/* A new logbook holding the recording's .log beside csv_path and the files
+ * of logs, read as replay reads them (years without one default to that of
+ * wall0, the wall time at elapsed 0, when known; sets logs->opts'
+ * default_year). NULL with err filled. */
+logbook *reclogs_book(const char *csv_path, reclogs *logs, int64_t wall0, reclogs_counts *counts, char *err,
+                      size_t errlen);
+
 /* Where the lines of a .log read bit by bit go (replay --follow). */
 typedef struct reclogs_place {
 	logbook *lb;

@@ -122,6 +122,13 @@ static void frame_phases(frame *f, series *s, int64_t now_ns)
 	int64_t *t, *v;
 	size_t n = series_points(s, col, FRAME_PHASE_SLICES, &t, &v);
 	long np = n ? phases_find(t, v, n, NULL, f->phase_buf, FRAME_MAX_PHASES) : 0;
+	/* On the steps the logs and markers announce, as report puts them. */
+	int64_t wall0 = f->main.last.wall_ns ? f->main.last.wall_ns - f->main.last.elapsed_ns : 0;
+	size_t nsteps = 0;
+	int64_t *steps = np > 0 ? phases_step_starts(f->lb, f->marks, f->nmarks, wall0, &nsteps) : NULL;
+	if (steps)
+		np = phases_steps(t, v, n, steps, nsteps, f->phase_buf, np, FRAME_MAX_PHASES);
+	free(steps);
 	free(t);
 	free(v);
 	f->phase_n = np > 0 ? np : 0;

@@ -55,7 +55,7 @@ check "report: the peak is held by the pool, grouped (4 x its command)" \
 
 check "report: the rise names who grew in it, in the text and in --csv's grew column" \
 	bash -c "LANG=C '$MEMLOG' report '$T/pool.csv' | grep -Eq '^     grew: 4 x .*workload pool 20M,50M,80M 1.5 \+' &&
-	         '$MEMLOG' report --csv '$T/pool.csv' | head -1 | grep -q ',markers,grew$' &&
+	         '$MEMLOG' report --csv '$T/pool.csv' | head -1 | grep -q ',markers,grew,name,anon_bytes,file_bytes,shmem_bytes,swap_bytes$' &&
 	         [ \$('$MEMLOG' report --csv '$T/pool.csv' | grep -c 'workload pool 20M,50M,80M 1.5 +') -ge 1 ]"
 
 # A child that lives 0.2 s, sampled every 10 ms.

@@ -10,7 +10,7 @@ check "report names the peak with units (of mem, every page once; rss without a 
 check "the dominant phase is the loading, as the job's log says" "$PY" - "$T/py.txt" <<'PYEOF'
 import re, sys
 text = open(sys.argv[1]).read()
-m = re.search(r'^Look first at phase (\d+) \((\w+),', text, re.M)
+m = re.search(r'^Look first at phase (\d+)(?: "[^"]*")? \((\w+),', text, re.M)
 row = m and re.search(r'^ +%s +.*$' % m.group(1), text, re.M)
 sys.exit(not (m and m.group(2) == 'rise' and row and 'loading the data set' in row.group(0)))
 PYEOF
@@ -40,7 +40,7 @@ seq 1 3000000 | sed 's/$/ some padding to make lines longer/' >"$T/big.txt"
 check "sort: the phase to look at first is a rise after 'reading input'" "$PY" - "$T/sort.txt" <<'PYEOF'
 import re, sys
 text = open(sys.argv[1]).read()
-m = re.search(r'^Look first at phase (\d+) \((\w+),', text, re.M)
+m = re.search(r'^Look first at phase (\d+)(?: "[^"]*")? \((\w+),', text, re.M)
 sys.exit(not (m and m.group(2) == 'rise'))
 PYEOF
 
@@ -64,7 +64,7 @@ PYEOF
 check "the report says what a share is, and look first names the rise to the peak" "$PY" - "$T/twice.txt" <<'PYEOF'
 import re, sys
 text = open(sys.argv[1]).read()
-m = re.search(r'^Look first at phase (\d+) \((\w+),', text, re.M)
+m = re.search(r'^Look first at phase (\d+)(?: "[^"]*")? \((\w+),', text, re.M)
 row = m and re.search(r'^ +%s +.*$' % m.group(1), text, re.M)
 # The rise to the peak: it adds the 150 MiB (the first, given back, 100).
 sys.exit(not ('of peak: what a phase acquired that is still held at the peak' in text and m

@@ -102,19 +102,13 @@ static void check_invariants(const char *label, const int64_t *t, const int64_t 
 }
 
 /* Runs phases_find on a generated recording and checks it against want. */
-static long check_rec(const char *label, const phasegen_rec *r, int64_t interval_ns,
-                      const struct want *w, size_t nw, phase *got)
+/* Checks np phases found against the nw wanted, ends within tol_s. */
+static void check_want(const char *label, const phase *got, long np, const struct want *w, size_t nw, double tol_s)
 {
-	long np = phases_find(r->t_ns, r->v, r->n, NULL, got, MAXPH);
-	check_invariants(label, r->t_ns, r->v, r->n, got, np);
 	if (np != (long)nw) {
 		show(label, got, np);
 		fail_msg("%s: %ld phases, want %zu", label, np, nw);
 	}
-	double span_s = (double)(r->t_ns[r->n - 1] - r->t_ns[0]) / 1e9;
-	double tol_s = PHASES_TOL_SHARE * span_s;
-	if (tol_s < PHASES_TOL_SAMPLES * (double)interval_ns / 1e9)
-		tol_s = PHASES_TOL_SAMPLES * (double)interval_ns / 1e9;
 	for (size_t i = 0; i < nw; i++) {
 		double t0 = (double)got[i].t0_ns / 1e9, t1 = (double)got[i].t1_ns / 1e9;
 		if (got[i].kind != w[i].kind || t0 < w[i].t0_s - tol_s || t0 > w[i].t0_s + tol_s ||
@@ -125,6 +119,18 @@ static long check_rec(const char *label, const phasegen_rec *r, int64_t interval
 			         w[i].t1_s, tol_s);
 		}
 	}
+}
+
+static long check_rec(const char *label, const phasegen_rec *r, int64_t interval_ns,
+                      const struct want *w, size_t nw, phase *got)
+{
+	long np = phases_find(r->t_ns, r->v, r->n, NULL, got, MAXPH);
+	check_invariants(label, r->t_ns, r->v, r->n, got, np);
+	double span_s = (double)(r->t_ns[r->n - 1] - r->t_ns[0]) / 1e9;
+	double tol_s = PHASES_TOL_SHARE * span_s;
+	if (tol_s < PHASES_TOL_SAMPLES * (double)interval_ns / 1e9)
+		tol_s = PHASES_TOL_SAMPLES * (double)interval_ns / 1e9;
+	check_want(label, got, np, w, nw, tol_s);
 	return np;
 }
 
@@ -609,6 +615,130 @@ static void test_random_shapes(void **state)
 	}
 }
 
+
+/* Runs phases_find then phases_steps with the step starts given, and checks. */
+static long check_steps(const char *label, const phasegen_spec *spec, const int64_t *steps, size_t nsteps,
+                        const struct want *w, size_t nw, phase *got, long *before)
+{
+	phasegen_rec r;
+	assert_int_equal(phasegen_make(spec, &r), 0);
+	long np = phases_find(r.t_ns, r.v, r.n, NULL, got, MAXPH);
+	*before = np;
+	np = phases_steps(r.t_ns, r.v, r.n, steps, nsteps, got, np, MAXPH);
+	check_invariants(label, r.t_ns, r.v, r.n, got, np);
+	check_want(label, got, np, w, nw, 3 * (double)spec->interval_ns / 1e9);
+	phasegen_free(&r);
+	return np;
+}
+
+#define S_NS INT64_C(1000000000)
+
+/* A load whose allocator draws a sawtooth (teeth of a quarter of the load,
+ * given back by a third each time) is cut into several phases by the
+ * curve alone; between the log lines that announce and end it, it is one
+ * rise. Progress lines after it start no step of their own. */
+static void test_sawtooth_in_a_step(void **state)
+{
+	(void)state;
+	for (size_t k = 0; k < 3; k++) {
+		phasegen_seg seg[12];
+		size_t ns = 0;
+		seg[ns++] = (phasegen_seg){ 5, 50 * MiB, 0, 0 };
+		for (int tooth = 0; tooth < 4; tooth++) {
+			seg[ns++] = (phasegen_seg){ 0.8, (50 + 150 * (tooth + 1)) * MiB, 0, 0 };
+			seg[ns++] = (phasegen_seg){ 0.2, (50 + 150 * (tooth + 1) - 50) * MiB, 0, 0 };
+		}
+		seg[ns++] = (phasegen_seg){ 30, 600 * MiB, 0, 0 };
+		seg[ns++] = (phasegen_seg){ 0, 20 * MiB, 0, 0 };
+		seg[ns++] = (phasegen_seg){ 3, 20 * MiB, 0, 0 };
+		phasegen_spec spec = { .seed = 300 + k, .interval_ns = 100 * MS_NS, .jitter = 0.1,
+		                       .start_bytes = 50 * MiB, .noise_share = noise_levels[k] / 3,
+		                       .segs = seg, .nsegs = ns };
+		const int64_t steps[] = { 5 * S_NS, 9 * S_NS, 39 * S_NS };
+		struct want w[] = { { PHASE_PLATEAU, 0, 5 }, { PHASE_RISE, 5, 9 }, { PHASE_PLATEAU, 9, 39 },
+			            { PHASE_DROP, 39, 39.1 }, { PHASE_PLATEAU, 39.1, 42 } };
+		char label[80];
+		snprintf(label, sizeof label, "sawtooth in a step, noise %.1f%%", noise_levels[k] * 100 / 3);
+		phase got[MAXPH];
+		long before;
+		check_steps(label, &spec, steps, 3, w, 5, got, &before);
+		/* Without the steps the teeth are phases of their own. */
+		if (k == 0)
+			assert_true(before > 5);
+	}
+}
+
+/* Importing a library (40 MiB in 0.5 s) and loading the data (540 MiB in
+ * 3 s) are one rise to the curve; the log line between them makes two.
+ * A steady growth with a different line every minute stays one growth. */
+static void test_split_at_a_step(void **state)
+{
+	(void)state;
+	phasegen_seg seg[] = { { 2, 20 * MiB, 0, 0 }, { 0.5, 60 * MiB, 0, 0 }, { 3, 600 * MiB, 0, 0 },
+		               { 20, 600 * MiB, 0, 0 } };
+	phasegen_spec spec = { .seed = 310, .interval_ns = 50 * MS_NS, .jitter = 0.1, .start_bytes = 20 * MiB,
+	                       .noise_share = 0.003, .segs = seg, .nsegs = 4 };
+	const int64_t steps[] = { 2 * S_NS, 2500 * MS_NS, 5500 * MS_NS };
+	struct want w[] = { { PHASE_PLATEAU, 0, 2 }, { PHASE_RISE, 2, 2.5 }, { PHASE_RISE, 2.5, 5.5 },
+		            { PHASE_PLATEAU, 5.5, 25.5 } };
+	phase got[MAXPH];
+	long before;
+	check_steps("import, then load", &spec, steps, 3, w, 4, got, &before);
+	assert_int_equal(before, 3);
+
+	phasegen_seg grow[] = { { 5, 300 * MiB, 0, 0 }, { 600, 500 * MiB, 0, 0 } };
+	phasegen_spec gspec = { .seed = 311, .interval_ns = 1000 * MS_NS, .jitter = 0.1, .start_bytes = 10 * MiB,
+	                        .noise_share = 0.01, .segs = grow, .nsegs = 2 };
+	int64_t every[10];
+	for (int i = 0; i < 10; i++)
+		every[i] = (65 + 60 * i) * S_NS;
+	struct want gw[] = { { PHASE_RISE, 0, 5 }, { PHASE_GROWTH, 5, 605 } };
+	check_steps("growth with a line a minute", &gspec, every, 10, gw, 2, got, &before);
+}
+
+/* Progress lines are one step repeated; other lines are steps. */
+static void test_same_step(void **state)
+{
+	(void)state;
+	const char *a = "12:00:01 batch 1 of 40", *b = "12:00:09 batch 12 of 40", *c = "12:00:10 saving model";
+	assert_true(phases_same_step(a, strlen(a), b, strlen(b)));
+	assert_false(phases_same_step(a, strlen(a), c, strlen(c)));
+	const char *d = "loading data.csv", *e = "loaded data.csv";
+	assert_false(phases_same_step(d, strlen(d), e, strlen(e)));
+	assert_true(phases_same_step("", 0, "", 0));
+}
+
+/* Memory that returns to the level it held (sort -S frees its buffer, then
+ * takes one of the same size to merge): the first rise to that level holds
+ * the peak, not the second, even when the second comes out a hair higher. */
+static void test_return_to_level(void **state)
+{
+	(void)state;
+	phasegen_seg seg[] = { { 2, 10 * MiB, 0, 0 },   { 1, 500 * MiB, 0, 0 }, { 20, 500 * MiB, 0, 0 },
+		               { 0, 30 * MiB, 0, 0 },   { 3, 30 * MiB, 0, 0 },  { 1, 503 * MiB, 0, 0 },
+		               { 10, 503 * MiB, 0, 0 }, { 0, 10 * MiB, 0, 0 },  { 2, 10 * MiB, 0, 0 } };
+	for (uint64_t seed = 320; seed < 325; seed++) {
+		phasegen_spec spec = { .seed = seed, .interval_ns = 100 * MS_NS, .jitter = 0.1, .start_bytes = 10 * MiB,
+		                       .noise_share = 0.002, .segs = seg, .nsegs = 9 };
+		phasegen_rec r;
+		assert_int_equal(phasegen_make(&spec, &r), 0);
+		phase got[MAXPH];
+		int64_t share[MAXPH];
+		long np = phases_find(r.t_ns, r.v, r.n, NULL, got, MAXPH);
+		assert_true(np >= 5);
+		assert_int_equal(phases_shares(r.v, r.n, got, np, share, NULL), 0);
+		long best = 0;
+		for (long i = 1; i < np; i++)
+			if (share[i] > share[best])
+				best = i;
+		if (got[best].kind != PHASE_RISE || got[best].t0_ns > 3 * S_NS) {
+			show("return to level", got, np);
+			fail_msg("seed %llu: phase %ld holds the peak, want the first rise", (unsigned long long)seed, best);
+		}
+		phasegen_free(&r);
+	}
+}
+
 /* Phases tiling the samples 0..n-1 at the given boundaries (sample
  * indexes, the first 0 and the last n - 1), each with the samples' levels. */
 static long tile(const int64_t *v, const size_t *at, long nb, phase *ph)
@@ -694,6 +824,10 @@ int main(void)
 		cmocka_unit_test(test_rise_by_contrast),
 		cmocka_unit_test(test_random_shapes),
 		cmocka_unit_test(test_shares),
+		cmocka_unit_test(test_sawtooth_in_a_step),
+		cmocka_unit_test(test_split_at_a_step),
+		cmocka_unit_test(test_same_step),
+		cmocka_unit_test(test_return_to_level),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -223,8 +223,9 @@ static void test_read_bad(void **state)
 	rmdir(dir);
 }
 
-/* held: PSS where read, then moved by the rss change since; rss before any
- * PSS. At a time, the running processes by held; during a phase, by growth. */
+/* held: PSS where read, then moved by the rss change since; before the
+ * first PSS read, that PSS moved back by the rss change; rss before any
+ * PSS at all. At a time, the running processes by held; during a phase, by growth. */
 static void test_procset(void **state)
 {
 	(void)state;
@@ -255,8 +256,10 @@ static void test_procset(void **state)
 	assert_int_equal(it[1].pid, 101);
 	assert_int_equal(it[1].held, 260 * MiB);
 	assert_int_equal(it[1].rss, 460 * MiB);
-	assert_int_equal(it[1].before, 400 * MiB);
-	assert_int_equal(it[1].peak, 400 * MiB);
+	/* At 1 s, before its first PSS read: that PSS, taken back to when
+	 * its rss was the same (not the 400 MiB it shares with the parent). */
+	assert_int_equal(it[1].before, 200 * MiB);
+	assert_int_equal(it[1].peak, 260 * MiB);
 	/* Before the worker started, only the parent. */
 	n = procset_at(ps, NS_PER_S / 2, 0, it, 4);
 	assert_int_equal(n, 1);
@@ -378,6 +381,51 @@ static void test_holders(void **state)
 	procset_free(ps);
 }
 
+/* A parent read at 400 MiB of its own forks a worker that shares it all:
+ * its rss does not move, its PSS halves. The next read, at the same rss,
+ * is as good a guess for the time between as the one before the fork, and
+ * the later one is taken: held there follows it. */
+static void test_procset_fork_share(void **state)
+{
+	(void)state;
+	procset *ps = procset_new(0, 0);
+	procrow parent = proc(200, 1, "py", "py load.py", 400 * MiB);
+	parent.event = PROCROW_START;
+	parent.elapsed_ns = 0;
+	parent.v[PROCROW_PSS] = 400 * MiB;
+	assert_int_equal(procset_add(ps, &parent), 0);
+	/* Rows without a PSS read: the fork at 1 s, a little growth at 2 s. */
+	parent.event = PROCROW_SAME;
+	parent.v[PROCROW_PSS] = -1;
+	parent.elapsed_ns = NS_PER_S;
+	assert_int_equal(procset_add(ps, &parent), 0);
+	parent.elapsed_ns = 2 * NS_PER_S;
+	parent.v[PROCROW_RSS] = 402 * MiB;
+	assert_int_equal(procset_add(ps, &parent), 0);
+	parent.elapsed_ns = 2500 * NS_PER_MS;
+	parent.v[PROCROW_RSS] = 420 * MiB;
+	assert_int_equal(procset_add(ps, &parent), 0);
+	procset_item it[2];
+	assert_int_equal(procset_at(ps, NS_PER_S, 0, it, 2), 1);
+	assert_int_equal(it[0].held, 400 * MiB); /* nothing better known yet */
+	/* Read at 3 s: 200 MiB, at 400 MiB of rss again. */
+	parent.elapsed_ns = 3 * NS_PER_S;
+	parent.v[PROCROW_RSS] = 400 * MiB;
+	parent.v[PROCROW_PSS] = 200 * MiB;
+	assert_int_equal(procset_add(ps, &parent), 0);
+	assert_int_equal(procset_at(ps, NS_PER_S, 0, it, 2), 1);
+	assert_int_equal(it[0].held, 200 * MiB);
+	assert_int_equal(procset_at(ps, 2 * NS_PER_S, 0, it, 2), 1);
+	assert_int_equal(it[0].held, 202 * MiB);
+	/* At 420 MiB of rss, as near the one read as the other: the later. */
+	assert_int_equal(procset_at(ps, 2500 * NS_PER_MS, 0, it, 2), 1);
+	assert_int_equal(it[0].held, 220 * MiB);
+	/* The read at 0 s stays what it was. */
+	assert_int_equal(procset_at(ps, 0, 0, it, 2), 1);
+	assert_int_equal(it[0].held, 400 * MiB);
+	procset_free(ps);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -386,6 +434,7 @@ int main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_read_bad),
 		cmocka_unit_test(test_procset),
+		cmocka_unit_test(test_procset_fork_share),
 		cmocka_unit_test(test_procset_bounds),
 		cmocka_unit_test(test_holders),
 	};

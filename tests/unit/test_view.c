@@ -492,7 +492,8 @@ static void test_two_recordings(void **state)
 }
 
 /* The strip's phases are those that `memlog report` finds: phases_find
- * on every sample of the column. */
+ * on every sample of the column, put on the steps of the log and the
+ * markers (phases_steps). */
 static void test_phases_as_report(void **state)
 {
 	(void)state;
@@ -508,6 +509,14 @@ static void test_phases_as_report(void **state)
 	}
 	phase want[FRAME_MAX_PHASES];
 	long nw = phases_find(t, v, n, NULL, want, FRAME_MAX_PHASES);
+	markers_item list[PHASES_STEP_MARKERS];
+	size_t nm = markers_copy(s->marks, list, PHASES_STEP_MARKERS), nsteps;
+	int64_t *steps = phases_step_starts(s->lb, list, nm, WALL0_NS, &nsteps);
+	assert_non_null(steps);
+	assert_true(nsteps >= 3);
+	nw = phases_steps(t, v, n, steps, nsteps, want, nw, FRAME_MAX_PHASES);
+	free(steps);
+	markers_release(list, nm);
 	assert_true(nw >= 3);
 	assert_int_equal(s->f->nphases, nw);
 	for (long i = 0; i < nw; i++) {
