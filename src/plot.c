@@ -276,6 +276,7 @@ int plot_main(int argc, char **argv)
 		.nseries = j.nfiles,
 		.marks = marks, .nmarks = nm,
 		.phases = ph, .nphases = (size_t)np,
+		.limit = { .name = "limit", .n = d[0].n, .t_ns = d[0].t_ns, .v = d[0].v[SAMPLE_LIMIT] },
 		.width = j.width, .height = j.height,
 	};
 	holders_layer layers[SVGPLOT_MAX_LAYERS];

@@ -418,9 +418,68 @@ static void report_print_csv(const recload *d, const report_findings *f, logbook
 	}
 }
 
+/* The headroom: how close the cgroup's peak (the shown series' where the
+ * cgroup column is not there) came to the limit recorded on it. Nothing
+ * when no limit was recorded: never a made-up one. */
+static void report_print_limit(const recload *d, const report_findings *f)
+{
+	const int64_t *lim = d->v[SAMPLE_LIMIT];
+	int64_t peak, peak_t, lowest = -1, at_peak = -1;
+	int col = SAMPLE_CGROUP;
+	recload_peak(d, col, &peak, &peak_t);
+	if (peak < 0) {
+		col = f->col;
+		recload_peak(d, col, &peak, &peak_t);
+	}
+	for (size_t i = 0; lim && i < d->n; i++) {
+		if (lim[i] > 0 && (lowest < 0 || lim[i] < lowest))
+			lowest = lim[i];
+		if (d->t_ns[i] <= peak_t && lim[i] > 0)
+			at_peak = lim[i];
+	}
+	if (lowest < 0)
+		return;
+	char l[32], pk[32], at[32], clock[16];
+	units_bytes(at_peak > 0 ? at_peak : lowest, l, sizeof l);
+	if (peak < 0) {
+		printf("limit      %s on the cgroup\n", l);
+		return;
+	}
+	units_bytes(peak, pk, sizeof pk);
+	units_elapsed_compact(peak_t, at, sizeof at);
+	report_clock(f->wall0 ? f->wall0 + peak_t : 0, false, clock, sizeof clock);
+	printf("limit      %s on the cgroup: its peak (%s %s at %s, %s) is %.0f%% of it", l, sample_col_names[col], pk,
+	       at, clock, 100.0 * (double)peak / (double)(at_peak > 0 ? at_peak : lowest));
+	if (at_peak > 0 && lowest < at_peak) {
+		units_bytes(lowest, l, sizeof l);
+		printf("; lowered to %s later", l);
+	}
+	putchar('\n');
+}
+
+/* What memlog's .log says of the OOM killer, a line each (at most three). */
+static void report_print_oom(logbook *lb, bool utf8)
+{
+	uint64_t first = 0, end = 0;
+	if (lb)
+		logbook_range(lb, &first, &end);
+	int shown = 0;
+	for (uint64_t s = first; s < end && shown < 3; s++) {
+		logbook_entry e;
+		if (logbook_get(lb, s, &e) < 0 || e.source != 0 || !memmem(e.text, e.len, "OOM killer", 10))
+			continue;
+		if (memmem(e.text, e.len, "runs under a memory limit", 25))
+			continue;
+		char *safe = logtext_plain(e.text, e.len, 160, utf8);
+		printf("oom        %s\n", safe ? safe : "");
+		free(safe);
+		shown++;
+	}
+}
+
 /* The summary above the phase table: the recording, what it recorded, its
  * span, what the reader left out, the peak. */
-static void report_print_head(const char *csv_path, const recload *d, const report_findings *f,
+static void report_print_head(const char *csv_path, const recload *d, const report_findings *f, logbook *lb,
                               const reclogs_counts *counts, bool utf8)
 {
 	char a[64], b[64], pk[32], span[32];
@@ -454,6 +513,8 @@ static void report_print_head(const char *csv_path, const recload *d, const repo
 		printf("peak       %s %s at %s (%s)\n", sample_col_names[f->col], pk, a, b);
 		report_print_holders(f, utf8);
 	}
+	report_print_limit(d, f);
+	report_print_oom(lb, utf8);
 	if (f->np == 0)
 		printf("\nThe recording is too short to segment into phases (%zu samples over %s).\n", d->n, span);
 }
@@ -507,7 +568,7 @@ static void report_print_phase(const recload *d, const report_findings *f, logbo
 static void report_print_text(const char *csv_path, const recload *d, const report_findings *f, logbook *lb,
                               const reclogs_counts *counts, bool utf8)
 {
-	report_print_head(csv_path, d, f, counts, utf8);
+	report_print_head(csv_path, d, f, lb, counts, utf8);
 	if (f->np == 0)
 		return;
 	int64_t held = 0;
@@ -566,7 +627,7 @@ bool report_utf8(void)
 static bool report_series_ok(const char *name)
 {
 	for (int c = 0; c < SAMPLE_NCOLS; c++)
-		if (c != SAMPLE_PROCS && strcmp(name, sample_col_names[c]) == 0)
+		if (c != SAMPLE_PROCS && c != SAMPLE_LIMIT && strcmp(name, sample_col_names[c]) == 0)
 			return true;
 	return false;
 }

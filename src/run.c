@@ -41,6 +41,7 @@
 #include "base/units.h"
 #include "model/logbook.h"
 #include "model/series.h"
+#include "record/cgroups.h"
 #include "record/child.h"
 #include "record/guard.h"
 #include "record/jobcg.h"
@@ -119,8 +120,12 @@ static bool run_note_oom(session *s, int status)
 	int64_t p = jobcg_peak(s->job);
 	if (p > 0)
 		units_bytes(p, peak, sizeof peak);
-	if (s->opt->limit) {
-		units_bytes(s->opt->limit, limit, sizeof limit);
+	/* --limit's, or the lowest set above the job's cgroup (a container's). */
+	int64_t lim = s->opt->limit;
+	if (!lim)
+		lim = cgroups_limit(jobcg_dir(s->job), cgroups_version(jobcg_dir(s->job)));
+	if (lim > 0) {
+		units_bytes(lim, limit, sizeof limit);
 		logbook_note(s->lb, "command killed by the OOM killer (signal 9)%s%s; its cgroup's limit is %s",
 		             peak[0] ? " at " : "", peak, limit);
 	} else {

@@ -6,6 +6,7 @@
 
 const char *const sample_col_names[SAMPLE_NCOLS] = {
 	"rss", "anon", "file", "shmem", "swap", "pss", "procs", "sys_used", "sys_avail", "cgroup", "mem", "cache",
+	"limit",
 };
 
 void sample_clear(sample *s)

@@ -24,6 +24,8 @@ enum sample_col {
 	SAMPLE_CGROUP,    /* bytes, memory.current (v2) or memory.usage_in_bytes (v1) */
 	SAMPLE_MEM,       /* bytes, the tree's resident memory with every page counted once */
 	SAMPLE_CACHE,     /* bytes, the job's page cache of files it read and did not map */
+	SAMPLE_LIMIT,     /* bytes, the memory limit on the cgroup column's cgroup (the lowest of
+	                   * it and those above it), empty when none is set */
 	SAMPLE_NCOLS
 };
 

@@ -2,6 +2,7 @@
  * memory.stat. */
 #include "record/cgroups.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -106,4 +107,41 @@ void cgroups_once(int64_t anon, int64_t mapped, int64_t file, int64_t shmem, int
 		int64_t c = file - mapped - (shmem > 0 ? shmem : 0);
 		*cache = c > 0 ? c : 0;
 	}
+}
+
+/* One limit file's value into *lowest when it is set and lower; false when
+ * the file is not there. */
+static bool cgroups_limit_file(const char *dir, const char *name, int64_t *lowest)
+{
+	char path[4400], buf[64];
+	if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path)
+		return false;
+	if (cgroups_read_file(path, buf, sizeof buf) < 0)
+		return false;
+	char *end;
+	errno = 0;
+	long long v = strtoll(buf, &end, 10);
+	/* "max", or v1's page-rounded LLONG_MAX: no limit. */
+	if (end != buf && errno == 0 && v > 0 && v < (INT64_C(1) << 62) && (*lowest < 0 || v < *lowest))
+		*lowest = v;
+	return true;
+}
+
+int64_t cgroups_limit(const char *dir, int v)
+{
+	char at[4200];
+	if (!dir || (size_t)snprintf(at, sizeof at, "%s", dir) >= sizeof at)
+		return -1;
+	int64_t lowest = -1;
+	for (;;) {
+		bool here = v == 1 ? cgroups_limit_file(at, "memory.limit_in_bytes", &lowest)
+		                   : cgroups_limit_file(at, "memory.max", &lowest) |
+		                             cgroups_limit_file(at, "memory.high", &lowest);
+		/* Up to the hierarchy's root, which has no limit files. */
+		char *slash = strrchr(at, '/');
+		if (!here || !slash || slash == at)
+			break;
+		*slash = '\0';
+	}
+	return lowest;
 }

@@ -20,6 +20,13 @@ ssize_t cgroups_read_file(const char *path, char *buf, size_t n);
 /* The version of the memory cgroup at dir: 1, 2, or -1 when it is none. */
 int cgroups_version(const char *dir);
 
+/* The memory limit that binds the cgroup at dir (v 1 or 2): the lowest of
+ * v1 memory.limit_in_bytes, v2 memory.max and memory.high, of dir and of
+ * each cgroup above it that has them (a container's limit is often set on
+ * a parent). -1 when none is set (v1's "unlimited" huge value, v2 "max"),
+ * or nothing could be read. */
+int64_t cgroups_limit(const char *dir, int v);
+
 /* The once-counted figures of a memory cgroup from its memory.stat (-1:
  * missing): the resident memory of its processes with every page counted
  * once, anonymous plus mapped file pages (v1 total_rss + total_mapped_file,

@@ -651,6 +651,20 @@ static void probe_follow_cgroup(probe *p, int64_t now_ns);
 
 static const kvscan_key probe_oom_key[] = { KVSCAN_KEY("oom_kill") };
 
+/* The limit on the cgroup column's cgroup, read again once a second (a
+ * limit can be set or changed while the job runs). */
+static void probe_read_limit(probe *p, int64_t now_ns, sample *out)
+{
+	if (!p->cg_version)
+		return;
+	if (!p->limit_ns || now_ns - p->limit_ns >= PROBE_CGROUP_CHECK_NS) {
+		p->limit = cgroups_limit(p->cg_dir, p->cg_version);
+		p->limit_ns = now_ns ? now_ns : 1;
+	}
+	if (p->limit > 0)
+		out->v[SAMPLE_LIMIT] = p->limit;
+}
+
 /* The cgroup's OOM kill count. */
 static void probe_read_oom(probe *p)
 {
@@ -776,6 +790,7 @@ int probe_read(probe *p, int64_t now_ns, sample *out, char *err, size_t errlen)
 	probe_follow_cgroup(p, now_ns);
 	if (probe_read_single(p, p->cg_usage_fd, &cg))
 		out->v[SAMPLE_CGROUP] = cg;
+	probe_read_limit(p, now_ns, out);
 	if (p->kind == PROBE_KIND_CGROUP) {
 		out->v[SAMPLE_ANON] = SAMPLE_NONE;
 		out->v[SAMPLE_FILE] = SAMPLE_NONE;
@@ -812,8 +827,10 @@ static int probe_open_pid_cgroup(probe *p, const char *sys_root)
 	if (v < 0)
 		return -1;
 	snprintf(p->cg_dir, sizeof p->cg_dir, "%s", dir);
+	p->cg_version = v;
 	return probe_open_in(dir, v == 1 ? "memory.usage_in_bytes" : "memory.current");
 }
+
 
 /* The followed pid's cgroup again, at most once a second: when the job was
  * moved (a container runtime, systemd-run, a hand), the cgroup column
@@ -836,6 +853,8 @@ static void probe_follow_cgroup(probe *p, int64_t now_ns)
 		close(p->oom_fd);
 	p->cg_usage_fd = fd;
 	snprintf(p->cg_dir, sizeof p->cg_dir, "%s", dir);
+	p->cg_version = v;
+	p->limit_ns = 0;
 }
 
 /* Checks that the target pid can be read; fills err and returns -1 otherwise. */
@@ -916,6 +935,8 @@ static int probe_open_cgroup_dir(probe *p, const char *dir, char *err, size_t er
 	}
 	p->cg_stat_fd = probe_open_in(dir, "memory.stat");
 	p->oom_fd = probe_open_in(dir, p->cg_v1 ? "memory.oom_control" : "memory.events");
+	snprintf(p->cg_dir, sizeof p->cg_dir, "%s", dir);
+	p->cg_version = p->cg_v1 ? 1 : 2;
 	if (!p->cg_v1)
 		p->cg_swap_fd = probe_open_in(dir, "memory.swap.current");
 	size_t len = strlen(dir) + sizeof "/cgroup.procs";
@@ -979,6 +1000,8 @@ probe *probe_open(const probe_config *cfg, char *err, size_t errlen)
 				                               p->job_v == 1 ? "memory.usage_in_bytes" : "memory.current");
 				p->oom_fd = probe_open_in(cfg->job_cgroup_dir,
 				                          p->job_v == 1 ? "memory.oom_control" : "memory.events");
+				snprintf(p->cg_dir, sizeof p->cg_dir, "%s", cfg->job_cgroup_dir);
+				p->cg_version = p->job_v;
 			}
 		}
 		if (p->cg_usage_fd < 0) {

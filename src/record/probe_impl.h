@@ -97,6 +97,9 @@ struct probe {
 	bool cg_follow;          /* tree probe without a job cgroup: the cgroup column is pid's cgroup,
 	                          * looked up again once a second (a job may be moved to another) */
 	char cg_dir[4200];       /* ... the one cg_usage_fd is of ("" when none) */
+	int cg_version;          /* of cg_dir: 1 or 2, 0 when cg_dir is "" */
+	int64_t limit;           /* the limit binding cg_dir (cgroups_limit), -1 when none */
+	int64_t limit_ns;        /* when it was read last, 0 before */
 	int64_t cg_check_ns;
 	bool cg_v1;              /* cgroup probe: the cgroup is v1 */
 

@@ -73,11 +73,11 @@ static bool reccsv_recording_header_ok(const reccsv_info *info, char *msg, size_
 {
 	bool has_memory = false;
 	for (int i = 0; i < SAMPLE_NCOLS; i++)
-		has_memory |= i != SAMPLE_PROCS && info->has[i];
+		has_memory |= i != SAMPLE_PROCS && i != SAMPLE_LIMIT && info->has[i];
 	if (!has_memory) {
 		size_t used = (size_t)snprintf(msg, n, "header has no memory column, expected at least one of");
 		for (int i = 0; i < SAMPLE_NCOLS && used < n; i++) {
-			if (i != SAMPLE_PROCS)
+			if (i != SAMPLE_PROCS && i != SAMPLE_LIMIT)
 				used += (size_t)snprintf(msg + used, n - used, "%s %s", i == 0 ? "" : ",", sample_col_names[i]);
 		}
 		return false;

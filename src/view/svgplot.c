@@ -274,6 +274,55 @@ static void svg_marks_legend(FILE *f, const svg_frame *g, const svgplot_input *i
 	}
 }
 
+/* The largest limit recorded, -1 when none. */
+static int64_t svg_limit_top(const svgplot_input *in)
+{
+	int64_t top = -1;
+	for (size_t k = 0; in->limit.v && k < in->limit.n; k++)
+		if (in->limit.v[k] > top)
+			top = in->limit.v[k];
+	return top;
+}
+
+/* The limit as a dashed step line where it was recorded, and its label at
+ * the right (alone at the top when the line would be off the chart). */
+static void svg_limit(FILE *f, const svg_frame *g, const svgplot_input *in)
+{
+	int64_t top = svg_limit_top(in), last = -1;
+	if (top <= 0)
+		return;
+	char label[48];
+	units_bytes(top, label, sizeof label);
+	if (top > g->ytop) {
+		fprintf(f, "<text x=\"%d\" y=\"%d\" fill=\"#c0392b\" text-anchor=\"end\">limit %s (above the chart)</text>\n",
+		        g->left + g->pw, g->top - 4, label);
+		return;
+	}
+	bool open = false;
+	for (size_t k = 0; k < in->limit.n; k++) {
+		int64_t v = in->limit.v[k];
+		double x = svg_x(g, in->limit.t_ns[k]);
+		if (v <= 0) {
+			if (open)
+				fprintf(f, " H%.1f\"/>\n", x);
+			open = false;
+			last = -1;
+			continue;
+		}
+		if (!open)
+			fprintf(f, "<path fill=\"none\" stroke=\"#c0392b\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\" "
+			           "d=\"M%.1f %.1f", x, svg_y(g, v));
+		else if (v != last)
+			fprintf(f, " H%.1f V%.1f", x, svg_y(g, v));
+		open = true;
+		last = v;
+	}
+	if (open)
+		fprintf(f, " H%d\"/>\n", g->left + g->pw);
+	fprintf(f, "<text x=\"%d\" y=\"%.1f\" fill=\"#c0392b\" text-anchor=\"end\">limit %s</text>\n",
+	        g->left + g->pw - 4, svg_y(g, top) - 4, label);
+}
+
 int svgplot_write(FILE *f, const svgplot_input *in)
 {
 	int legend_rows = in->nlayers ? (in->nlayers + 2) / 2 : 0; /* the layers and the total */
@@ -305,6 +354,10 @@ int svgplot_write(FILE *f, const svgplot_input *in)
 			vmax = top;
 	}
 	free(sum);
+	/* A limit near the curve is drawn: the axis reaches it. */
+	int64_t lim = svg_limit_top(in);
+	if (lim > vmax && lim <= 2 * vmax)
+		vmax = lim;
 	g.ytop = chart_nice_top(vmax);
 	if (g.ytop <= 0)
 		g.ytop = 1;
@@ -329,6 +382,7 @@ int svgplot_write(FILE *f, const svgplot_input *in)
 	}
 	if (in->nlayers > 0)
 		svg_layers_legend(f, &g, in);
+	svg_limit(f, &g, in);
 	/* Axes lines on top of the area. */
 	fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>\n", g.left, g.top, g.left, g.top + g.ph);
 	fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>\n", g.left, g.top + g.ph,

@@ -34,6 +34,10 @@ typedef struct svgplot_input {
 	 * line over them. */
 	svgplot_series layers[SVGPLOT_MAX_LAYERS];
 	int nlayers;
+	/* The memory limit recorded over time (the recording's limit column;
+	 * v NULL or negative where none): a dashed red line, labelled, when it
+	 * lies within twice the curve's top; above that, only its label. */
+	svgplot_series limit;
 } svgplot_input;
 
 /* Writes the picture to f. Returns 0, or -1 on a write error or out of memory. */

@@ -115,7 +115,7 @@ if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
 	check "a full disk: the summary says how long the command ran on unrecorded" \
 		grep -qE 'the command ran on unrecorded for [0-9.]+ m?s more$' full.err
 	check "a full disk: the CSV holds exactly those rows, every one whole" \
-		py_true full.csv "len(rows) == ${rows:-0} and all(None not in r.values() and len(r) == 15 for r in rows)"
+		py_true full.csv "len(rows) == ${rows:-0} and all(None not in r.values() and len(r) == 16 for r in rows)"
 	check "a full disk: the CSV and the .log end with a whole line" \
 		eval "[ \"\$(tail -c 1 full.csv | od -An -c | tr -d ' ')\" = '\\n' ] && [ \"\$(tail -c 1 full.log | od -An -c | tr -d ' ')\" = '\\n' ]"
 else

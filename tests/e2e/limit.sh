@@ -35,6 +35,37 @@ if [ "$(id -u)" = 0 ] && [ -n "$(awk -F: '$2 ~ /(^|,)memory(,|$)/ {print $3}' /p
 		         grep -q ',\"\\?OOM kill\"\\?\$' child.csv"
 	check "its memory never went past the limit (the job's cgroup, every 10 ms)" \
 		py_true over.csv 'max(num(r, "cgroup") for r in rows if r["cgroup"]) <= 64 << 20 and len(rows) >= 2'
+	check "the limit is a column: 64 MiB on every row" py_true over.csv 'all(num(r, "limit") == 64 << 20 for r in rows)'
+	"$MEMLOG" report over.csv >over.txt 2>&1
+	check "report gives the headroom and names the OOM kill with the limit" \
+		bash -c "grep -Eq '^limit +64.0 MiB on the cgroup: its peak \(cgroup [0-9.]+ MiB at .*\) is (9[0-9]|100)% of it$' over.txt &&
+		         grep -q '^oom        command killed by the OOM killer (signal 9) at .*; its cgroup.s limit is 64.0 MiB$' over.txt"
+
+	# A leak in a cgroup limited to 300 MiB from outside (as a container
+	# is): memlog's job cgroup inside it has no limit of its own; the one
+	# above binds, and is recorded and named.
+	box=/sys/fs/cgroup/memory/memlog-e2e-box-$$
+	if mkdir "$box" 2>/dev/null && echo 300M >"$box/memory.limit_in_bytes"; then
+		sh -c "echo \$\$ >'$box/cgroup.procs' && exec '$MEMLOG' run --headless -i 20ms -o leak.csv -- '$WORKLOAD' hold 600M 2" \
+			>/dev/null 2>&1
+		rc=$?
+		check "a leak in a 300 MiB cgroup is OOM-killed (exit 137), the .log naming the killer and the limit" \
+			bash -c "[ $rc = 137 ] && grep -q 'memlog command killed by the OOM killer (signal 9) at .*; its cgroup.s limit is 300 MiB$' leak.log"
+		check "... the limit above the job's cgroup is its limit column" \
+			py_true leak.csv 'all(num(r, "limit") == 300 << 20 for r in rows)'
+		"$MEMLOG" report leak.csv >leak.txt 2>&1
+		check "... and the report's: the headroom against 300 MiB, the kill named" \
+			bash -c "grep -Eq '^limit +300 MiB on the cgroup: its peak .* is [0-9]+% of it$' leak.txt &&
+			         grep -q '^oom        command killed by the OOM killer' leak.txt"
+		"$MEMLOG" plot leak.csv -o leak.svg >/dev/null 2>&1
+		check "... and plot draws the limit as a dashed line, labelled" \
+			bash -c "grep -q 'stroke=\"#c0392b\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\" d=\"M' leak.svg &&
+			         grep -q '>limit 300 MiB</text>' leak.svg"
+		rmdir "$box"/memlog-* 2>/dev/null
+		rmdir "$box"
+	else
+		for n in 1 2 3 4; do echo "ok - a leak in a limited cgroup # SKIP cannot make a v1 memory cgroup"; done
+	fi
 	"$MEMLOG" run --headless --limit 64M -i 50ms -o under.csv -- "$WORKLOAD" hold 20M 0.3 >/dev/null 2>&1 &
 	mpid=$!
 	wait $mpid
@@ -44,5 +75,11 @@ if [ "$(id -u)" = 0 ] && [ -n "$(awk -F: '$2 ~ /(^|,)memory(,|$)/ {print $3}' /p
 	check "the job's limited cgroup is gone afterwards" \
 		bash -c "! find /sys/fs/cgroup/memory -maxdepth 6 -name 'memlog-job-$mpid' 2>/dev/null | grep -q ."
 else
-	for n in 1 2 3 4 5; do echo "ok - --limit on a real cgroup # SKIP not root, or no memory cgroup"; done
+	for n in 1 2 3 4 5 6 7 8 9 10 11; do echo "ok - --limit on a real cgroup # SKIP not root, or no memory cgroup"; done
 fi
+
+# No cgroup recorded (the machine as a whole): the report gives no limit,
+# never a made-up one.
+"$MEMLOG" watch --system --headless -i 20ms -d 300ms -o sys.csv >/dev/null 2>&1
+"$MEMLOG" report sys.csv >sys.txt 2>&1
+check "a recording without a cgroup reports no limit" bash -c "grep -q '^peak ' sys.txt && ! grep -q '^limit ' sys.txt"

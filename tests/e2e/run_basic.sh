@@ -10,7 +10,7 @@ want=$((200 * 1024 * 1024))
 check "peak rss within 5% of the 200 MiB the child touched (got $peak)" \
 	"$PY" -c "import sys; sys.exit(not (abs($peak - $want) <= 0.05 * $want))"
 check "csv header is the schema, time first" \
-	[ "$(head -1 "$T/hold.csv")" = "time,elapsed_s,rss,anon,file,shmem,swap,pss,procs,sys_used,sys_avail,cgroup,mem,cache,marker" ]
+	[ "$(head -1 "$T/hold.csv")" = "time,elapsed_s,rss,anon,file,shmem,swap,pss,procs,sys_used,sys_avail,cgroup,mem,cache,limit,marker" ]
 check "time is ISO 8601 UTC with milliseconds" \
 	grep -qE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z,[0-9]+\.[0-9]{6},' "$T/hold.csv"
 check "pss is empty without --pss, procs counted, machine measured" \
@@ -28,7 +28,7 @@ check "run exits with the command's status 3" [ $? -eq 3 ]
 "$MEMLOG" run --headless -o "$T/sig.csv" -- "$WORKLOAD" signal 9 >/dev/null 2>&1
 check "a command killed by signal 9 gives 137" [ $? -eq 137 ]
 check "the .log says it was killed by signal 9" grep -q 'command killed by signal 9' "$T/sig.log"
-check "the CSV of a killed command is complete" py_true "$T/sig.csv" 'len(rows) >= 2 and all(len(r) == 15 and None not in r for r in rows)'
+check "the CSV of a killed command is complete" py_true "$T/sig.csv" 'len(rows) >= 2 and all(len(r) == 16 and None not in r for r in rows)'
 
 # stderr stays stderr.
 "$MEMLOG" run --headless -o "$T/err.csv" -- sh -c 'echo to-out; echo to-err >&2' >"$T/err.out" 2>"$T/err.err"

@@ -19,7 +19,7 @@ check "marker rows are full samples" py_true "$T/m.csv" 'all(num(r,"rss") > 0 fo
 check "SIGINT is passed on: the command dies of it and memlog exits 130" [ $rc -eq 130 ]
 check "the .log notes the SIGINT passed on and the command's death" \
 	bash -c "grep -q 'passed it on to the command' '$T/m.log' && grep -q 'command killed by signal 2' '$T/m.log'"
-check "the CSV is complete after SIGINT" py_true "$T/m.csv" 'all(None not in r and len(r) == 15 for r in rows)'
+check "the CSV is complete after SIGINT" py_true "$T/m.csv" 'all(None not in r and len(r) == 16 for r in rows)'
 
 # kill -9 of memlog: the CSV still parses; only the last line may be partial.
 "$MEMLOG" run --headless -i 5ms -o "$T/k.csv" -- "$WORKLOAD" hold 10M 30 >/dev/null 2>&1 &
@@ -35,7 +35,7 @@ import csv, sys
 lines = open(sys.argv[1], newline='').read().split('\n')
 complete = lines[:-1]   # what follows the last newline may be cut short
 rows = list(csv.reader(complete))
-ok = len(rows) > 400 and all(len(r) == 15 for r in rows)
+ok = len(rows) > 400 and all(len(r) == 16 for r in rows)
 # every complete row parses as numbers where numbers belong
 ok = ok and all(r[2].isdigit() and float(r[1]) >= 0 for r in rows[1:])
 sys.exit(not ok)

@@ -20,8 +20,8 @@ chmod +x "$T/job"
 lines() { wc -l <"$1"; }
 # grows FILE N: the file has more than N lines.
 grows() { [ "$(lines "$1")" -gt "$2" ]; }
-# complete CSV: every row has its 15 fields, the last one the drop to 0.
-complete() { py_true "$1" 'len(rows) > 2 and all(None not in r.values() and len(r) == 15 for r in rows) and num(rows[-1], "rss") == 0'; }
+# complete CSV: every row has its 16 fields, the last one the drop to 0.
+complete() { py_true "$1" 'len(rows) > 2 and all(None not in r.values() and len(r) == 16 for r in rows) and num(rows[-1], "rss") == 0'; }
 
 ui_start hup 120 40 C.UTF-8 run -i 50ms -o h.csv -- ./job hup 7
 ui_start gone 120 40 C.UTF-8 run -i 50ms -o g.csv -- ./job gone 0
@@ -113,7 +113,7 @@ check "d: the .log notes the detach and how the command is followed" \
 check "d: the command's lines after the detach still reach the .log" \
 	eval "sed -n '/memlog detached/,\$p' '$T/d.log' | grep -q ' out job det ending$'"
 check "d: the .log ends with the end of the recording" eval "tail -1 '$T/d.log' | grep -q ' memlog recording ended: '"
-check "d: the CSV is complete" py_true "$T/d.csv" 'len(rows) > 2 and all(None not in r.values() and len(r) == 15 for r in rows)'
+check "d: the CSV is complete" py_true "$T/d.csv" 'len(rows) > 2 and all(None not in r.values() and len(r) == 16 for r in rows)'
 check "d: the .log counts every sample, before the detach and after" \
 	eval "[ \"\$(sed -n 's/.* memlog recording ended: .*; \([0-9]*\) samples\$/\1/p' '$T/d.log')\" = \"\$((\$(wc -l <'$T/d.csv') - 1))\" ]"
 

@@ -110,8 +110,8 @@ check "the terminal is given back: the shell's line shows, not the view" eval "!
 check "the CSV holds both markers in the marker column, and not the cancelled one" \
 	py_true "$T/x.csv" '[r["marker"] for r in rows if r["marker"]] == ["M1", "phase two"]'
 check "the marker rows are full samples" py_true "$T/x.csv" 'all(num(r, "rss") > 0 and num(r, "procs") >= 1 for r in rows if r["marker"])'
-check "the CSV is complete: 15 fields a row, the last shows the drop to 0" \
-	py_true "$T/x.csv" 'all(None not in r.values() and len(r) == 15 for r in rows) and num(rows[-1], "rss") == 0'
+check "the CSV is complete: 16 fields a row, the last shows the drop to 0" \
+	py_true "$T/x.csv" 'all(None not in r.values() and len(r) == 16 for r in rows) and num(rows[-1], "rss") == 0'
 check "the .log lists both markers" eval "grep -q ' memlog marker M1$' '$T/x.log' && grep -q ' memlog marker phase two$' '$T/x.log'"
 
 # q then k while the command runs: SIGTERM to the command, memlog ends with
@@ -124,7 +124,7 @@ ui_keys kill k
 rc=$(ui_rc kill)
 check "k in the quit prompt kills the command: memlog exits 143" [ "$rc" = 143 ]
 check "k: the CSV is complete and ends with the drop to 0" \
-	py_true "$T/k.csv" 'len(rows) > 2 and all(None not in r.values() and len(r) == 15 for r in rows) and num(rows[-1], "rss") == 0'
+	py_true "$T/k.csv" 'len(rows) > 2 and all(None not in r.values() and len(r) == 16 for r in rows) and num(rows[-1], "rss") == 0'
 check "k: the .log notes the quit, the SIGTERM and the command's death" \
 	eval "grep -q 'quit from the view: sending SIGTERM to the command' '$T/k.log' && grep -q 'command killed by signal 15' '$T/k.log'"
 check "k: the terminal is back and says what happened" ui_has kill "memlog: sent SIGTERM to the command"

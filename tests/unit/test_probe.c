@@ -13,11 +13,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "record/cgroups.h"
 #include "record/probe.h"
 
 #define KB INT64_C(1024)
@@ -89,6 +91,7 @@ static void test_names_and_clear(void **state)
 	(void)state;
 	static const char *const want[SAMPLE_NCOLS] = {
 		"rss", "anon", "file", "shmem", "swap", "pss", "procs", "sys_used", "sys_avail", "cgroup", "mem", "cache",
+		"limit",
 	};
 	for (int i = 0; i < SAMPLE_NCOLS; i++)
 		assert_string_equal(sample_col_names[i], want[i]);
@@ -232,6 +235,67 @@ static void test_job_cgroup(void **state)
 	snprintf(path, sizeof path, "%s/memory.stat", dir);
 	unlink(path);
 	rmdir(dir);
+}
+
+/* One sample of pid 100's tree with dir as the job's cgroup. */
+static void read_with_job(const char *dir, sample *s)
+{
+	probe_config c = tree_cfg(100, true, true);
+	c.job_cgroup_dir = dir;
+	probe *p = open_ok(&c);
+	read_ok(p, 0, s);
+	probe_close(p);
+}
+
+/* The limit that binds a cgroup: the lowest set on it or above it (v2
+ * memory.max and memory.high, v1 memory.limit_in_bytes), none for "max" or
+ * v1's unlimited value; the probe records it in the limit column. */
+static void test_limits(void **state)
+{
+	(void)state;
+	char top[] = "/tmp/test_probe_limit.XXXXXX", mid[700], leaf[760];
+	assert_non_null(mkdtemp(top));
+	snprintf(mid, sizeof mid, "%s/box", top);
+	snprintf(leaf, sizeof leaf, "%s/job", mid);
+	assert_int_equal(mkdir(mid, 0700), 0);
+	assert_int_equal(mkdir(leaf, 0700), 0);
+	/* v2: the box (a container) has the limit; the job none of its own. */
+	put_file(mid, "memory.max", "314572800\n");
+	put_file(mid, "memory.high", "max\n");
+	put_file(leaf, "memory.max", "max\n");
+	put_file(leaf, "memory.high", "max\n");
+	put_file(leaf, "memory.current", "1000\n");
+	put_file(leaf, "memory.stat", "anon 500\nfile 0\nfile_mapped 0\nshmem 0\n");
+	assert_int_equal(cgroups_limit(leaf, 2), 314572800);
+	/* memory.high below it binds first. */
+	put_file(leaf, "memory.high", "209715200\n");
+	assert_int_equal(cgroups_limit(leaf, 2), 209715200);
+	sample smp;
+	read_with_job(leaf, &smp);
+	assert_int_equal(smp.v[SAMPLE_LIMIT], 209715200);
+	/* None set anywhere: none recorded, not a made-up one. */
+	put_file(mid, "memory.max", "max\n");
+	put_file(leaf, "memory.high", "max\n");
+	assert_int_equal(cgroups_limit(leaf, 2), -1);
+	read_with_job(leaf, &smp);
+	assert_int_equal(smp.v[SAMPLE_LIMIT], SAMPLE_NONE);
+	/* v1: the unlimited value is none; the parent's limit binds. */
+	put_file(leaf, "memory.limit_in_bytes", "9223372036854771712\n");
+	put_file(mid, "memory.limit_in_bytes", "9223372036854771712\n");
+	assert_int_equal(cgroups_limit(leaf, 1), -1);
+	put_file(mid, "memory.limit_in_bytes", "104857600\n");
+	assert_int_equal(cgroups_limit(leaf, 1), 104857600);
+	const char *names[] = { "memory.max", "memory.high", "memory.current", "memory.stat", "memory.limit_in_bytes" };
+	for (size_t i = 0; i < 5; i++) {
+		char path[900];
+		snprintf(path, sizeof path, "%s/%s", leaf, names[i]);
+		unlink(path);
+		snprintf(path, sizeof path, "%s/%s", mid, names[i]);
+		unlink(path);
+	}
+	assert_int_equal(rmdir(leaf), 0);
+	assert_int_equal(rmdir(mid), 0);
+	assert_int_equal(rmdir(top), 0);
 }
 
 /* Without a job cgroup, mem is the PSS sum, paced; empty (not a smaller
@@ -728,6 +792,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names_and_clear),
+		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_tree_sums),
 		cmocka_unit_test(test_tree_flags),
 		cmocka_unit_test(test_pss_paced),

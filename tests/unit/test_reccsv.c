@@ -19,7 +19,7 @@
 #define NS_PER_MS INT64_C(1000000)
 #define NS_PER_US INT64_C(1000)
 
-#define HEADER "time,elapsed_s,rss,anon,file,shmem,swap,pss,procs,sys_used,sys_avail,cgroup,mem,cache,marker\n"
+#define HEADER "time,elapsed_s,rss,anon,file,shmem,swap,pss,procs,sys_used,sys_avail,cgroup,mem,cache,limit,marker\n"
 /* The header memlog wrote before mem and cache: the rows written by hand
  * below have its 13 fields, and recordings made then must still read. */
 #define OLD_HEADER "time,elapsed_s,rss,anon,file,shmem,swap,pss,procs,sys_used,sys_avail,cgroup,marker\n"
@@ -237,9 +237,9 @@ static void test_exact_text(void **state)
 
 	char *text = slurp(path, NULL);
 	assert_string_equal(text, HEADER
-	                    "2024-02-29T12:34:56.789Z,1.234567,1,,2001,,4001,,6001,,8001,,10001,,\"a,\"\"b\"\"\"\n"
-	                    "2024-02-29T12:34:57.789Z,0.000999,9223372036854775807,,2001,,4001,,6001,,8001,,10001,,\n"
-	                    "2024-02-29T12:34:57.789Z,0.000000,9223372036854775807,,2001,,4001,,6001,,8001,,10001,,\n");
+	                    "2024-02-29T12:34:56.789Z,1.234567,1,,2001,,4001,,6001,,8001,,10001,,12001,\"a,\"\"b\"\"\"\n"
+	                    "2024-02-29T12:34:57.789Z,0.000999,9223372036854775807,,2001,,4001,,6001,,8001,,10001,,12001,\n"
+	                    "2024-02-29T12:34:57.789Z,0.000000,9223372036854775807,,2001,,4001,,6001,,8001,,10001,,12001,\n");
 	free(text);
 	unlink(path);
 }
