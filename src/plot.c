@@ -27,7 +27,7 @@ static const char plot_usage[] =
 	"\n"
 	"Draw a recording as an SVG picture (the curve, IEC axes, markers, the\n"
 	"phases shaded and numbered, on the steps of its .log as report cuts\n"
-	"them); with OTHER.csv (an AFTER to REC.csv's BEFORE), the second\n"
+	"them, the memory limit recorded as a dashed red line); with OTHER.csv (an AFTER to REC.csv's BEFORE), the second\n"
 	"recording as a line aligned at elapsed 0, and the peak's change in the\n"
 	"title.\n"
 	"\n"

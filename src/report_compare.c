@@ -207,9 +207,14 @@ static void cmp_print_text(const report_rec *A, const report_rec *B, char *const
 				snprintf(cd + strlen(cd), sizeof cd - strlen(cd), " %s", p);
 			dd[0] = dt < 0 ? '-' : '+';
 			units_elapsed(llabs(dt), dd + 1, sizeof dd - 1);
-			if (most < 0 || llabs(delta) > most_by) {
+			/* Changed most: of the memory the phases took (a drop's
+			 * size counts as none: a load that frees its buffers inside
+			 * the step in one run and after it in the other must not
+			 * outweigh the load). */
+			int64_t ta = cmp_size(A, a) > 0 ? cmp_size(A, a) : 0, tb = cmp_size(B, b) > 0 ? cmp_size(B, b) : 0;
+			if (most < 0 || llabs(tb - ta) > most_by) {
 				most = (long)k;
-				most_by = llabs(delta);
+				most_by = llabs(tb - ta);
 			}
 		} else {
 			snprintf(cd, sizeof cd, "%s", a >= 0 ? "(before only)" : "(after only)");
@@ -241,7 +246,7 @@ static void cmp_print_text(const report_rec *A, const report_rec *B, char *const
 		printf("(phase %ld before, %ld after, %s): %s before, %s after, %s%s%s.\n", a + 1, b + 1,
 		       phase_kind_name(A->f.ph[a].kind), ca, cb, d, p[0] ? " " : "", p);
 	} else {
-		printf("\nNo paired phase changed.\n");
+		printf("\nNo paired phase took more or less memory.\n");
 	}
 }
 

@@ -93,8 +93,9 @@ bool phases_memory(const int64_t *const kind[PHASES_NKINDS], size_t a, size_t b,
  * it); a step whose curve goes one way overall, with turns against it, is
  * one phase from its first piece going that way to the last that moves (a
  * level stretch of a quarter of that or more ends it); a phase that a step
- * start cuts into parts of clearly different pace (twice or more), each
- * changing 5% of the range and of the phase, is split there. Phases
+ * start cuts into two parts each changing 5% of the range and of the phase,
+ * at paces 1.25 times apart (a rise or a drop; the most even first) or
+ * twice (a slow phase; the most different first), is split there. Phases
  * keep tiling the samples; levels at moved or new boundaries are the
  * samples'. Returns the new count, np unchanged without steps, -1 when out
  * of memory or max is too small. */

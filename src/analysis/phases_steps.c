@@ -8,9 +8,10 @@
  *      allocator's or a collector's sawtooth inside one read_csv, the
  *      buffers it frees before it returns), is one phase, from its first
  *      piece going that way to the last piece that moves;
- *   3. a phase that a step start cuts into two clearly different paces
+ *   3. a rise or a drop that a step start cuts into two parts of size
  *      (importing a library, then loading the data, as one rise) is split
- *      there.
+ *      there, and a slow phase where a step start cuts it into two clearly
+ *      different paces.
  * Repeated lines (progress: "batch 12 of 40") start no step; the caller
  * tells them apart with phases_same_step. */
 #include "analysis/phases.h"
@@ -25,7 +26,8 @@
 #define STEPS_SNAP_SAMPLES 3    /* ...or this many sampling intervals */
 #define STEPS_SPLIT_SHARE 0.05  /* each part of a split changes this share of the range... */
 #define STEPS_SPLIT_PART 0.05   /* ...and this share of the phase's change */
-#define STEPS_SPLIT_PACE 2.0    /* the parts' paces differ at least this much */
+#define STEPS_SPLIT_PACE 2.0    /* the parts' paces differ at least this much... */
+#define STEPS_SPLIT_PACE_STEEP 1.25 /* ...or this much in a rise or a drop */
 #define STEPS_SPLIT_EDGE 2      /* samples each part keeps at least */
 #define STEPS_FIT_POINTS 512    /* samples a part's line is fitted to, at most */
 
@@ -238,19 +240,27 @@ static size_t steps_split_at(const struct steps_work *w, size_t k, const size_t 
 	double least = STEPS_SPLIT_SHARE * (double)range;
 	if (least < STEPS_SPLIT_PART * whole)
 		least = STEPS_SPLIT_PART * whole;
+	/* A steep phase is split at a step start that leaves two parts of
+	 * size whose paces differ a little (a library's import, then the load,
+	 * are one rise to the curve but two steps to the log), the most even
+	 * first; a slow one only where the pace changes much, the most first
+	 * (a steady growth through a chatty log is one growth). A line inside
+	 * a rise of one pace does not cut it. */
+	bool steep = w->kind[k] == PHASE_RISE || w->kind[k] == PHASE_DROP;
 	size_t best = SIZE_MAX;
-	double best_ratio = STEPS_SPLIT_PACE;
+	double best_score = 0;
 	for (size_t j = 0; d != 0 && j < ne; j++) {
 		size_t s = edge[j];
 		if (s < a + STEPS_SPLIT_EDGE || s + STEPS_SPLIT_EDGE > b)
 			continue;
 		double pl = steps_slope(w, a, s) * d, pr = steps_slope(w, s, b) * d;
 		double l = pl * (double)(w->t[s] - w->t[a]) / 1e9, r = pr * (double)(w->t[b] - w->t[s]) / 1e9;
-		if (l < least || r < least)
-			continue;
 		double ratio = pl > pr ? pl / pr : pr / pl;
-		if (ratio >= best_ratio) {
-			best_ratio = ratio;
+		if (l < least || r < least || ratio < (steep ? STEPS_SPLIT_PACE_STEEP : STEPS_SPLIT_PACE))
+			continue;
+		double score = steep ? (l < r ? l : r) : ratio;
+		if (score >= best_score) {
+			best_score = score;
 			best = s;
 		}
 	}

@@ -70,7 +70,7 @@ typedef struct series_ask {
 typedef size_t (*series_plan)(void *ctx, const series_head *head, series_ask *asks, size_t max);
 
 /* The asks series_snapshot serves at most. */
-#define SERIES_MAX_ASKS 16
+#define SERIES_MAX_ASKS (SAMPLE_NCOLS + 4)
 
 /* One consistent snapshot for a frame, under the lock taken once: fills
  * head, then (when plan is not NULL) hands it to plan and fills every

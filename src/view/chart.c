@@ -697,6 +697,36 @@ static int64_t window_peak(const chart_input *in)
 	return peak;
 }
 
+/* The limit as a dashed row on the empty cells of its level, and its label
+ * at the row's right end where the cells are free. */
+static void draw_limit(const layout *L)
+{
+	int64_t lim = L->in->limit;
+	if (lim <= 0 || lim > L->top)
+		return;
+	int row = L->ph - (int)((2 * muldiv(lim, L->ph, L->top) + 1) / 2);
+	if (row >= L->ph)
+		return;
+	if (row < 0)
+		row = 0;
+	uint32_t dash = L->in->utf8 ? 0x2504 : '-'; /* ┄ */
+	for (int c = 0; c < L->pw; c++) {
+		const canvas_cell *cell = cell_at(L, PLOT_X + c, row);
+		if (cell && cell->ch == ' ')
+			put(L, PLOT_X + c, row, dash, CANVAS_WARN, 0);
+	}
+	char size[32], label[48];
+	units_bytes_compact(lim, size, sizeof size);
+	snprintf(label, sizeof label, "limit %s", size);
+	int len = (int)strlen(label), at = PLOT_X + L->pw - len;
+	for (int c = at; c < PLOT_X + L->pw; c++) {
+		const canvas_cell *cell = cell_at(L, c, row);
+		if (c < PLOT_X || !cell || (cell->ch != ' ' && cell->ch != dash))
+			return;
+	}
+	text(L, at, row, len, label, CANVAS_WARN, 0);
+}
+
 void chart_draw(canvas *cv, int x, int y, int w, int h, const chart_input *in)
 {
 	if (cv == NULL || w <= 0 || h <= 0)
@@ -715,7 +745,11 @@ void chart_draw(canvas *cv, int x, int y, int w, int h, const chart_input *in)
 	L.t0 = in->t0_ns;
 	if (in->t1_ns <= in->t0_ns || __builtin_sub_overflow(in->t1_ns, in->t0_ns, &L.span))
 		L.span = 1;
-	nice_scale(window_peak(in), &L.ystep, &L.yticks);
+	int64_t peak = window_peak(in);
+	/* A limit near the curve is in view: the axis reaches it. */
+	if (in->limit > peak && in->limit <= 2 * peak)
+		peak = in->limit;
+	nice_scale(peak, &L.ystep, &L.yticks);
 	L.top = L.ystep * L.yticks;
 
 	draw_yaxis(&L);
@@ -724,6 +758,7 @@ void chart_draw(canvas *cv, int x, int y, int w, int h, const chart_input *in)
 		plot_braille(&L);
 	else
 		plot_ascii(&L);
+	draw_limit(&L);
 	draw_marker_lines(&L);
 	draw_marker_labels(&L);
 	place_legend(&L);

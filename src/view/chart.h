@@ -34,6 +34,9 @@ typedef struct chart_input {
 	bool wall_clock;           /* x labels as wall-clock time instead of elapsed */
 	int64_t wall_at_zero_ns;   /* wall time (ns since the epoch) at elapsed 0 */
 	int32_t utc_offset_s;      /* added to wall time for the labels (local time) */
+	int64_t limit;             /* bytes: the memory limit, a dashed row labelled at the right
+	                            * (the axis reaches it when it is within twice the
+	                            * window's top); <= 0 for none */
 } chart_input;
 
 /* How many time slices chart_draw wants for a chart w cells wide: one per

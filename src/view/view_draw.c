@@ -134,6 +134,8 @@ static void view_draw_chart(const view *v, const frame *f, canvas *cv, int y, in
 		.wall_clock = v->wall_clock,
 		.wall_at_zero_ns = v->wall0_ns,
 		.utc_offset_s = f->utc_offset_s,
+		/* The limit in force at the cursor, or now. */
+		.limit = v->follow ? v->readout.v[SAMPLE_LIMIT] : f->plan.at_ns >= 0 ? f->at[SAMPLE_LIMIT] : SAMPLE_NONE,
 	};
 	chart_draw(cv, 0, y, v->w, h, &in);
 }

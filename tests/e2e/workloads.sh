@@ -34,14 +34,19 @@ check "pandas: the load holds most of the peak" csv_true "$T/full.phases" \
 check "pandas: each phase's kinds of memory add up to its change" csv_true "$T/full.phases" \
 	"all(r['anon_bytes'] == '' or sum(int(r[k]) for k in ('anon_bytes', 'file_bytes', 'shmem_bytes', 'swap_bytes')) == int(r['change_bytes']) for r in rows)"
 
-# Before and after: the load halved, the import and the batches' steps alike.
+# Before and after: the load halved, the import alike. The halved load's
+# size is its highest sample less its start, and read_csv's last buffers
+# come and go within 20 ms: over eight runs it came out 44% to 66% smaller,
+# so "about half" is held as 30% to 70%. pandas' own log line during the
+# import (NumExpr) may or may not cut the import in two: the import is the
+# sum of the phases before the load.
 "$MEMLOG" report "$T/full.csv" "$T/half.csv" >"$T/cmp.txt" 2>"$T/cmp.err"
 check "report BEFORE AFTER exits 0" [ $? -eq 0 ]
 "$MEMLOG" report --csv "$T/full.csv" "$T/half.csv" >"$T/cmp.csv"
 check "before/after: the load is paired by its log line and shrank by about half" csv_true "$T/cmp.csv" \
-	"any(r['matched_by'] == 'name' and 'loading' in r['name'] and -0.65 < int(r['change_bytes']) / int(r['before_size_bytes']) < -0.35 for r in rows)"
-check "before/after: the import is about unchanged" csv_true "$T/cmp.csv" \
-	"any(r['matched_by'] == 'name' and 'importing' in r['name'] and abs(int(r['change_bytes'])) < 0.3 * int(r['before_size_bytes']) for r in rows)"
+	"any(r['matched_by'] == 'name' and 'loading' in r['name'] and -0.70 < int(r['change_bytes']) / int(r['before_size_bytes']) < -0.30 for r in rows)"
+check "before/after: the import (the phases before the load) is about unchanged" csv_true "$T/cmp.csv" \
+	"(lambda k: k > 0 and (lambda b, a: b > 0 and abs(a - b) < 0.3 * b)(sum(int(r['before_size_bytes'] or 0) for r in rows[:k]), sum(int(r['after_size_bytes'] or 0) for r in rows[:k])))(next(i for i, r in enumerate(rows) if 'loading' in r['name']))"
 check "before/after: the peak's change, and the phase that changed most is the load" bash -c \
 	"grep -Eq '^peak +-[0-9.]+ MiB \(-[0-9]+%\): [0-9.]+ MiB before, [0-9.]+ MiB after$' '$T/cmp.txt' &&
 	 grep -Eq '^Changed most: \"INFO loading .*\" \(phase [0-9]+ before, [0-9]+ after, rise\): ' '$T/cmp.txt'"

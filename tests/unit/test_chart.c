@@ -198,6 +198,37 @@ static void test_golden_ramp(void **state)
 	ramp_case(false, "ramp_ascii");
 }
 
+/* The ramp under a 1.5 GiB limit: the axis reaches it, a dashed row at its
+ * level on the empty cells, labelled at the right; a limit more than twice
+ * the top (10 GiB) is left to the readout, the scale the curve's own. */
+static void test_limit_line(void **state)
+{
+	(void)state;
+	int w = 50, h = 10;
+	int64_t t0 = 0, t1 = 60 * NS_PER_S;
+	for (int u = 0; u < 2; u++) {
+		bool utf8 = u == 0;
+		slices s = slices_make(w, utf8, t0, t1, 100 * NS_PER_MS, fn_ramp, NULL);
+		chart_input in = input_make(&s, t0, t1, utf8);
+		in.limit = 1536 * MiB;
+		canvas *cv = draw_alone(w, h, &in);
+		golden_canvas(utf8 ? "limit_braille" : "limit_ascii", cv);
+		char *dump = canvas_dump(cv);
+		assert_non_null(strstr(dump, "limit 1.5 GiB"));
+		assert_int_equal(strncmp(dump, " 1.5 GiB", 8), 0); /* the axis reaches it */
+		free(dump);
+		canvas_free(cv);
+		in.limit = 10 * GiB;
+		cv = draw_alone(w, h, &in);
+		dump = canvas_dump(cv);
+		assert_null(strstr(dump, "limit"));
+		free(dump);
+		/* Without a limit: the ramp as before. */
+		canvas_free(cv);
+		slices_free(&s);
+	}
+}
+
 /* Draws the steps with a gap and checks the gap stays empty. */
 static void steps_case(bool utf8, const char *name)
 {
@@ -880,6 +911,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_golden_ramp),
+		cmocka_unit_test(test_limit_line),
 		cmocka_unit_test(test_golden_steps_gap),
 		cmocka_unit_test(test_golden_spike),
 		cmocka_unit_test(test_golden_markers_cursor),
