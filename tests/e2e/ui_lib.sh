@@ -48,6 +48,13 @@ ui_cleanup() {
 		pids+=("${p%/cwd}")
 	done < <(find /proc -mindepth 2 -maxdepth 2 -name cwd -lname "$T" 2>/dev/null)
 	((${#pids[@]})) && kill -TERM "${pids[@]}" 2>/dev/null && sleep 0.2 && kill -KILL "${pids[@]}" 2>/dev/null
+	# A memlog killed with its guard and its job leaves no one to remove the
+	# job's memory cgroup (memlog-job-PID): the test removes those of its
+	# own memlogs, once their processes are gone.
+	for p in "${pids[@]}"; do
+		find /sys/fs/cgroup -maxdepth 7 -type d -name "memlog-job-$p" 2>/dev/null |
+			while read -r d; do wait_until 2 rmdir "$d" 2>/dev/null; done
+	done
 	cleanup
 }
 trap ui_cleanup EXIT
