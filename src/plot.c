@@ -204,10 +204,7 @@ static long plot_steps(const char *csv_path, const recload *d, int col, const ma
 	reclogs logs;
 	memset(&logs, 0, sizeof logs);
 	logs.opts.offset_from_tz = true;
-	int64_t wall0 = 0;
-	for (size_t i = 0; i < d->n && !wall0; i++)
-		if (d->wall_ns[i] > 0)
-			wall0 = d->wall_ns[i] - d->t_ns[i];
+	int64_t wall0 = recload_wall0(d);
 	reclogs_counts counts = { 0 };
 	char err[512];
 	logbook *lb = reclogs_book(csv_path, &logs, wall0, &counts, err, sizeof err);

@@ -280,14 +280,6 @@ static int64_t report_added(const report_findings *f, long i)
 	return f->share[i];
 }
 
-/* The wall time at elapsed 0 (from the first row that has one), 0 when unknown. */
-static int64_t report_wall0(const recload *d)
-{
-	for (size_t i = 0; i < d->n; i++)
-		if (d->wall_ns[i] > 0)
-			return d->wall_ns[i] - d->t_ns[i];
-	return 0;
-}
 
 /* The kinds of memory behind amount bytes from sample a to b, as
  * "210 MiB anonymous, 9.0 MiB file-backed" (largest first; kinds under 1%
@@ -331,7 +323,7 @@ static int report_find(const recload *d, int col, logbook *lb, report_findings *
 {
 	memset(f, 0, sizeof *f);
 	f->col = col;
-	f->wall0 = report_wall0(d);
+	f->wall0 = recload_wall0(d);
 	f->ph = calloc(REPORT_MAX_PHASES, sizeof *f->ph);
 	f->np = f->ph ? phases_find(d->t_ns, d->v[col], d->n, NULL, f->ph, REPORT_MAX_PHASES) : -1;
 	if (f->np < 0)
@@ -648,7 +640,7 @@ int report_open(const char *csv_path, reclogs *logs, const char *series_name, bo
 		        series_name ? "that series was not measured in this recording" : "no memory series was measured");
 		return 1;
 	}
-	r->lb = reclogs_book(csv_path, logs, report_wall0(&r->d), &r->counts, err, sizeof err);
+	r->lb = reclogs_book(csv_path, logs, recload_wall0(&r->d), &r->counts, err, sizeof err);
 	if (!r->lb) {
 		fprintf(stderr, "memlog: %s\n", err);
 		return 1;

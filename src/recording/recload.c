@@ -170,3 +170,11 @@ int recload_procs(const char *csv_path, bool lenient, procset **out, char *err, 
 	*out = ps;
 	return 0;
 }
+
+int64_t recload_wall0(const recload *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (d->wall_ns[i] > 0)
+			return d->wall_ns[i] - d->t_ns[i];
+	return 0;
+}

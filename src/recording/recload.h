@@ -35,6 +35,9 @@ int recload_pick(const recload *d, const char *name);
  * at; *peak is -1 (and *at_ns 0) when the column was never measured. */
 void recload_peak(const recload *d, int col, int64_t *peak, int64_t *at_ns);
 
+/* The wall time at elapsed 0 (from the first row that has one), 0 when unknown. */
+int64_t recload_wall0(const recload *d);
+
 /* What the reader left out (bad rows skipped, a last row cut short), said
  * on stderr: for output that is data (report --csv, plot's SVG). */
 void recload_notes(const char *csv_path, const reccsv_info *info);

@@ -31,6 +31,14 @@ static procrow proc(pid_t pid, uint32_t serial, const char *name, const char *cm
 	return r;
 }
 
+/* Adds row r to ps as of t_ns with event ev. */
+static void add_at(procset *ps, procrow *r, int64_t t_ns, enum procrow_event ev)
+{
+	r->event = ev;
+	r->elapsed_ns = t_ns;
+	assert_int_equal(procset_add(ps, r), 0);
+}
+
 /* Start, a small change (none), a change beyond 1 MiB and 1% (a row), a
  * quiet 10 s (a row), exit (a row with empty figures). */
 static void test_thin_rule(void **state)
@@ -224,16 +232,14 @@ static void test_read_bad(void **state)
 }
 
 /* held: PSS where read, then moved by the rss change since; before the
- * first PSS read, that PSS moved back by the rss change; rss before any
- * PSS at all. At a time, the running processes by held; during a phase, by growth. */
+ * first PSS read, that PSS moved back by the rss change (anonymous and
+ * shared pages until it is read). At a time, the running processes by held; during a phase, by growth. */
 static void test_procset(void **state)
 {
 	(void)state;
 	procset *ps = procset_new(0, 0);
 	procrow parent = proc(100, 1, "py", "py load.py", 500 * MiB);
-	parent.event = PROCROW_START;
-	parent.elapsed_ns = 0;
-	assert_int_equal(procset_add(ps, &parent), 0);
+	add_at(ps, &parent, 0, PROCROW_START);
 	/* A worker forked at 1 s shares 400 MiB with the parent. */
 	procrow w = proc(101, 2, "py", "py load.py", 400 * MiB);
 	w.event = PROCROW_START;
@@ -390,29 +396,22 @@ static void test_procset_fork_share(void **state)
 	(void)state;
 	procset *ps = procset_new(0, 0);
 	procrow parent = proc(200, 1, "py", "py load.py", 400 * MiB);
-	parent.event = PROCROW_START;
-	parent.elapsed_ns = 0;
 	parent.v[PROCROW_PSS] = 400 * MiB;
-	assert_int_equal(procset_add(ps, &parent), 0);
+	add_at(ps, &parent, 0, PROCROW_START);
 	/* Rows without a PSS read: the fork at 1 s, a little growth at 2 s. */
-	parent.event = PROCROW_SAME;
 	parent.v[PROCROW_PSS] = -1;
-	parent.elapsed_ns = NS_PER_S;
-	assert_int_equal(procset_add(ps, &parent), 0);
-	parent.elapsed_ns = 2 * NS_PER_S;
+	add_at(ps, &parent, NS_PER_S, PROCROW_SAME);
 	parent.v[PROCROW_RSS] = 402 * MiB;
-	assert_int_equal(procset_add(ps, &parent), 0);
-	parent.elapsed_ns = 2500 * NS_PER_MS;
+	add_at(ps, &parent, 2 * NS_PER_S, PROCROW_SAME);
 	parent.v[PROCROW_RSS] = 420 * MiB;
-	assert_int_equal(procset_add(ps, &parent), 0);
+	add_at(ps, &parent, 2500 * NS_PER_MS, PROCROW_SAME);
 	procset_item it[2];
 	assert_int_equal(procset_at(ps, NS_PER_S, 0, it, 2), 1);
 	assert_int_equal(it[0].held, 400 * MiB); /* nothing better known yet */
 	/* Read at 3 s: 200 MiB, at 400 MiB of rss again. */
-	parent.elapsed_ns = 3 * NS_PER_S;
 	parent.v[PROCROW_RSS] = 400 * MiB;
 	parent.v[PROCROW_PSS] = 200 * MiB;
-	assert_int_equal(procset_add(ps, &parent), 0);
+	add_at(ps, &parent, 3 * NS_PER_S, PROCROW_SAME);
 	assert_int_equal(procset_at(ps, NS_PER_S, 0, it, 2), 1);
 	assert_int_equal(it[0].held, 200 * MiB);
 	assert_int_equal(procset_at(ps, 2 * NS_PER_S, 0, it, 2), 1);
