@@ -463,7 +463,7 @@ static void report_print_oom(logbook *lb, bool utf8)
 			continue;
 		if (memmem(e.text, e.len, "runs under a memory limit", 25))
 			continue;
-		char *safe = logtext_plain(e.text, e.len, 160, utf8);
+		char *safe = logtext_plain(e.text, e.len, 240, utf8);
 		printf("oom        %s\n", safe ? safe : "");
 		free(safe);
 		shown++;

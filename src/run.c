@@ -45,6 +45,7 @@
 #include "record/child.h"
 #include "record/guard.h"
 #include "record/jobcg.h"
+#include "record/kmsg.h"
 #include "record/logsrc.h"
 #include "record/probe.h"
 #include "record/sampler.h"
@@ -97,6 +98,8 @@ typedef struct session {
 	int notify_rd;        /* ... read here */
 	int guard_fd;         /* keeps the command alive should memlog be killed */
 	jobcg *job;           /* run: the job's own memory cgroup, or NULL (mem is then the PSS sum) */
+	kmsg_reader *kmsg;    /* the kernel log, for the OOM killer's kills (NULL when unreadable) */
+	char kmsg_err[300];   /* ... why not */
 	bool interactive;     /* a terminal both ways, and not --headless: the live view */
 	int64_t start_mono_ns;
 	const char *csv_path;
@@ -133,6 +136,29 @@ static bool run_note_oom(session *s, int status)
 	}
 	s->oom_noted = true;
 	return true;
+}
+
+/* The OOM killer's kills of the target as the kernel log gave them (the
+ * sampler keeps them): who, what it held, whose limit. */
+static void run_note_kills(session *s)
+{
+	kmsg_kill k;
+	while (s->kmsg && kmsg_take(s->kmsg, &k)) {
+		char held[160] = "", a[32], f[32], m[32], whose[300];
+		if (k.anon_bytes >= 0 && k.file_bytes >= 0 && k.shmem_bytes >= 0) {
+			units_bytes(k.anon_bytes, a, sizeof a);
+			units_bytes(k.file_bytes, f, sizeof f);
+			units_bytes(k.shmem_bytes, m, sizeof m);
+			snprintf(held, sizeof held, " holding %s anonymous, %s file-backed, %s shmem", a, f, m);
+		}
+		if (k.memcg && k.oom_memcg[0])
+			snprintf(whose, sizeof whose, "cgroup %s at its limit", k.oom_memcg);
+		else
+			snprintf(whose, sizeof whose, "%s",
+			         k.memcg ? "its cgroup at its limit" : "the machine out of memory");
+		logbook_note(s->lb, "the kernel log: the OOM killer killed %s (pid %d)%s; %s", k.name, (int)k.pid, held,
+		             whose);
+	}
 }
 
 /* Reaps every child that has ended: the command itself and any orphans
@@ -255,6 +281,7 @@ static void check_sampler(session *s)
 {
 	if (!s->smp)
 		return;
+	run_note_kills(s);
 	enum sampler_end end = sampler_state(s->smp);
 	char err[512];
 	char d[32];
@@ -492,6 +519,7 @@ static void finish_recording(session *s)
 		s->final_stats.ticks_taken += s->before_detach.ticks_taken;
 		s->final_stats.ticks_missed += s->before_detach.ticks_missed;
 	}
+	run_note_kills(s); /* those of the last sample */
 	int64_t now = mtime_wall_ns();
 	logsrc_free(s->out_src, now);
 	logsrc_free(s->err_src, now);
@@ -600,6 +628,7 @@ static sampler_config run_sampler_config(const session *s)
 		.procs_csv = s->procs,
 		.thin = s->thin,
 		.procs = s->procset,
+		.kmsg = s->kmsg,
 		.notify_fd = s->notify_fd,
 	};
 }
@@ -873,6 +902,8 @@ static void run_note_start(session *s)
 	logbook_add(s->lb, mtime_wall_ns(), 0, note, n);
 	if (s->job_note[0])
 		logbook_note(s->lb, "%s", s->job_note);
+	if (!s->kmsg)
+		logbook_note(s->lb, "%s; OOM kills are seen in a cgroup's count only, unnamed", s->kmsg_err);
 	if (s->opt->limit) {
 		char size[32];
 		units_bytes(s->opt->limit, size, sizeof size);
@@ -933,6 +964,7 @@ static int run_open(session *s)
 		if (rc)
 			return rc;
 	}
+	s->kmsg = kmsg_open(KMSG_PATH, s->kmsg_err, sizeof s->kmsg_err);
 	run_note_start(s);
 	for (int i = 0; i < o->nlogs; i++)
 		s->tails[i] = logsrc_tail(o->logs[i], s->lb);
@@ -1002,6 +1034,7 @@ static void run_close(session *s)
 	markers_free(s->marks);
 	if (s->pr)
 		probe_close(s->pr);
+	kmsg_close(s->kmsg);
 	if (s->job) {
 		char why[640];
 		jobcg_remove(s->job, why, sizeof why);

@@ -134,9 +134,15 @@ int64_t cgroups_limit(const char *dir, int v)
 		return -1;
 	int64_t lowest = -1;
 	for (;;) {
-		bool here = v == 1 ? cgroups_limit_file(at, "memory.limit_in_bytes", &lowest)
-		                   : cgroups_limit_file(at, "memory.max", &lowest) |
-		                             cgroups_limit_file(at, "memory.high", &lowest);
+		bool here;
+		if (v == 1) {
+			here = cgroups_limit_file(at, "memory.limit_in_bytes", &lowest);
+		} else {
+			/* Both are read: the lower binds. */
+			bool max = cgroups_limit_file(at, "memory.max", &lowest);
+			bool high = cgroups_limit_file(at, "memory.high", &lowest);
+			here = max || high;
+		}
 		/* Up to the hierarchy's root, which has no limit files. */
 		char *slash = strrchr(at, '/');
 		if (!here || !slash || slash == at)

@@ -267,8 +267,10 @@ static void probe_merge(probe *p, const pid_t *list, size_t n, bool drop_unliste
 	size_t i = 0, j = 0, w = 0;
 	while (i < p->nprocs || j < n) {
 		if (j == n || (i < p->nprocs && p->procs[i].pid < list[j])) {
-			if (drop_unlisted)
+			if (drop_unlisted) {
+				probe_left(p, p->procs[i].pid);
 				probe_proc_close(&p->procs[i++]);
+			}
 			else
 				p->next[w++] = p->procs[i++];
 			continue;

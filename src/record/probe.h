@@ -58,6 +58,12 @@ size_t probe_procs(const probe *p, const procrow **rows);
  * unknown. */
 int64_t probe_oom_kills(const probe *p);
 
+/* Whether the OOM killer's victim pid (in the cgroup memcg as the kernel
+ * names it, "" when unknown) was the target's: in the process set of the last
+ * read or lately dropped from it, or in the target's own cgroup (the job's in
+ * run, watch --cgroup's) or one below it. Every process is the machine's. */
+bool probe_is_target(const probe *p, pid_t pid, const char *memcg);
+
 void probe_close(probe *p);
 
 #endif

@@ -35,6 +35,9 @@
 #define PROBE_KB_MAX (INT64_MAX / 1024 / 4096)
 /* status, smaps_rollup, meminfo and memory.stat all fit well within this. */
 #define PROBE_BUF_BYTES 8192
+/* Pids that left the set lately, for probe_is_target (a kill is logged as
+ * its victim dies, and read at the sample after). */
+#define PROBE_LEFT_MAX 256
 /* How often the cgroup of a followed pid is looked up again. */
 #define PROBE_CGROUP_CHECK_NS NS_PER_S
 /* A process's status is read again after this long (else its statm only,
@@ -140,8 +143,14 @@ struct probe {
 	procrow *rows;
 	size_t nrows, rows_cap;
 
+	pid_t left[PROBE_LEFT_MAX]; /* a ring of the pids dropped from the set lately */
+	size_t left_next;
+
 	char buf[PROBE_BUF_BYTES];
 };
+
+/* Notes a pid dropped from the set (record/probe_target.c). */
+void probe_left(probe *p, pid_t pid);
 
 /* Re-reads an open file from its start into p->buf; the byte count (0 at a
  * vanished process) or -1 with errno set. */

@@ -33,7 +33,9 @@ struct sampler {
 	/* marker labels waiting to be sampled, oldest first */
 	char pending[SAMPLER_MAX_PENDING][SAMPLER_LABEL_MAX];
 	size_t npending;
-	int64_t oom_seen;  /* the probe's OOM kill count at the last sample; -1 before one */
+	int64_t oom_first; /* the probe's OOM kill count at its first reading; -1 before one */
+	int64_t oom_logged;/* kills of the target read from the kernel log */
+	int64_t oom_marked;/* kills marked so far (one count may know of a kill before the other) */
 };
 
 /* The process rows due at this sample, to REC.procs.csv. A failure there
@@ -66,6 +68,31 @@ static void sampler_procs(sampler *s, const sample *smp)
 	pthread_mutex_unlock(&s->lock);
 }
 
+/* Whether the OOM killer killed since the last sample, by the cgroup's count
+ * or by the kernel log (read after the probe: a victim dead by then was
+ * logged before it died). The kernel log's kills of the target are kept for
+ * the main thread to name. */
+static bool sampler_oom(sampler *s)
+{
+	int64_t ooms = probe_oom_kills(s->cfg.probe);
+	if (ooms >= 0 && s->oom_first < 0)
+		s->oom_first = ooms;
+	kmsg_kill kills[8];
+	size_t n;
+	while (s->cfg.kmsg && (n = kmsg_read(s->cfg.kmsg, kills, 8)) > 0)
+		for (size_t i = 0; i < n; i++)
+			if (probe_is_target(s->cfg.probe, kills[i].pid, kills[i].task_memcg)) {
+				kmsg_keep(s->cfg.kmsg, &kills[i]);
+				s->oom_logged++;
+			}
+	int64_t known = ooms >= 0 ? ooms - s->oom_first : 0;
+	if (s->oom_logged > known)
+		known = s->oom_logged;
+	bool fired = known > s->oom_marked;
+	s->oom_marked = known;
+	return fired;
+}
+
 /* Takes one sample now and records it with an optional marker label.
  * Returns the probe's process count, or -1 on an error (left in s->error). */
 static int sampler_take(sampler *s, const char *marker)
@@ -81,11 +108,8 @@ static int sampler_take(sampler *s, const char *marker)
 	if (n < 0)
 		goto fail;
 	/* The OOM killer fired since the last sample: this one is marked. */
-	int64_t ooms = probe_oom_kills(s->cfg.probe);
-	if (ooms > s->oom_seen && s->oom_seen >= 0 && !marker)
+	if (sampler_oom(s) && !marker)
 		marker = SAMPLER_OOM_LABEL;
-	if (ooms >= 0)
-		s->oom_seen = ooms;
 	smp.elapsed_ns = now_ns - s->cfg.start_mono_ns;
 	smp.wall_ns = wall_ns;
 	series_append(s->cfg.series, &smp);
@@ -248,7 +272,7 @@ sampler *sampler_start(const sampler_config *cfg, char *err, size_t errlen)
 	}
 	s->cfg = *cfg;
 	s->end = SAMPLER_RUNNING;
-	s->oom_seen = -1;
+	s->oom_first = -1;
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);

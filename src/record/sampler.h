@@ -10,11 +10,13 @@
 #include "model/procset.h"
 #include "model/procthin.h"
 #include "model/series.h"
+#include "record/kmsg.h"
 #include "record/probe.h"
 #include "recording/reccsv.h"
 
 /* The label of the marker a sample gets when the OOM killer fired in the
- * target's cgroup since the sample before. */
+ * target's cgroup (its count) or killed one of its processes (the kernel
+ * log) since the sample before. */
 #define SAMPLER_OOM_LABEL "OOM kill"
 
 typedef struct sampler_config {
@@ -32,6 +34,9 @@ typedef struct sampler_config {
 	procset *procs;          /* with procs_csv: its rows are added here too, for the view (may be NULL) */
 	procthin *thin;          /* with procs_csv: which rows are due (the caller's, so that a
 	                          * restarted sampler goes on where the last one stopped) */
+	kmsg_reader *kmsg;       /* the kernel log, or NULL: the target's kills in it are kept there
+	                          * (kmsg_keep) for the main thread (owned by the caller, read only
+	                          * by the thread) */
 	int notify_fd;           /* a byte is written here when the sampler stops by itself */
 } sampler_config;
 

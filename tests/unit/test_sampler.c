@@ -17,6 +17,7 @@
 #include "record/probe.h"
 #include "recording/reccsv.h"
 #include "record/sampler.h"
+#include "model/markers.h"
 #include "model/series.h"
 
 typedef struct rows {
@@ -198,6 +199,87 @@ static void test_target_gone(void **state)
 	free(got);
 }
 
+/* Waits (bounded, 10 s) until cond(ctx) holds, polling every ms. */
+static bool wait_until(bool (*cond)(void *), void *ctx)
+{
+	for (int i = 0; i < 10000; i++) {
+		if (cond(ctx))
+			return true;
+		usleep(1000);
+	}
+	return cond(ctx);
+}
+
+static bool sampled_none(void *ser)
+{
+	sample last;
+	return series_last(ser, &last) == 0 && last.v[SAMPLE_PROCS] == 0;
+}
+
+static bool marked(void *marks)
+{
+	return markers_count(marks) > 0;
+}
+
+/* The kernel log's kills: one of the target's processes is marked (once,
+ * "OOM kill") and kept for the main thread, whatever else the OOM killer
+ * killed on the machine. The kill is read after its victim is gone from
+ * the samples (the sampler reads the log once a sample, a victim dies at
+ * once). */
+static void test_kernel_log_kill(void **state)
+{
+	(void)state;
+	rig r;
+	rows *got = malloc(sizeof *got);
+	char err[512], kpath[] = "/tmp/memlog-kmsg.XXXXXX", line[256];
+	int fds[2], kfd = mkstemp(kpath);
+	assert_true(kfd >= 0);
+	pid_t pid = fork_waiter(fds), other = fork();
+	assert_true(other >= 0);
+	if (other == 0) {
+		pause();
+		_exit(0);
+	}
+	kmsg_reader *km = kmsg_open(kpath, err, sizeof err);
+	assert_non_null(km);
+	rig_open(&r, PROBE_KIND_TREE, pid, 5 * INT64_C(1000000), 0);
+	r.cfg.kmsg = km;
+	r.cfg.marks = markers_new();
+	r.cfg.stop_when_gone = false;
+	sampler *s = sampler_start(&r.cfg, err, sizeof err);
+	assert_non_null(s);
+	kill(other, SIGKILL);
+	kill(pid, SIGKILL);
+	assert_int_equal(waitpid(other, NULL, 0), other);
+	assert_int_equal(waitpid(pid, NULL, 0), pid);
+	assert_true(wait_until(sampled_none, r.ser));
+	int len = snprintf(line, sizeof line, "3,1,1,-;Out of memory: Killed process %d (other)\n"
+	                   "3,2,2,-;Out of memory: Killed process %d (waiter) total-vm:1kB, anon-rss:8kB\n",
+	                   (int)other, (int)pid);
+	assert_int_equal(write(kfd, line, (size_t)len), len);
+	assert_true(wait_until(marked, r.cfg.marks));
+	sampler_stop(s, NULL);
+	kmsg_kill k;
+	assert_true(kmsg_take(km, &k));
+	assert_int_equal(k.pid, pid);
+	assert_string_equal(k.name, "waiter");
+	assert_int_equal(k.anon_bytes, 8192);
+	assert_false(kmsg_take(km, &k));
+	rig_close(&r, got);
+	int n = 0;
+	for (size_t i = 0; i < got->n; i++)
+		n += strcmp(got->marker[i], SAMPLER_OOM_LABEL) == 0;
+	assert_int_equal(n, 1);
+	assert_int_equal(markers_count(r.cfg.marks), 1);
+	markers_free(r.cfg.marks);
+	kmsg_close(km);
+	close(kfd);
+	close(fds[1]);
+	unlink(kpath);
+	series_free(r.ser);
+	free(got);
+}
+
 /* The rows of one pid read back from REC.procs.csv. */
 typedef struct proc_rows {
 	pid_t pid;
@@ -292,6 +374,7 @@ int main(void)
 		cmocka_unit_test(test_duration_rows_match),
 		cmocka_unit_test(test_markers_in_order),
 		cmocka_unit_test(test_target_gone),
+		cmocka_unit_test(test_kernel_log_kill),
 		cmocka_unit_test(test_procs_rows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
