@@ -754,8 +754,10 @@ int probe_read(probe *p, int64_t now_ns, sample *out, char *err, size_t errlen)
 				vanished_now = true;
 			pr->zombie = r == 0;
 		}
-		if (vanished_now)
+		if (vanished_now) {
 			p->vanished = true;
+			p->exits++;
+		}
 		/* One more pass at once when this sample saw a process leave: its
 		 * orphans moved between the walk and the reads. With children lists
 		 * the reads are redone only when the walk finds someone new. */

@@ -64,6 +64,9 @@ int64_t probe_oom_kills(const probe *p);
  * run, watch --cgroup's) or one below it. Every process is the machine's. */
 bool probe_is_target(const probe *p, pid_t pid, const char *memcg);
 
+/* How many reads saw a counted process leave (an OOM kill's victim is one). */
+uint64_t probe_exits(const probe *p);
+
 void probe_close(probe *p);
 
 #endif

@@ -143,6 +143,7 @@ struct probe {
 	procrow *rows;
 	size_t nrows, rows_cap;
 
+	uint64_t exits;  /* reads that saw a counted process leave */
 	pid_t left[PROBE_LEFT_MAX]; /* a ring of the pids dropped from the set lately */
 	size_t left_next;
 

@@ -10,6 +10,11 @@ void probe_left(probe *p, pid_t pid)
 	p->left_next = (p->left_next + 1) % PROBE_LEFT_MAX;
 }
 
+uint64_t probe_exits(const probe *p)
+{
+	return p->exits;
+}
+
 bool probe_is_target(const probe *p, pid_t pid, const char *memcg)
 {
 	if (p->kind == PROBE_KIND_SYSTEM)

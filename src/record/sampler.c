@@ -36,6 +36,8 @@ struct sampler {
 	int64_t oom_first; /* the probe's OOM kill count at its first reading; -1 before one */
 	int64_t oom_logged;/* kills of the target read from the kernel log */
 	int64_t oom_marked;/* kills marked so far (one count may know of a kill before the other) */
+	uint64_t exits_seen; /* the probe's exits when the kernel log was read last */
+	int64_t kmsg_ns;     /* ... and when (monotonic) */
 };
 
 /* The process rows due at this sample, to REC.procs.csv. A failure there
@@ -71,15 +73,24 @@ static void sampler_procs(sampler *s, const sample *smp)
 /* Whether the OOM killer killed since the last sample, by the cgroup's count
  * or by the kernel log (read after the probe: a victim dead by then was
  * logged before it died). The kernel log's kills of the target are kept for
- * the main thread to name. */
-static bool sampler_oom(sampler *s)
+ * the main thread to name. The log is read when it may hold one: a process
+ * left, the count moved, the whole machine is watched, or a second passed. */
+static bool sampler_oom(sampler *s, int64_t now_ns)
 {
 	int64_t ooms = probe_oom_kills(s->cfg.probe);
 	if (ooms >= 0 && s->oom_first < 0)
 		s->oom_first = ooms;
+	uint64_t exits = probe_exits(s->cfg.probe);
+	bool machine = probe_is_target(s->cfg.probe, -1, NULL); /* every kill is the machine's */
+	bool look = s->cfg.kmsg && (exits != s->exits_seen || (ooms >= 0 && ooms - s->oom_first > s->oom_marked) ||
+	                            machine || now_ns - s->kmsg_ns >= NS_PER_S);
+	if (look) {
+		s->exits_seen = exits;
+		s->kmsg_ns = now_ns;
+	}
 	kmsg_kill kills[8];
 	size_t n;
-	while (s->cfg.kmsg && (n = kmsg_read(s->cfg.kmsg, kills, 8)) > 0)
+	while (look && (n = kmsg_read(s->cfg.kmsg, kills, 8)) > 0)
 		for (size_t i = 0; i < n; i++)
 			if (probe_is_target(s->cfg.probe, kills[i].pid, kills[i].task_memcg)) {
 				kmsg_keep(s->cfg.kmsg, &kills[i]);
@@ -108,7 +119,7 @@ static int sampler_take(sampler *s, const char *marker)
 	if (n < 0)
 		goto fail;
 	/* The OOM killer fired since the last sample: this one is marked. */
-	if (sampler_oom(s) && !marker)
+	if (sampler_oom(s, now_ns) && !marker)
 		marker = SAMPLER_OOM_LABEL;
 	smp.elapsed_ns = now_ns - s->cfg.start_mono_ns;
 	smp.wall_ns = wall_ns;
