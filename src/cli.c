@@ -21,7 +21,7 @@ static const char cli_usage_text[] =
 	"usage: memlog run    [OPTIONS] [--] COMMAND [ARG...]\n"
 	"       memlog watch  [OPTIONS] [--pid PID | --cgroup DIR | --system]\n"
 	"       memlog replay [OPTIONS] REC.csv [OTHER.csv]\n"
-	"       memlog report [OPTIONS] REC.csv\n"
+	"       memlog report [OPTIONS] REC.csv [AFTER.csv]\n"
 	"       memlog plot   [OPTIONS] REC.csv [OTHER.csv] [-o REC.svg]\n"
 	"       memlog --help | --version\n"
 	"\n"
@@ -35,19 +35,43 @@ static const char cli_usage_text[] =
 	"          (--system, the default)\n"
 	"  replay  browse a recording with its logs lined up against the curve\n"
 	"  report  the phases of the curve, what the logs said in each, and\n"
-	"          which phase to look at first\n"
+	"          which phase to look at first; two recordings side by side\n"
 	"  plot    the recording as an SVG picture\n"
-	"  (memlog COMMAND --help tells more about each)\n"
 	"\n"
-	"Options of run and watch:\n"
+	"memlog COMMAND --help tells each command's options; man memlog tells all.\n"
+	"A command-line mistake exits 2.\n";
+
+/* The help of run and watch: their own lines first, the shared rest after. */
+static const char cli_run_head[] =
+	"usage: memlog run [OPTIONS] [--] COMMAND [ARG...]\n"
+	"\n"
+	"Start COMMAND and record the memory of its whole process tree (children\n"
+	"and orphaned grandchildren too) until it ends, with its output in the\n"
+	"live view and the .log. Exits with COMMAND's exit status (128+N when it\n"
+	"was killed by signal N, 127 when it was not found, 126 when it could not\n"
+	"be run; 1 when memlog could not record, 2 for a command-line mistake).\n";
+
+static const char cli_watch_head[] =
+	"usage: memlog watch [OPTIONS] [--pid PID | --cgroup DIR | --system]\n"
+	"\n"
+	"Record something already running: a process and its descendants, a\n"
+	"cgroup, or the whole machine (the default), until it ends, -d passes or\n"
+	"SIGINT/SIGTERM. Exits 0 (1 when memlog could not record, 2 for a\n"
+	"command-line mistake).\n";
+
+static const char cli_record_options[] =
+	"\n"
+	"Options:\n"
 	"  -o, --output FILE     CSV to write (default memlog-YYYYmmdd-HHMMSS.csv);\n"
 	"                        the log lines go beside it in FILE with .log, a row\n"
-	"                        per process (not --system) in FILE with .procs.csv.\n"
+	"                        per process (but for the machine) in FILE with\n"
+	"                        .procs.csv.\n"
 	"                        An existing regular file is replaced; a symbolic link,\n"
 	"                        a device or a FIFO is refused. The default name is\n"
 	"                        never one that exists (then -2, -3, ... is added)\n"
 	"  -i, --interval TIME   time between samples, 1ms..1h (default 100ms);\n"
-	"                        units ns, us, ms, s, m, h, e.g. 5ms, 0.5s, 2s\n"
+	"                        units ns, us, ms, s, m, h, e.g. 5ms, 0.5s, 2s; a bare\n"
+	"                        number is seconds, as for sleep(1): -i 5 is 5 s\n"
 	"  -d, --duration TIME   stop after TIME (run: COMMAND then gets SIGTERM,\n"
 	"                        and SIGKILL 5 s later if it is still there)\n"
 	"  -l, --log FILE        tail FILE into the .log (repeatable); waits for it\n"
@@ -55,20 +79,23 @@ static const char cli_usage_text[] =
 	"                        regular file or a FIFO (a device is refused)\n"
 	"      --pss             also sample PSS from smaps_rollup (at most 1/s)\n"
 	"      --no-children     count only the process itself, not its descendants\n"
-	"      --headless        no live view (automatic when stdout is not a terminal)\n"
-	"      --stdin           run: give COMMAND memlog's stdin (default /dev/null)\n"
-	"      --limit SIZE      run: COMMAND's tree under a memory limit (e.g. 4G), in\n"
+	"      --headless        no live view (automatic when stdout is not a terminal)\n";
+
+static const char cli_run_options[] =
+	"      --stdin           give COMMAND memlog's stdin (default /dev/null)\n"
+	"      --limit SIZE      COMMAND's tree under a memory limit (e.g. 4G), in\n"
 	"                        the cgroup memlog makes for it: past it the kernel's\n"
 	"                        OOM killer ends the job, as in a container of that size\n"
-	"                        (an OOM kill is marked and named: see The OOM killer)\n"
-	"  -h, --help            this help\n"
-	"  -V, --version         memlog's version\n"
-	"\n"
-	"Options of watch:\n"
+	"                        (an OOM kill is marked and named: see The OOM killer)\n";
+
+static const char cli_watch_options[] =
 	"  -p, --pid PID         a process and its descendants\n"
 	"  -c, --cgroup DIR      a cgroup directory (v1 or v2), e.g.\n"
 	"                        /sys/fs/cgroup/memory/myjob or /sys/fs/cgroup/myjob\n"
-	"      --system          the whole machine (default)\n"
+	"      --system          the whole machine (default)\n";
+
+static const char cli_record_tail[] =
+	"  -h, --help            this help\n"
 	"\n"
 	"The OOM killer: a kill is a marker \"OOM kill\" when the job's cgroup counts\n"
 	"one (oom_kill) or the kernel log (/dev/kmsg) says one of the target's\n"
@@ -99,11 +126,25 @@ static const char cli_usage_text[] =
 	"rss anon file shmem swap (bytes, the process's own), pss (on the samples\n"
 	"it was read), event (start, exit). A process gets a row when it starts,\n"
 	"when a figure moved by more than 1 MiB and 1% since its last row, at\n"
-	"least every 10 s, and when it exits. Key w in the live view lists them.\n";
+	"least every 10 s, and when it exits. Key w in the live view lists them;\n"
+	"? lists every key.\n";
+
+/* The command whose options are being read: errors point to its --help. */
+static const char *cli_cmd;
 
 void cli_usage_exit(void)
 {
 	fputs(cli_usage_text, stdout);
+	exit(0);
+}
+
+/* memlog run --help, memlog watch --help. */
+__attribute__((noreturn)) static void cli_record_help_exit(enum cli_command cmd)
+{
+	fputs(cmd == CLI_RUN ? cli_run_head : cli_watch_head, stdout);
+	fputs(cli_record_options, stdout);
+	fputs(cmd == CLI_RUN ? cli_run_options : cli_watch_options, stdout);
+	fputs(cli_record_tail, stdout);
 	exit(0);
 }
 
@@ -120,7 +161,10 @@ void cli_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fputs("\nTry 'memlog --help' for more information.\n", stderr);
+	if (cli_cmd)
+		fprintf(stderr, "\nTry 'memlog %s --help'.\n", cli_cmd);
+	else
+		fputs("\nTry 'memlog --help'.\n", stderr);
 	exit(2);
 }
 
@@ -171,6 +215,7 @@ void cli_parse_record(int argc, char **argv, cli_options *o)
 	};
 	const char *cmd = o->cmd == CLI_RUN ? "run" : "watch";
 	int targets = 0, c;
+	cli_cmd = cmd;
 
 	o->interval_ns = NS_PER_S / 10;
 	opterr = 0;
@@ -209,7 +254,7 @@ void cli_parse_record(int argc, char **argv, cli_options *o)
 		case 'p': o->pid = cli_pid(optarg); targets++; break;
 		case 'c': o->cgroup = optarg; targets++; break;
 		case OPT_SYSTEM: targets++; break; /* the default target anyway */
-		case 'h': cli_usage_exit(); break;
+		case 'h': cli_record_help_exit(o->cmd);
 		case 'V': cli_version_exit();
 		case ':':
 			cli_error("%s: option '%s' needs a value", cmd, argv[optind - 1]);

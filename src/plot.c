@@ -95,7 +95,8 @@ static int plot_options(int argc, char **argv, plot_job *j)
 	}
 	j->nfiles = argc - optind;
 	if (j->nfiles < 1 || j->nfiles > 2) {
-		fprintf(stderr, "memlog: plot: expected one recording (REC.csv), or two to compare; got %d\n", j->nfiles);
+		fprintf(stderr, "memlog: plot: expected one recording (REC.csv), or two to compare; got %d\n"
+		        "Try 'memlog plot --help'.\n", j->nfiles);
 		return 2;
 	}
 	for (int i = 0; i < j->nfiles; i++)

@@ -214,7 +214,7 @@ static procset_item *report_items(const report_findings *f, int64_t t0, int64_t 
 static void report_print_holders(const report_findings *f, bool utf8)
 {
 	size_t n;
-	procset_item *items = report_items(f, f->peak_t, f->peak_t, false, &n);
+	procset_item *items = report_items(f, f->hold_t, f->hold_t, false, &n);
 	if (!items)
 		return;
 	holders_group g[REPORT_PEAK_GROUPS];
@@ -347,6 +347,15 @@ static int report_find(const recload *d, int col, logbook *lb, report_findings *
 	f->peak_row = 0;
 	while (f->peak_row + 1 < d->n && d->v[col][f->peak_row] < f->peak - f->peak / 100)
 		f->peak_row++;
+	size_t hold = f->peak_row;
+	for (size_t i = f->peak_row + 1; i < d->n; i++) {
+		if (d->v[col][i] < 0)
+			continue; /* not measured (a paced PSS sum) */
+		if (d->v[col][i] < f->peak - f->peak / 100)
+			break;
+		hold = i;
+	}
+	f->hold_t = d->n ? d->t_ns[(f->peak_row + hold) / 2] : 0;
 	f->best = -1;
 	for (long i = 0; i < f->np; i++)
 		if (report_added(f, i) > f->best_add) {
@@ -709,8 +718,8 @@ int report_main(int argc, char **argv)
 		}
 	}
 	if (argc - optind != 1 && argc - optind != 2) {
-		fprintf(stderr, "memlog: report: expected one recording (REC.csv) or two to compare (BEFORE.csv "
-		        "AFTER.csv), got %d\nTry 'memlog report --help'.\n",
+		fprintf(stderr, "memlog: report: expected one recording (REC.csv), or two to compare (BEFORE.csv "
+		        "AFTER.csv); got %d\nTry 'memlog report --help'.\n",
 		        argc - optind);
 		return 2;
 	}

@@ -21,6 +21,9 @@ typedef struct report_findings {
 	long np;
 	int64_t peak, peak_t;  /* -1 when nothing was measured */
 	size_t peak_row;       /* the first row within 1% of the peak (where shares are taken) */
+	int64_t hold_t;        /* the middle of the stretch from there that stays within 1% of
+	                        * the peak: who holds it is read there, away from the forks
+	                        * and exits at its ends, where the processes' shares settle */
 	long best;             /* the phase that holds most of the peak, or -1 */
 	int64_t best_add;
 	int64_t wall0;         /* wall time at elapsed 0, 0 when unknown */

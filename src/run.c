@@ -364,7 +364,9 @@ static void act_on_view(session *s, enum ui_action act)
 	case UI_NONE:
 		return;
 	case UI_QUIT:
-		snprintf(s->reason, sizeof s->reason, "stopped from the view");
+		/* After the recording ended, q only closes the view: the reason stays. */
+		if (!s->recording_done)
+			snprintf(s->reason, sizeof s->reason, "stopped from the view");
 		s->stop = true;
 		return;
 	case UI_QUIT_KILL:

@@ -20,6 +20,11 @@
  * process). */
 #define PROBE_MEM_PSS_NS (NS_PER_S / 5)
 #define PROBE_MEM_SHARE 100
+/* ... and after a fork, which changes the parent's and its siblings' shares,
+ * one pass within max(PROBE_MEM_PSS_NS, its cost x PROBE_FORK_SHARE): a
+ * data set shared by workers forked a few samples apart is otherwise read
+ * with a stale parent until the 1% budget allows (seconds, on big ones). */
+#define PROBE_FORK_SHARE 10
 /* New processes whose PSS is read at once in one sample, at most. */
 #define PROBE_FRESH_PSS 64
 /* The full scan's interval when the children lists find new processes. */

@@ -6,7 +6,7 @@
 #include "record/cgroups.h"
 #include "record/kvscan.h"
 
-static const kvscan_key probe_pss_keys[] = { KVSCAN_KEY("Pss") };
+static const kvscan_key probe_pss_keys[] = { KVSCAN_KEY("Pss"), KVSCAN_KEY("Rss") };
 
 /* memory.stat keys for mem and cache: anonymous, mapped file, file, shmem
  * pages; v1 uses the hierarchical totals (the job's cgroup may have children). */
@@ -17,19 +17,25 @@ static const kvscan_key probe_once_v1_keys[] = {
 	KVSCAN_KEY("total_rss"), KVSCAN_KEY("total_mapped_file"), KVSCAN_KEY("total_cache"), KVSCAN_KEY("total_shmem"),
 };
 
-/* One process's Pss into *out; false when it cannot be read. */
+/* One process's Pss into *out; false when it cannot be read. Its row's
+ * rss becomes the Rss of the same read: the pair is one moment (statm was
+ * read earlier in the sample, and a process touching memory, a worker just
+ * forked, moves between the two), so what rss moves later is what its
+ * share moved since. */
 static bool probe_read_one_pss(probe *p, struct probe_proc *pr, int64_t *out)
 {
 	ssize_t n = probe_file_read(p, pr->pid, "smaps_rollup", &pr->smaps);
-	const char *at;
-	int64_t kb;
+	const char *at[2];
+	int64_t kb, rss_kb;
 	if (n <= 0)
 		return false;
-	kvscan_keys(p->buf, (size_t)n, probe_pss_keys, 1, &at);
-	if (!kvscan_num(at, p->buf + n, &kb) || kb > PROBE_KB_MAX)
+	kvscan_keys(p->buf, (size_t)n, probe_pss_keys, 2, at);
+	if (!kvscan_num(at[0], p->buf + n, &kb) || kb > PROBE_KB_MAX)
 		return false;
 	*out = kb * 1024;
 	pr->pv[PROCROW_PSS] = *out;
+	if (kvscan_num(at[1], p->buf + n, &rss_kb) && rss_kb <= PROBE_KB_MAX)
+		pr->pv[PROCROW_RSS] = rss_kb * 1024;
 	pr->pss_read = true;
 	return true;
 }
@@ -137,16 +143,23 @@ void probe_read_mem(probe *p, int64_t now_ns, sample *out)
 	 * pass as soon as the share of the time allows. */
 	if (wait < PROBE_MEM_PSS_NS && !probe_has_unread(p) && !p->pss_forked)
 		wait = PROBE_MEM_PSS_NS;
+	int64_t fork_wait = p->mem_cost_ns * PROBE_FORK_SHARE;
+	if (fork_wait < PROBE_MEM_PSS_NS)
+		fork_wait = PROBE_MEM_PSS_NS;
+	if (p->pss_forked && wait > fork_wait)
+		wait = fork_wait;
 	if (p->mem_done && now_ns - p->mem_ns < wait)
 		return;
 	int64_t t0 = mtime_mono_ns(), pss;
-	bool all;
+	bool all, fresh = probe_has_unread(p);
 	/* A process whose PSS may not be read (another user's) leaves mem
 	 * empty: a sum without it would be too small, not a measurement. */
 	if (probe_read_pss(p, &pss, &all) && all && sum_is_mem)
 		out->v[SAMPLE_MEM] = pss;
 	p->mem_cost_ns = mtime_mono_ns() - t0;
-	p->pss_forked = false;
+	/* A pass that read a new process first (a fork just now: its memory
+	 * and its parent's shares still move) is followed by one more soon. */
+	p->pss_forked = fresh;
 	p->mem_done = true;
 	p->mem_ns = now_ns;
 }

@@ -115,17 +115,29 @@ static double svg_y(const svg_frame *g, int64_t v)
 	return g->top + g->ph - (double)v / (double)g->ytop * g->ph;
 }
 
-/* Phases: shaded bands with their numbers. */
+/* The width of text of n characters at font-size 11 (sans-serif: about
+ * 0.6 em a character), with 2 px each side. */
+#define SVG_LABEL_W(n) ((double)(n) * 6.6 + 4)
+
+/* Phases: shaded bands with their numbers and kinds, each label only
+ * where its band has room for it (so labels never run together); the
+ * band's title names it all the same. */
 static void svg_phases(FILE *f, const svg_frame *g, const svgplot_input *in)
 {
 	for (size_t i = 0; i < in->nphases; i++) {
 		double x0 = svg_x(g, in->phases[i].t0_ns), x1 = svg_x(g, in->phases[i].t1_ns);
+		const char *kind = phase_kind_name(in->phases[i].kind);
 		fprintf(f, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\" opacity=\"0.5\">"
 		           "<title>phase %zu: %s</title></rect>\n",
-		        x0, g->top, x1 - x0 > 0.5 ? x1 - x0 : 0.5, g->ph, i % 2 ? "#eeeeee" : "#e3ecf7", i + 1,
-		        phase_kind_name(in->phases[i].kind));
-		fprintf(f, "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" fill=\"#555\" text-anchor=\"middle\">%zu %s</text>\n",
-		        (x0 + x1) / 2, g->top + 13, i + 1, x1 - x0 > 60 ? phase_kind_name(in->phases[i].kind) : "");
+		        x0, g->top, x1 - x0 > 0.5 ? x1 - x0 : 0.5, g->ph, i % 2 ? "#eeeeee" : "#e3ecf7", i + 1, kind);
+		char label[48];
+		snprintf(label, sizeof label, "%zu %s", i + 1, kind);
+		if (x1 - x0 < SVG_LABEL_W(strlen(label)))
+			snprintf(label, sizeof label, "%zu", i + 1);
+		if (x1 - x0 < SVG_LABEL_W(strlen(label)))
+			continue;
+		fprintf(f, "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" fill=\"#555\" text-anchor=\"middle\">%s</text>\n",
+		        (x0 + x1) / 2, g->top + 13, label);
 	}
 }
 

@@ -318,11 +318,6 @@ void view_sync(view *v, const frame *f)
 	 * time between two clock reads, and old stamps would flicker. */
 	if (!v->wall0_ns && f->main.count && f->main.last.wall_ns)
 		v->wall0_ns = f->main.last.wall_ns - f->main.last.elapsed_ns;
-	/* Once a second is enough to read; every sample would cost bytes. */
-	const sample *now = &f->main.last;
-	if (f->main.count &&
-	    (now->elapsed_ns / NS_PER_S != v->readout.elapsed_ns / NS_PER_S || v->readout.wall_ns == 0))
-		v->readout = *now;
 	/* The selected process keeps its place as the order changes; when it
 	 * is gone, the one now in its row. */
 	if (v->who && f->plan.procs) {

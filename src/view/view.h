@@ -68,7 +68,7 @@ void view_plan(void *v, const series_head *main, const series_head *other, frame
 
 /* Catches up with a new frame before it is drawn or keys act on it: log
  * panes for new sources, the new lines in each pane's index, the wall
- * time of elapsed 0, the readout (which changes once a second). */
+ * time of elapsed 0. */
 void view_sync(view *v, const frame *f);
 
 /* Acts on one key, with the frame the person is looking at. */

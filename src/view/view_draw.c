@@ -48,40 +48,138 @@ static size_t view_append(char *buf, size_t used, size_t cap, const char *fmt, .
 	return used + (size_t)n < cap ? used + (size_t)n : cap - 1;
 }
 
-/* Row 0: what is watched, now, peak, machine, elapsed, rate, recording.
- * The numbers come first in priority; the target's name gets what is left. */
+/* Whether prog (a program's file name) is an interpreter that runs a
+ * script named after its options: python3.11, perl, node, sh... */
+static bool view_interpreter(const char *prog, size_t len)
+{
+	static const char *const names[] = { "python", "pypy", "perl", "ruby", "node", "nodejs", "bash", "sh",
+	                                     "dash", "zsh", "Rscript", "php", "lua", "tclsh", "julia" };
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		size_t n = strlen(names[i]);
+		if (len < n || memcmp(prog, names[i], n) != 0)
+			continue;
+		/* "python3", "python3.11", "lua5.4": a version after the name. */
+		size_t j = n;
+		while (j < len && ((prog[j] >= '0' && prog[j] <= '9') || prog[j] == '.'))
+			j++;
+		if (j == len)
+			return true;
+	}
+	return false;
+}
+
+/* A command line ("/usr/bin/python3 -u /srv/train.py -e 3") by the name a
+ * person gives it: the program without its directories, and for an
+ * interpreter the script it runs, with what follows ("train.py -e 3"; "-m
+ * pkg" is "pkg", "-c CODE" keeps the interpreter). Into out (n bytes). */
+static void view_own_name(const char *cmd, char *out, size_t n)
+{
+	const char *c = cmd, *end = cmd + strlen(cmd);
+	const char *word = c, *word_end = memchr(c, ' ', (size_t)(end - c));
+	if (!word_end)
+		word_end = end;
+	const char *prog = word;
+	for (const char *p = word; p < word_end; p++)
+		if (*p == '/' && p + 1 < word_end)
+			prog = p + 1;
+	const char *from = prog;
+	if (view_interpreter(prog, (size_t)(word_end - prog))) {
+		/* Past the interpreter's options to the script (or -m's module). */
+		for (c = word_end; c < end;) {
+			while (c < end && *c == ' ')
+				c++;
+			const char *w_end = memchr(c, ' ', (size_t)(end - c));
+			if (!w_end)
+				w_end = end;
+			if (w_end - c == 2 && c[0] == '-' && c[1] == 'c')
+				break; /* code on the command line: the interpreter is the name */
+			if (c < end && *c != '-') {
+				const char *script = c;
+				for (const char *p = c; p < w_end; p++)
+					if (*p == '/' && p + 1 < w_end)
+						script = p + 1;
+				from = script;
+				break;
+			}
+			c = w_end;
+		}
+	}
+	snprintf(out, n, "%s", from);
+}
+
+/* A piece of the header or a key hint of the bottom row, and how soon it
+ * is left out when the row is short: 0 never, else the higher the sooner. */
+typedef struct view_piece {
+	const char *text;
+	int drop;
+} view_piece;
+
+/* Leaves pieces out (keep[i] false), those that go soonest first, until the
+ * kept ones, gap columns each before their text, fit in room columns;
+ * returns the width they take (more than room when only those that never
+ * go are left). */
+static int view_fit_pieces(const view_piece *pc, int n, int gap, int room, bool *keep)
+{
+	int width = 0;
+	for (int i = 0; i < n; i++) {
+		keep[i] = true;
+		width += gap + canvas_text_width(pc[i].text);
+	}
+	while (width > room) {
+		int worst = -1;
+		for (int i = 0; i < n; i++)
+			if (keep[i] && pc[i].drop > 0 && (worst < 0 || pc[i].drop > pc[worst].drop))
+				worst = i;
+		if (worst < 0)
+			break;
+		keep[worst] = false;
+		width -= gap + canvas_text_width(pc[worst].text);
+	}
+	return width;
+}
+
+#define VIEW_HEADER_PIECES 8
+#define VIEW_NAME_W 32 /* the target's name gets up to this before a piece goes */
+
+/* Row 0: what is watched (by its own name), now, peak, the other run's
+ * peak, elapsed, machine, rate, recording. The name, the value and the peak
+ * stay; the rest go, the recording's path first, when the row is short. */
 static void view_draw_header(const view *v, const frame *f, canvas *cv)
 {
-	char stats[768], a[32], b[32];
-	size_t used = 0;
+	view_piece pc[VIEW_HEADER_PIECES];
+	char text[VIEW_HEADER_PIECES][128];
+	for (int i = 0; i < VIEW_HEADER_PIECES; i++)
+		pc[i].text = text[i];
+	int np = 0;
+	char a[32], b[32];
 	const char *sep = v->utf8 ? "│" : "|";
 	canvas_fill(cv, 0, 0, v->w, 1, ' ', CANVAS_HEADER, 0);
-	stats[0] = '\0';
 	if (f->main.count) {
+		/* The header, the readout and the chart's newest column show one
+		 * and the same sample: the frame's newest. */
 		const sample *now = &f->main.last;
 		int col = v->col;
 		if (now->v[col] >= 0) {
 			units_bytes(now->v[col], a, sizeof a);
-			used = view_append(stats, used, sizeof stats, "%s %s %s ", sep, sample_col_names[col], a);
+			snprintf(text[np], sizeof text[np], "%s %s %s", sep, sample_col_names[col], a);
+			pc[np++].drop = 0;
 		}
 		int64_t peak = f->main.peak[col];
 		if (peak != SAMPLE_NONE) {
 			units_bytes(peak, a, sizeof a);
 			units_elapsed_compact(f->main.peak_at_ns[col], b, sizeof b);
-			used = view_append(stats, used, sizeof stats, "%s peak %s at %s ", sep, a, b);
+			snprintf(text[np], sizeof text[np], "%s peak %s at %s", sep, a, b);
+			pc[np++].drop = 0;
 		}
 		if (f->has_other && f->other.peak[col] != SAMPLE_NONE) {
 			/* Two recordings: what the change did to the peak. */
 			int64_t peak2 = f->other.peak[col];
 			units_bytes(peak2, a, sizeof a);
-			used = view_append(stats, used, sizeof stats, "%s %s peak %s ", sep, v->name2, a);
-			if (peak != SAMPLE_NONE && peak > 0)
-				used = view_append(stats, used, sizeof stats, "(%+.0f%%) ",
-				                   100.0 * ((double)peak2 - (double)peak) / (double)peak);
-		}
-		if (now->v[SAMPLE_SYS_USED] >= 0 && col != SAMPLE_SYS_USED) {
-			units_bytes(now->v[SAMPLE_SYS_USED], a, sizeof a);
-			used = view_append(stats, used, sizeof stats, "%s machine %s ", sep, a);
+			int k = snprintf(text[np], sizeof text[np], "%s %.40s peak %s", sep, v->name2, a);
+			if (peak != SAMPLE_NONE && peak > 0 && k > 0 && (size_t)k < sizeof text[np])
+				snprintf(text[np] + k, sizeof text[np] - (size_t)k, " (%+.0f%%)",
+				         100.0 * ((double)peak2 - (double)peak) / (double)peak);
+			pc[np++].drop = 1;
 		}
 		/* Whole seconds, so the header changes once a second, not every sample. */
 		int64_t secs = now->elapsed_ns / NS_PER_S;
@@ -89,23 +187,47 @@ static void view_draw_header(const view *v, const frame *f, canvas *cv)
 			snprintf(b, sizeof b, "%llds", (long long)secs);
 		else
 			units_elapsed_compact(secs * NS_PER_S, b, sizeof b);
-		used = view_append(stats, used, sizeof stats, "%s %s ", sep, b);
+		snprintf(text[np], sizeof text[np], "%s %s", sep, b);
+		pc[np++].drop = 2;
+		if (now->v[SAMPLE_SYS_USED] >= 0 && col != SAMPLE_SYS_USED) {
+			units_bytes(now->v[SAMPLE_SYS_USED], a, sizeof a);
+			snprintf(text[np], sizeof text[np], "%s machine %s", sep, a);
+			pc[np++].drop = 3;
+		}
 	}
 	if (v->info.interval_ns > 0) {
 		double hz = 1e9 / (double)v->info.interval_ns;
-		used = view_append(stats, used, sizeof stats, hz >= 1 ? "%s %.0f/s " : "%s %.2f/s ", sep, hz);
+		snprintf(text[np], sizeof text[np], hz >= 1 ? "%s %.0f/s" : "%s %.2f/s", sep, hz);
+		pc[np++].drop = 4;
 	}
-	used = view_append(stats, used, sizeof stats, "%s %s %s", sep, v->utf8 ? "●" : "*", v->csv_path);
-	(void)used;
-	int stats_w = canvas_text_width(stats);
-	int x = canvas_text(cv, 0, 0, v->w, " memlog ", CANVAS_HEADER, CANVAS_BOLD);
-	int room = v->w - x - stats_w - 1;
+	snprintf(text[np], sizeof text[np], "%s %s %.100s", sep, v->utf8 ? "●" : "*", v->csv_path);
+	pc[np++].drop = 5;
+
+	/* "run: CMD" by the command's own name; the rest as it is. */
+	char name[512];
+	if (strncmp(v->target, "run: ", 5) == 0) {
+		memcpy(name, "run: ", 5);
+		view_own_name(v->target + 5, name + 5, sizeof name - 5);
+	} else {
+		snprintf(name, sizeof name, "%s", v->target);
+	}
+	bool keep[VIEW_HEADER_PIECES];
+	int name_w = (int)logtext_width(name, strlen(name), v->utf8);
+	if (name_w > VIEW_NAME_W)
+		name_w = VIEW_NAME_W;
+	int lead = canvas_text_width(" memlog ");
+	int pieces_w = view_fit_pieces(pc, np, 1, v->w - lead - name_w - 1, keep);
+	int room = v->w - lead - pieces_w - 1;
 	if (room < 12)
 		room = 12;
+	int x = canvas_text(cv, 0, 0, v->w, " memlog ", CANVAS_HEADER, CANVAS_BOLD);
 	/* The target is the person's own text (a command line): show it safely. */
-	x += logtext_draw(cv, x, 0, room, 0, v->target, strlen(v->target), v->utf8, CANVAS_HEADER, 0);
-	x += canvas_text(cv, x, 0, v->w - x, " ", CANVAS_HEADER, 0);
-	canvas_text(cv, x, 0, v->w - x, stats, CANVAS_HEADER, 0);
+	x += logtext_draw(cv, x, 0, room, 0, name, strlen(name), v->utf8, CANVAS_HEADER, 0);
+	for (int i = 0; i < np; i++)
+		if (keep[i]) {
+			x += canvas_text(cv, x, 0, v->w - x, " ", CANVAS_HEADER, 0);
+			x += canvas_text(cv, x, 0, v->w - x, pc[i].text, CANVAS_HEADER, 0);
+		}
 }
 
 /* The chart, rows y .. y+h-1. */
@@ -135,7 +257,7 @@ static void view_draw_chart(const view *v, const frame *f, canvas *cv, int y, in
 		.wall_at_zero_ns = v->wall0_ns,
 		.utc_offset_s = f->utc_offset_s,
 		/* The limit in force at the cursor, or now. */
-		.limit = v->follow ? v->readout.v[SAMPLE_LIMIT] : f->plan.at_ns >= 0 ? f->at[SAMPLE_LIMIT] : SAMPLE_NONE,
+		.limit = v->follow ? f->main.last.v[SAMPLE_LIMIT] : f->plan.at_ns >= 0 ? f->at[SAMPLE_LIMIT] : SAMPLE_NONE,
 	};
 	chart_draw(cv, 0, y, v->w, h, &in);
 }
@@ -182,7 +304,9 @@ static void view_draw_readout(const view *v, const frame *f, canvas *cv, int y)
 		return;
 	}
 	if (v->follow) {
-		const sample *now = &v->readout;
+		/* The header's sample (a readout held back a second lagged it, and
+		 * stayed stale after the job's last sample). */
+		const sample *now = &f->main.last;
 		used = view_append(line, used, sizeof line, "now ");
 		view_append_values(v, now->v, line, used, sizeof line);
 		canvas_text(cv, 1, y, v->w - 1, line, CANVAS_DIM, 0);
@@ -223,14 +347,18 @@ static void view_draw_phase_strip(const view *v, const frame *f, canvas *cv, int
 		if (ph != shown) {
 			char label[32];
 			snprintf(label, sizeof label, "%ld %s", ph + 1, phase_kind_name(f->phases[ph].kind));
-			/* The number always; the kind where the run has room for it. */
+			/* The number and kind where the run has room for them and a
+			 * cell after, the number alone where it has room for that,
+			 * none where it has not: labels never run together. */
 			int room = 0;
 			while (x + room < pw && view_phase_at(f, t0 + (int64_t)((double)(t1 - t0) * (x + room + 0.5) / pw)) == ph)
 				room++;
 			if (room < (int)strlen(label) + 1)
 				snprintf(label, sizeof label, "%ld", ph + 1);
-			int lw = canvas_text(cv, px + x, y, room, label, color, CANVAS_REVERSE | CANVAS_BOLD);
 			shown = ph;
+			if (room < (int)strlen(label) + 1)
+				continue;
+			int lw = canvas_text(cv, px + x, y, room, label, color, CANVAS_REVERSE | CANVAS_BOLD);
 			if (lw > 1)
 				x += lw - 1; /* the label stands for those cells of the run */
 		}
@@ -386,9 +514,7 @@ static void view_draw_who(const view *v, const frame *f, canvas *cv, int y, int 
 
 static const char *const view_help_lines[] = {
 	"memlog keys",
-	"",
-	"m          marker now (M1, M2, ...)",
-	"a          marker with a label you type",
+	"m          marker now (M1, M2, ...)       a  marker with a label you type",
 	"space      pause (look back) / follow the live edge",
 	"Left Right move the cursor in time (pauses)",
 	"+ -        zoom in / out around the cursor",
@@ -402,44 +528,92 @@ static const char *const view_help_lines[] = {
 	"Tab        next log pane",
 	"Up Down    scroll the log      PgUp PgDn  a page   Enter: go to the line",
 	"/          search the log (Esc ends the search)",
-	"?          this help           q  quit",
+	"q          quit; while the command runs: k kill it, d leave it running",
 	"",
 	"Recording never pauses: every sample goes to the CSV.",
-	"",
-	"any key closes this help",
+	"Any key closes this help.",
 };
 
-/* The help box over the middle of the screen. */
+/* The help box over the middle of the screen. On a short screen the blank
+ * lines go first, then the keys above the last two lines (what recording
+ * does, how to close the box), which always show. */
 static void view_draw_help(const view *v, canvas *cv)
 {
 	int n = (int)(sizeof view_help_lines / sizeof view_help_lines[0]);
-	int bw = 76 < v->w - 2 ? 76 : v->w - 2;
+	int bw = 78 < v->w - 2 ? 78 : v->w - 2;
 	int bh = n + 2 < v->h - 2 ? n + 2 : v->h - 2;
-	int x0 = (v->w - bw) / 2, y0 = (v->h - bh) / 2;
+	int x0 = (v->w - bw) / 2, y0 = (v->h - bh) / 2, rows = bh - 2;
+	bool no_blanks = n > rows;
+	int head = no_blanks ? rows - 2 : n; /* lines shown before the last two */
 	canvas_fill(cv, x0, y0, bw, bh, ' ', CANVAS_HEADER, 0);
-	for (int i = 0; i < n && i < bh - 2; i++)
-		canvas_text(cv, x0 + 2, y0 + 1 + i, bw - 4, view_help_lines[i], CANVAS_HEADER, i == 0 ? CANVAS_BOLD : 0);
+	for (int i = 0, row = 0; i < n && row < rows; i++) {
+		bool last_two = i >= n - 2;
+		if (no_blanks && (view_help_lines[i][0] == '\0' || (!last_two && row >= head)))
+			continue;
+		canvas_text(cv, x0 + 2, y0 + 1 + row++, bw - 4, view_help_lines[i], CANVAS_HEADER, i == 0 ? CANVAS_BOLD : 0);
+	}
 }
+
+#define VIEW_MAX_HINTS 12
+
+/* Draws lead (a message, perhaps from outside memlog: through logtext) and
+ * after it, two spaces apart, the hints that fit: those that go soonest are
+ * left out first, those that never go stay, and the lead is cut before
+ * them (it keeps at least 20 columns while hints can go). */
+static void view_draw_hints(const view *v, canvas *cv, int y, const char *lead, uint8_t attr, const view_piece *h,
+                            int n)
+{
+	bool keep[VIEW_MAX_HINTS];
+	int lead_w = (int)logtext_width(lead, strlen(lead), v->utf8);
+	int total = view_fit_pieces(h, n, 2, v->w - (lead_w < 20 ? lead_w : 20), keep);
+	int room = v->w - total;
+	int x = logtext_draw(cv, 0, y, room > 0 ? room : 0, 0, lead, strlen(lead), v->utf8, CANVAS_HEADER, attr);
+	for (int i = 0; i < n; i++)
+		if (keep[i]) {
+			x += canvas_text(cv, x, y, v->w - x, "  ", CANVAS_HEADER, 0);
+			x += canvas_text(cv, x, y, v->w - x, h[i].text, CANVAS_HEADER, 0);
+		}
+}
+
+/* The quit prompt, the longest wording that fits. */
+static const char *const view_quit_prompts[] = {
+	" The command is still running:  k kill it and quit   d leave it running, record in the background   Esc stay",
+	" The command is still running:  k kill it and quit  d leave it running  Esc stay",
+	" Still running:  k kill it and quit  d leave it running  Esc stay",
+	" Running:  k kill, quit  d leave it  Esc stay",
+};
 
 /* The bottom row while a prompt is open. */
 static void view_draw_prompt(const view *v, canvas *cv, int y)
 {
 	if (v->prompt == PROMPT_QUIT) {
-		canvas_text(cv, 0, y, v->w,
-		            " The command is still running:  k kill it and quit   d leave it running, record in the background   Esc stay",
-		            CANVAS_WARN, CANVAS_BOLD | CANVAS_REVERSE);
+		size_t n = sizeof view_quit_prompts / sizeof view_quit_prompts[0], i = 0;
+		while (i + 1 < n && canvas_text_width(view_quit_prompts[i]) > v->w)
+			i++;
+		canvas_text(cv, 0, y, v->w, view_quit_prompts[i], CANVAS_WARN, CANVAS_BOLD | CANVAS_REVERSE);
 		return;
 	}
 	const char *what = v->prompt == PROMPT_LABEL ? " marker label: " : " search: ";
 	const char *hint = v->prompt == PROMPT_LABEL ? "  (Enter marks, Esc cancels)" : "  (Enter searches, Esc cancels)";
 	int x = canvas_text(cv, 0, y, v->w, what, CANVAS_HEADER, CANVAS_BOLD);
-	/* What the person types is shown through logtext: it is input, not ours. */
-	x += logtext_draw(cv, x, y, v->w - x - 1, 0, v->input, v->input_len, v->utf8, CANVAS_HEADER, 0);
+	/* The hint stays in sight: a long input shows its end, where the
+	 * person types. What they type is input, not ours: through logtext. */
+	int hint_w = canvas_text_width(hint), room = v->w - x - 1 - hint_w;
+	if (room < 10) {
+		hint = "  Esc cancels";
+		hint_w = canvas_text_width(hint);
+		room = v->w - x - 1 - hint_w;
+	}
+	size_t skip = 0, width = logtext_width(v->input, v->input_len, v->utf8);
+	if (room > 0 && width > (size_t)room)
+		skip = width - (size_t)room;
+	x += logtext_draw(cv, x, y, room > 0 ? room : 0, (int)skip, v->input, v->input_len, v->utf8, CANVAS_HEADER, 0);
 	canvas_put(cv, x++, y, '_', CANVAS_HEADER, CANVAS_BOLD);
 	canvas_text(cv, x, y, v->w - x, hint, CANVAS_HEADER, 0);
 }
 
-/* The bottom row: keys, a prompt, or a passing message. */
+/* The bottom row: keys, a prompt, or a passing message; "? help" and
+ * "q quit" whatever the width. */
 static void view_draw_footer(const view *v, const frame *f, canvas *cv)
 {
 	int y = v->h - 1;
@@ -452,18 +626,25 @@ static void view_draw_footer(const view *v, const frame *f, canvas *cv)
 	/* Both may hold text from outside memlog (a marker's label, a file
 	 * name, an error message): drawn through logtext. */
 	if (v->ended[0] && !view_status_shown(v, f)) {
-		snprintf(line, sizeof line, " ENDED: %s.  The CSV is complete.  q quit  space/arrows look back  ? help", v->ended);
-		logtext_draw(cv, 0, y, v->w, 0, line, strlen(line), v->utf8, CANVAS_HEADER, CANVAS_BOLD);
+		static const view_piece ended[] = {
+			{ "The CSV is complete.", 2 }, { "space/arrows look back", 1 }, { "? help", 0 }, { "q quit", 0 },
+		};
+		snprintf(line, sizeof line, " ENDED: %s.", v->ended);
+		view_draw_hints(v, cv, y, line, CANVAS_BOLD, ended, 4);
 		return;
 	}
+	static const view_piece only[] = { { "? help", 0 }, { "q quit", 0 } };
 	if (view_status_shown(v, f)) {
 		snprintf(line, sizeof line, " %s", v->status);
-		logtext_draw(cv, 0, y, v->w, 0, line, strlen(line), v->utf8, CANVAS_HEADER, CANVAS_BOLD);
+		view_draw_hints(v, cv, y, line, CANVAS_BOLD, only, 2);
 		return;
 	}
-	snprintf(line, sizeof line, " %s  m mark  a label  space %s  %s move  +- zoom  s series  Tab pane  / search  ? help  q quit",
-	         v->follow ? "LIVE" : "PAUSED", v->follow ? "pause" : "follow", v->utf8 ? "←→" : "<>");
-	canvas_text(cv, 0, y, v->w, line, CANVAS_HEADER, 0);
+	view_piece keys[] = {
+		{ "m mark", 1 }, { "a label", 5 }, { v->follow ? "space pause" : "space follow", 2 },
+		{ v->utf8 ? "←→ move" : "<> move", 3 }, { "+- zoom", 4 }, { "s series", 6 }, { "Tab pane", 8 },
+		{ "/ search", 7 }, { "? help", 0 }, { "q quit", 0 },
+	};
+	view_draw_hints(v, cv, y, v->follow ? " LIVE" : " PAUSED", 0, keys, (int)(sizeof keys / sizeof keys[0]));
 }
 
 void view_render(const view *v, const frame *f, canvas *cv)

@@ -36,7 +36,6 @@ struct view {
 	bool utf8;
 	int w, h;
 	int64_t wall0_ns;   /* wall time at elapsed 0, once known */
-	sample readout;     /* the values the live readout shows (refreshed once a second) */
 
 	bool follow;        /* at the live edge (else paused at the cursor) */
 	size_t span_idx;

@@ -133,7 +133,29 @@ fi
 rm -f /tmp/memlog-foreign-$$.*
 
 "$MEMLOG" --help >help.txt
-check "--help exits 0 and explains run, watch and every option" \
-	bash -c 'for w in "memlog run" "memlog watch" --output --interval --duration --log --pss --no-children --headless --pid --cgroup --system SIGUSR1; do grep -q -- "$w" help.txt || exit 1; done'
+check "--help exits 0 and names every command, and where each one's options are" \
+	bash -c 'for w in "memlog run" "memlog watch" "memlog replay" "memlog report" "memlog plot" "memlog COMMAND --help"; do grep -q -- "$w" help.txt || exit 1; done'
 check "--version prints the version" bash -c '"$0" --version | grep -qE "^memlog [0-9]+\.[0-9]+\.[0-9]+$"' "$MEMLOG"
-check "run --help works too" bash -c '"$0" run --help | grep -q "usage: memlog run"' "$MEMLOG"
+"$MEMLOG" run --help >run-help.txt
+"$MEMLOG" watch --help >watch-help.txt
+check "run --help describes run: its usage, its options (--limit, --stdin), none of watch's" \
+	bash -c 'head -1 run-help.txt | grep -q "^usage: memlog run " &&
+	         for w in --output --interval --duration --log --pss --no-children --headless --stdin --limit SIGUSR1 "CSV columns"; do
+	             grep -q -- "$w" run-help.txt || exit 1; done && ! grep -qE -- "^ +(-[a-z], )?--(pid|cgroup|system) " run-help.txt'
+check "watch --help describes watch: its targets, none of run's" \
+	bash -c 'head -1 watch-help.txt | grep -q "^usage: memlog watch " &&
+	         for w in --pid --cgroup --system --interval SIGUSR1; do grep -q -- "$w" watch-help.txt || exit 1; done &&
+	         ! grep -qE -- "^ +--(limit|stdin) " watch-help.txt'
+check "--help says a bare number of -i is seconds" grep -q "a bare$" run-help.txt
+"$MEMLOG" watch --system --headless -i 1 -d 1500ms -o bare.csv >/dev/null 2>&1
+check "... and so it is: -i 1 samples once a second (2 or 3 rows in 1.5 s)" \
+	bash -c "[ $(csv_rows bare.csv) -ge 2 ] && [ $(csv_rows bare.csv) -le 3 ]"
+for c in run replay report plot; do
+	"$MEMLOG" $c >/dev/null 2>"noarg-$c.err" </dev/null
+	echo "rc=$?" >>"noarg-$c.err"
+done
+# (watch without arguments records the machine: not a mistake)
+check "every command without its arguments says what it expected, then where to read more (exit 2)" \
+	bash -c 'for c in run replay report plot; do
+	             tail -2 noarg-$c.err | head -1 | grep -q "^Try '"'"'memlog $c --help'"'"'\.$" && grep -q "^rc=2$" noarg-$c.err || exit 1; done'
+expect_error "a bad option of run points to run's help" 2 "^Try 'memlog run --help'\.$" "$MEMLOG" run --frobnicate -- true

@@ -37,7 +37,7 @@ check "LANG=C: no byte >= 0x80 on the screen (capture-pane -p)" no_high_bytes "$
 check "LANG=C: none with attributes either (capture-pane -p -e)" no_high_bytes "$T/ascii-e.txt"
 check "LANG=C: none in what memlog wrote to the terminal" no_high_bytes "$T/ascii.raw"
 check "LANG=C: the header's fields are separated by ' | ', the recording shown by '*'" \
-	grep -Eq '^ memlog run: ./job \| (mem|rss) .* \| peak .* \| \* a.csv$' <<<"$(row 0)"
+	grep -Eq '^ memlog run: job \| (mem|rss) .* \| peak .* \| \* a.csv$' <<<"$(row 0)"
 check "LANG=C: the y axis is drawn with '+' and '|'" \
 	eval "grep -q '^ *[0-9.]* [KMG]\?i\?B+' <<<\"\$(row 1)\" && grep -q '^        |' <<<\"\$(row 2)\""
 check "LANG=C: the legend is '# mem' (or rss)" grep -Eq ' # (mem|rss)' <<<"$(row 1)"

@@ -36,7 +36,7 @@ ui_wait ssh '$'
 ui_text ssh "$(printf '%q ' "$MEMLOG") run -i 50ms -o s.csv -- ./job ssh 0"
 ui_keys ssh Enter
 for v in hup gone det ssh; do
-	ui_wait $v "memlog run: ./job $v"
+	ui_wait $v "memlog run: job $v"
 	wait_until 10 grep -q "out tick 2" "$T/${v:0:1}.log"
 done
 ssh=$(pgrep -x -P "$(tm display -p -t ssh '#{pane_pid}')" memlog)
@@ -126,7 +126,7 @@ check "ssh-like hangup: memlog ends when the command ends, which exits by itself
 # the command, instead of polling the dead terminal for ever.
 tm new-session -d -s quiet -x 120 -y 40 -c "$T" \
 	"trap '' HUP; env -i LANG=C.UTF-8 TERM=tmux-256color PATH=/usr/bin:/bin HOME=$T $(printf '%q ' "$MEMLOG") run -i 50ms -o q.csv -- ./job quiet 0; echo \$? >quiet.rc"
-ui_wait quiet "memlog run: ./job quiet"
+ui_wait quiet "memlog run: job quiet"
 wait_until 10 grep -q "out tick 2" "$T/q.log"
 quiet=$(pgrep -f -- "-o q.csv -- ./job quiet" | head -1)
 tm kill-session -t quiet

@@ -25,7 +25,7 @@ ui_wait live releasing
 scr=$(ui_screen live)
 row() { sed -n "$(($1 + 1))p" <<<"$scr"; }
 # The series shown first is mem when the job got a memory cgroup (rss else).
-check "the header names the command and the CSV" grep -Eq '^ memlog run: ./job │ (mem|rss) .*● x.csv' <<<"$(row 0)"
+check "the header names the command and the CSV" grep -Eq '^ memlog run: job │ (mem|rss) .*● x.csv' <<<"$(row 0)"
 check "the chart has its y axis" grep -q '^ *[0-9.]* [KMG]\?i\?B┤' <<<"$(row 1)"
 check "the chart has its legend" grep -Eq ' ⣿ (mem|rss)' <<<"$(row 1)"
 check "the chart has its x axis from 0 B" grep -q '^     0 B└┴0s─' <<<"$(row 20)"
@@ -91,13 +91,15 @@ touch "$T/go2"
 ui_wait_row live 39 " ENDED: the command has ended.  The CSV is complete." 15
 scr=$(ui_screen live)
 check "after the end the header shows mem (or rss) 0 B" grep -Eq '│ (mem|rss) 0 B │' <<<"$(row 0)"
+check "... and so does the readout under the chart: the same last sample, no process" \
+	grep -Eq '^ now +(mem|rss) 0 B .*procs 0' <<<"$scr"
 check "after the end the log pane shows the exit and why the recording ended" \
 	grep -qzE 's memlog command exited with status 0
 [0-9.]+s memlog recording ended: the command and all its processes ended; [0-9]+ samples' <<<"$scr"
 ui_golden live ended.txt 120 40
 ui_keys live '?'
-ui_wait live "any key closes this help"
-ui_golden live help.txt 120 40 keep=22,8,76,24
+ui_wait live "Any key closes this help"
+ui_golden live help.txt 120 40 keep=21,9,78,21
 ui_keys live Escape
 # The footer reads ENDED under the help too: wait for the help to go.
 check "any key closes the help" wait_until 5 eval "! ui_has live 'memlog keys'"
@@ -106,6 +108,8 @@ ui_keys live q
 rc=$(ui_rc live)
 check "after the end q quits at once with the command's status (0)" [ "$rc" = 0 ]
 ui_wait live "memlog exited 0"
+check "q after the end keeps why the recording ended (not 'stopped from the view')" \
+	eval "ui_has live 'memlog: the command and all its processes ended' && ! ui_has live 'stopped from the view'"
 check "the terminal is given back: the shell's line shows, not the view" eval "! ui_has live '┤'"
 check "the CSV holds both markers in the marker column, and not the cancelled one" \
 	py_true "$T/x.csv" '[r["marker"] for r in rows if r["marker"]] == ["M1", "phase two"]'

@@ -26,6 +26,7 @@
 
 #include "view/canvas.h"
 #include "view/chart.h"
+#include "view/svgplot.h"
 
 #define NS_PER_MS INT64_C(1000000)
 #define NS_PER_S INT64_C(1000000000)
@@ -907,11 +908,70 @@ static void test_speed(void **state)
 	slices_free(&s);
 }
 
+/* The SVG's phase labels: each within its band (at about 0.6 em a
+ * character of 11 px), the kind only where it fits, none for a band too
+ * narrow for its number; the band's title names every phase. */
+static void test_svg_phase_labels(void **state)
+{
+	(void)state;
+	static const double ends_s[] = { 5, 10, 15, 20, 25, 30, 31, 32.2, 33, 50, 51, 60 };
+	phase ph[12];
+	int64_t t[61], v[61];
+	memset(ph, 0, sizeof ph);
+	for (int i = 0; i < 61; i++) {
+		t[i] = (int64_t)i * 1000000000;
+		v[i] = (int64_t)(i % 7 + 1) << 20;
+	}
+	for (int i = 0; i < 12; i++) {
+		ph[i].t0_ns = i ? ph[i - 1].t1_ns : 0;
+		ph[i].t1_ns = (int64_t)(ends_s[i] * 1e9);
+		ph[i].kind = i % 2 ? PHASE_PLATEAU : PHASE_GROWTH;
+	}
+	svgplot_input in = { .title = "t", .nseries = 1, .phases = ph, .nphases = 12, .width = 900, .height = 400 };
+	in.series[0] = (svgplot_series){ .name = "mem", .n = 61, .t_ns = t, .v = v };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	assert_int_equal(svgplot_write(f, &in), 0);
+	assert_int_equal(fclose(f), 0);
+	int titles = 0, labels = 0, kinds = 0;
+	for (const char *c = buf; (c = strstr(c, "<rect x=\"")) != NULL; c++) {
+		double x, w;
+		int n;
+		if (sscanf(c, "<rect x=\"%lf\" y=\"%*d\" width=\"%lf\"", &x, &w) != 2)
+			continue;
+		const char *title = strstr(c, "<title>phase ");
+		const char *next = strstr(c + 1, "<rect x=\"");
+		if (!title || (next && title > next) || sscanf(title, "<title>phase %d:", &n) != 1)
+			continue;
+		titles++;
+		const char *text = strstr(title, "<text x=\"");
+		if (!text || (next && text > next))
+			continue;
+		double tx;
+		char label[64];
+		assert_int_equal(sscanf(text, "<text x=\"%lf\" %*[^>]>%63[^<]<", &tx, label), 2);
+		labels++;
+		kinds += strchr(label, ' ') != NULL;
+		double lw = (double)strlen(label) * 6.6;
+		if (lw > w || tx - lw / 2 < x - 0.1 || tx + lw / 2 > x + w + 0.1)
+			print_error("label \"%s\" (%.1f px) out of its band %.1f..%.1f\n", label, lw, x, x + w);
+		assert_true(lw <= w && tx - lw / 2 >= x - 0.1 && tx + lw / 2 <= x + w + 0.1);
+		assert_int_equal(atoi(label), n);
+	}
+	assert_int_equal(titles, 12);
+	assert_true(labels >= 7 && labels < 12); /* the narrow ones go without */
+	assert_true(kinds >= 3);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_golden_ramp),
 		cmocka_unit_test(test_limit_line),
+		cmocka_unit_test(test_svg_phase_labels),
 		cmocka_unit_test(test_golden_steps_gap),
 		cmocka_unit_test(test_golden_spike),
 		cmocka_unit_test(test_golden_markers_cursor),

@@ -338,6 +338,31 @@ static void test_live_follow(void **state)
 	scene_free(s);
 }
 
+/* The live view at 120x40 and 200x60 (80x24 is live_utf8): the header's
+ * pieces come back as the row widens, the footer's keys too; "? help" and
+ * "q quit" at every size. */
+static void test_live_sizes(void **state)
+{
+	(void)state;
+	static const struct { int w, h; const char *golden; } sizes[] = {
+		{ 80, 24, NULL }, { 120, 40, "live_120x40" }, { 200, 60, "live_200x60" },
+	};
+	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+		scene *s = scene_new(30, false, false, sizes[i].w, sizes[i].h, true);
+		scene_draw(s);
+		if (sizes[i].golden)
+			golden_canvas(sizes[i].golden, s->cv);
+		char row[1024];
+		row_text(s->cv, sizes[i].h - 1, row, sizeof row);
+		assert_non_null(strstr(row, "  ? help  q quit"));
+		row_text(s->cv, 0, row, sizeof row);
+		assert_non_null(strstr(row, " memlog run: job │ rss 420 MiB │ peak 420 MiB at 6.0s"));
+		/* The recording's path only where there is room for every piece. */
+		assert_true((strstr(row, "● job.csv") != NULL) == (sizes[i].w >= 120));
+		scene_free(s);
+	}
+}
+
 /* Right moves the cursor by one dot column and the readout follows it; p
  * goes to the next phase boundary and says which phase it is. */
 static void test_cursor_and_phases(void **state)
@@ -377,6 +402,62 @@ static void test_phase_key_live(void **state)
 	char row[512];
 	row_text(s->cv, 23, row, sizeof row);
 	assert_non_null(strstr(row, " phase "));
+	scene_free(s);
+}
+
+/* The phase strip labels a phase only where its run has room for the
+ * label and a cell after it: narrow neighbours (7, 8, 9 a cell or two each)
+ * are coloured cells, never "789". */
+static void test_strip_labels_apart(void **state)
+{
+	(void)state;
+	scene *s = scene_new(60, true, false, 80, 24, true);
+	scene_frame(s);
+	/* Twelve phases over the minute: 7, 8, 9, 11 and 12 narrow. */
+	static const double ends_s[] = { 5, 10, 15, 20, 25, 30, 31, 32.2, 33, 50, 51, 60 };
+	phase ph[12];
+	memset(ph, 0, sizeof ph);
+	for (int i = 0; i < 12; i++) {
+		ph[i].t0_ns = i ? ph[i - 1].t1_ns : 0;
+		ph[i].t1_ns = (int64_t)(ends_s[i] * 1e9);
+		ph[i].kind = i % 2 ? PHASE_PLATEAU : PHASE_GROWTH;
+	}
+	const phase *kept = s->f->phases;
+	long nkept = s->f->nphases;
+	s->f->phases = ph;
+	s->f->nphases = 12;
+	view_render(s->v, s->f, s->cv);
+	char row[512];
+	int y = (24 - 3) * 55 / 100;
+	row_text(s->cv, y, row, sizeof row);
+	assert_non_null(strstr(row, " phases "));
+	/* Every label ends at a strip cell (or the row's end), and none is more
+	 * than one phase's number. */
+	const char *c = row + strlen(" phases ");
+	int labels = 0;
+	while (*c) {
+		if (*c >= '0' && *c <= '9') {
+			char *end;
+			long n = strtol(c, &end, 10);
+			if (n < 1 || n > 12)
+				print_error("strip: \"%s\"\n", row);
+			assert_true(n >= 1 && n <= 12);
+			if (*end == ' ')
+				while (*end >= 'a' || *end == ' ')
+					end++;
+			if (*end && strncmp(end, "\u2580", 3) != 0)
+				print_error("a label not followed by a strip cell: \"%s\"\n", row);
+			assert_true(!*end || strncmp(end, "\u2580", 3) == 0);
+			labels++;
+			c = end;
+		} else {
+			c++;
+		}
+	}
+	assert_true(labels >= 8); /* the wide ones */
+	assert_null(strstr(row, "789"));
+	s->f->phases = kept;
+	s->f->nphases = nkept;
 	scene_free(s);
 }
 
@@ -582,8 +663,10 @@ int main(void)
 		cmocka_unit_test(test_who_pane),
 		cmocka_unit_test(test_replay_ascii),
 		cmocka_unit_test(test_live_follow),
+		cmocka_unit_test(test_live_sizes),
 		cmocka_unit_test(test_cursor_and_phases),
 		cmocka_unit_test(test_phase_key_live),
+		cmocka_unit_test(test_strip_labels_apart),
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_quit),
 		cmocka_unit_test(test_marks),
