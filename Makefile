@@ -34,7 +34,8 @@ UNIT_BINS:= $(patsubst tests/unit/%.c,$(BUILD)/%,$(UNIT_SRCS))
 
 # Debian packages: to build, and in addition to test.
 BUILD_PKGS = gcc make pkg-config libc6-dev libncurses-dev libcsv-dev
-TEST_PKGS  = $(BUILD_PKGS) libcmocka-dev tmux python3 python3-pandas procps util-linux libxml2-utils coreutils
+TEST_PKGS  = $(BUILD_PKGS) libcmocka-dev tmux python3 python3-pandas procps util-linux libxml2-utils coreutils \
+             groff-base man-db
 
 .PHONY: all unit deps test-deps demo test test-unit test-e2e bench clean install check-layers
 .DELETE_ON_ERROR:
@@ -109,8 +110,10 @@ bench:
 	$(call install_missing,$(BUILD_PKGS) sysstat python3-memory-profiler python3-pandas time procps tmux)
 	bash bench/run.sh
 
+# make install PREFIX=/usr DESTDIR=/tmp/pkg: the binary and the man page.
 install: all
 	install -D -m 755 memlog $(DESTDIR)$(PREFIX)/bin/memlog
+	install -D -m 644 man/memlog.1 $(DESTDIR)$(PREFIX)/share/man/man1/memlog.1
 
 clean:
 	rm -rf build memlog

@@ -1,4 +1,5 @@
 /* main.c: memlog's commands, dispatched by their first word. */
+#include <locale.h>
 #include <string.h>
 
 #include "cli.h"
@@ -9,6 +10,11 @@
 
 int main(int argc, char **argv)
 {
+	/* Once, before any thread: the character set of the person's locale,
+	 * for what is printed (a log line's "café" is text under UTF-8, not
+	 * "<U+00E9>") and for the view. Only LC_CTYPE: numbers and times in
+	 * the CSV and the report stay in the one form a program reads back. */
+	setlocale(LC_CTYPE, "");
 	if (argc < 2)
 		cli_error("expected a command: run, watch, replay, report or plot");
 	const char *cmd = argv[1];

@@ -10,6 +10,7 @@
 
 #include <csv.h>
 #include <getopt.h>
+#include <langinfo.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -613,16 +614,10 @@ static void report_print_text(const char *csv_path, const recload *d, const repo
 	}
 }
 
-/* Whether the locale's environment asks for UTF-8 (the report is text to a
- * terminal or a file; no curses here to ask). */
+/* Whether the locale's character set (set in main) is UTF-8. */
 bool report_utf8(void)
 {
-	const char *lang = getenv("LC_ALL");
-	if (!lang || !*lang)
-		lang = getenv("LC_CTYPE");
-	if (!lang || !*lang)
-		lang = getenv("LANG");
-	return lang && (strstr(lang, "UTF-8") || strstr(lang, "utf8") || strstr(lang, "UTF8"));
+	return strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 }
 
 /* A memory column of the recording (procs is a count, not memory). */

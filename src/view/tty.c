@@ -52,7 +52,7 @@ tty *tty_open(char *err, size_t errlen)
 		return NULL;
 	}
 	const char *term = getenv("TERM") ? getenv("TERM") : "";
-	setlocale(LC_ALL, "");
+	/* The locale's LC_CTYPE was set in main, before any thread. */
 	t->utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	t->screen = newterm(NULL, stdout, stdin);
 	if (!t->screen) {

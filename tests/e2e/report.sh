@@ -153,3 +153,12 @@ mkfifo "$T/app.fifo"
 (printf '2026-11-24T10:00:05.000Z fifo says hello\n' >"$T/app.fifo") &
 timeout 20 "$MEMLOG" report --log "$T/app.fifo" "$T/cut.csv" >"$T/fifo.out" 2>&1
 check "report --log FIFO: its line is read and placed in a phase" grep -q '"2026-11-24T10:00:05.000Z fifo says hello"' "$T/fifo.out"
+
+# The locale is set once, in main: under a UTF-8 locale a log line's "café"
+# is printed as it is (not "caf<U+00E9>"); under LANG=C, ASCII only.
+"$MEMLOG" run --headless -o "$T/loc.csv" -- sh -c "echo 'café au lait'; '$WORKLOAD' hold 30M 0.3" >/dev/null 2>&1
+env -i PATH=/usr/bin:/bin LANG=C.UTF-8 "$MEMLOG" report "$T/loc.csv" >"$T/loc-utf8.txt" 2>&1
+env -i PATH=/usr/bin:/bin LANG=C "$MEMLOG" report "$T/loc.csv" >"$T/loc-c.txt" 2>&1
+check "report under LANG=C.UTF-8 prints a log line's UTF-8 as it is" \
+	bash -c "grep -q '\"café au lait\"' '$T/loc-utf8.txt' && ! grep -q '<U+00E9>' '$T/loc-utf8.txt'"
+check "... and under LANG=C, ASCII only" "$PY" -c 'import sys; sys.exit(any(b >= 0x80 for b in open(sys.argv[1], "rb").read()))' "$T/loc-c.txt"
