@@ -35,7 +35,7 @@ UNIT_BINS:= $(patsubst tests/unit/%.c,$(BUILD)/%,$(UNIT_SRCS))
 # Debian packages: to build, and in addition to test.
 BUILD_PKGS = gcc make pkg-config libc6-dev libncurses-dev libcsv-dev
 TEST_PKGS  = $(BUILD_PKGS) libcmocka-dev tmux python3 python3-pandas procps util-linux libxml2-utils coreutils \
-             groff-base man-db
+             groff-base man-db xz-utils
 
 .PHONY: all unit deps test-deps demo test test-unit test-e2e bench clean install check-layers
 .DELETE_ON_ERROR:

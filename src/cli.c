@@ -83,6 +83,14 @@ static const char cli_record_options[] =
 
 static const char cli_run_options[] =
 	"      --stdin           give COMMAND memlog's stdin (default /dev/null)\n"
+	"      --pty, --no-pty   COMMAND's stdout on a pseudo-terminal (it line-buffers,\n"
+	"                        lines are stamped as printed) or a pipe (it sees what\n"
+	"                        it would see in a pipeline; most programs then buffer\n"
+	"                        their output, stamped as it comes); default: a\n"
+	"                        pseudo-terminal when memlog's stdout is a terminal.\n"
+	"                        Either way its bytes reach memlog's stdout unchanged\n"
+	"                        (headless), and binary output is counted in the .log,\n"
+	"                        not copied\n"
 	"      --limit SIZE      COMMAND's tree under a memory limit (e.g. 4G), in\n"
 	"                        the cgroup memlog makes for it: past it the kernel's\n"
 	"                        OOM killer ends the job, as in a container of that size\n"
@@ -195,7 +203,7 @@ static pid_t cli_pid(const char *text)
 
 void cli_parse_record(int argc, char **argv, cli_options *o)
 {
-	enum { OPT_PSS = 256, OPT_NO_CHILDREN, OPT_HEADLESS, OPT_SYSTEM, OPT_STDIN, OPT_LIMIT };
+	enum { OPT_PSS = 256, OPT_NO_CHILDREN, OPT_HEADLESS, OPT_SYSTEM, OPT_STDIN, OPT_LIMIT, OPT_PTY, OPT_NO_PTY };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "interval", required_argument, NULL, 'i' },
@@ -206,6 +214,8 @@ void cli_parse_record(int argc, char **argv, cli_options *o)
 		{ "headless", no_argument, NULL, OPT_HEADLESS },
 		{ "stdin", no_argument, NULL, OPT_STDIN },
 		{ "limit", required_argument, NULL, OPT_LIMIT },
+		{ "pty", no_argument, NULL, OPT_PTY },
+		{ "no-pty", no_argument, NULL, OPT_NO_PTY },
 		{ "pid", required_argument, NULL, 'p' },
 		{ "cgroup", required_argument, NULL, 'c' },
 		{ "system", no_argument, NULL, OPT_SYSTEM },
@@ -218,6 +228,7 @@ void cli_parse_record(int argc, char **argv, cli_options *o)
 	cli_cmd = cmd;
 
 	o->interval_ns = NS_PER_S / 10;
+	o->pty = -1;
 	opterr = 0;
 	/* "+": stop at the command's name, so its own options stay its own. */
 	while ((c = getopt_long(argc, argv, "+:o:i:d:l:p:c:hV", longopts, NULL)) != -1) {
@@ -246,6 +257,8 @@ void cli_parse_record(int argc, char **argv, cli_options *o)
 		case OPT_NO_CHILDREN: o->no_children = true; break;
 		case OPT_HEADLESS: o->headless = true; break;
 		case OPT_STDIN: o->keep_stdin = true; break;
+		case OPT_PTY: o->pty = 1; break;
+		case OPT_NO_PTY: o->pty = 0; break;
 		case OPT_LIMIT:
 			if (units_parse_bytes(optarg, &o->limit) < 0 || o->limit < (INT64_C(1) << 20))
 				cli_error("--limit: '%s' is not a memory size; expected a size of 1 MiB or more like 512M, "
@@ -279,6 +292,8 @@ void cli_parse_record(int argc, char **argv, cli_options *o)
 			cli_error("watch: choose one of --pid, --cgroup and --system");
 		if (o->limit)
 			cli_error("watch: --limit belongs to 'memlog run', which starts the job in a cgroup of its own");
+		if (o->pty >= 0)
+			cli_error("watch: --%s belongs to 'memlog run': watch does not start the job", o->pty ? "pty" : "no-pty");
 		if (o->cgroup) {
 			struct stat st;
 			if (stat(o->cgroup, &st) != 0)

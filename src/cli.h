@@ -28,6 +28,7 @@ typedef struct cli_options {
 	pid_t pid;             /* watch --pid */
 	const char *cgroup;    /* watch --cgroup */
 	int64_t limit;         /* run --limit, bytes; 0: none */
+	int pty;               /* run: 1 --pty, 0 --no-pty, -1 (default) when memlog's stdout is a terminal */
 	char **argv;           /* run: the command */
 } cli_options;
 

@@ -826,6 +826,14 @@ static int run_no_limit(session *s, const char *why)
 /* run: starts the command on a pty, with its guard, and opens the probe of
  * memlog's tree. Returns 0, or the exit status having said why (nothing
  * recorded: the files just made are removed). */
+/* Whether the command's stdout is a pseudo-terminal: --pty, --no-pty, else
+ * when memlog's own stdout is a terminal (so the command sees what it would
+ * see without memlog: `memlog run -- xz -c f > f.xz` gives xz a pipe). */
+static bool run_pty(const session *s)
+{
+	return s->opt->pty > 0 || (s->opt->pty < 0 && isatty(STDOUT_FILENO));
+}
+
 static int run_start_command(session *s)
 {
 	char err[512];
@@ -844,7 +852,7 @@ static int run_start_command(session *s)
 		        "the command may die with it\n", strerror(errno));
 	/* Orphaned grandchildren are reparented to memlog, so they stay counted. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-	if (child_spawn(s->opt->argv, s->opt->keep_stdin, s->job ? jobcg_join_fd(s->job) : -1, &s->ch,
+	if (child_spawn(s->opt->argv, s->opt->keep_stdin, run_pty(s), s->job ? jobcg_join_fd(s->job) : -1, &s->ch,
 	                &exec_errno, err, sizeof err) < 0) {
 		fprintf(stderr, "memlog: %s\n", err);
 		run_drop_outputs(s);
@@ -904,6 +912,9 @@ static void run_note_start(session *s)
 	logbook_add(s->lb, mtime_wall_ns(), 0, note, n);
 	if (s->job_note[0])
 		logbook_note(s->lb, "%s", s->job_note);
+	/* A pipe explains lines that come in blocks (the program buffers). */
+	if (o->cmd == CLI_RUN && !run_pty(s))
+		logbook_note(s->lb, "the command's stdout is a pipe (--pty: a pseudo-terminal)");
 	if (!s->kmsg)
 		logbook_note(s->lb, "%s; OOM kills are seen in a cgroup's count only, unnamed", s->kmsg_err);
 	if (s->opt->limit) {

@@ -77,7 +77,7 @@ static void child_exec(char *const argv[], bool keep_stdin, int join_fd, int sla
 	_exit(e == ENOENT ? 127 : 126);
 }
 
-int child_spawn(char *const argv[], bool keep_stdin, int join_fd, child *out, int *exec_errno,
+int child_spawn(char *const argv[], bool keep_stdin, bool pty, int join_fd, child *out, int *exec_errno,
                 char *err, size_t errlen)
 {
 	int master = -1, slave = -1, errpipe[2] = { -1, -1 }, report[2] = { -1, -1 };
@@ -85,15 +85,26 @@ int child_spawn(char *const argv[], bool keep_stdin, int join_fd, child *out, in
 	struct winsize ws = { .ws_row = 24, .ws_col = 80 };
 
 	*exec_errno = 0;
-	ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws);
-	if (openpty(&master, &slave, NULL, NULL, &ws) < 0) {
-		snprintf(err, errlen, "cannot open a pseudo-terminal: %s", strerror(errno));
-		return -1;
-	}
-	/* Raw output: no "\n" to "\r\n", no echo, bytes as the program wrote them. */
-	if (tcgetattr(slave, &tio) == 0) {
-		cfmakeraw(&tio);
-		tcsetattr(slave, TCSANOW, &tio);
+	if (pty) {
+		ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws);
+		if (openpty(&master, &slave, NULL, NULL, &ws) < 0) {
+			snprintf(err, errlen, "cannot open a pseudo-terminal: %s", strerror(errno));
+			return -1;
+		}
+		/* Raw output: no "\n" to "\r\n", no echo, bytes as the program wrote them. */
+		if (tcgetattr(slave, &tio) == 0) {
+			cfmakeraw(&tio);
+			tcsetattr(slave, TCSANOW, &tio);
+		}
+	} else {
+		/* A pipe, as a shell's `| memlog` would give: the bytes pass unchanged. */
+		int outpipe[2];
+		if (pipe2(outpipe, O_CLOEXEC) < 0) {
+			snprintf(err, errlen, "cannot create a pipe: %s", strerror(errno));
+			return -1;
+		}
+		master = outpipe[0];
+		slave = outpipe[1];
 	}
 	if (pipe2(errpipe, O_CLOEXEC) < 0 || pipe2(report, O_CLOEXEC) < 0) {
 		snprintf(err, errlen, "cannot create a pipe: %s", strerror(errno));

@@ -1,4 +1,4 @@
-/* child.h: starting the command of `memlog run` with its output on a pseudo-terminal. */
+/* child.h: starting the command of `memlog run`, its stdout on a pseudo-terminal or a pipe. */
 #ifndef MEMLOG_CHILD_H
 #define MEMLOG_CHILD_H
 
@@ -8,18 +8,19 @@
 
 typedef struct child {
 	pid_t pid;    /* also its process group and session */
-	int out_fd;   /* non-blocking master side of the pty that is its stdout */
+	int out_fd;   /* non-blocking master side of the pty that is its stdout, or read end of its pipe */
 	int err_fd;   /* non-blocking read end of the pipe that is its stderr */
 } child;
 
 /* Starts argv[0] (searched in PATH) in a session of its own, stdin from
- * /dev/null unless keep_stdin, stdout on a pty (so it line-buffers and lines
- * are stamped as printed), stderr on a pipe. Returns 0 once the program is
+ * /dev/null unless keep_stdin, stdout on a pty when pty (so it line-buffers
+ * and lines are stamped as printed; a program that asks isatty(1) is told
+ * yes) or else on a pipe, stderr on a pipe. Returns 0 once the program is
  * running. When it cannot be executed returns -1 with *exec_errno set and
  * err saying why (like a shell: "foo: command not found"); other failures
  * return -1 with *exec_errno 0. join_fd >= 0: a cgroup.procs open for
  * writing that the command joins ("0") before it runs (record/jobcg.h). */
-int child_spawn(char *const argv[], bool keep_stdin, int join_fd, child *out, int *exec_errno,
+int child_spawn(char *const argv[], bool keep_stdin, bool pty, int join_fd, child *out, int *exec_errno,
                 char *err, size_t errlen);
 
 /* Raises memlog's own limit of open files to the hard one (a probe keeps

@@ -17,6 +17,8 @@
 
 #include "base/infile.h"
 #include "base/lines.h"
+#include "base/units.h"
+#include "base/utf8.h"
 
 /* Longer lines are cut into pieces of this size so memory stays bounded. */
 #define LOGSRC_LINE_MAX (1024 * 1024)
@@ -40,6 +42,9 @@ struct logsrc {
 	lines split;
 	int64_t line_wall_ns; /* when its first byte came */
 	int64_t feed_wall_ns; /* when the bytes being cut came */
+	/* binary output (not text) is counted, not copied into the log */
+	uint64_t binary_bytes;
+	int64_t binary_wall_ns; /* when the first of them came */
 };
 
 /* A zeroed source with its line buffer. */
@@ -110,11 +115,58 @@ int logsrc_fd(const logsrc *src)
 	return src->is_tail || src->ended ? -1 : src->fd;
 }
 
+/* Whether a line is binary output rather than text: a NUL, or more than
+ * one byte in ten that no text has (a control other than tab, CR, BS, FF,
+ * VT and ESC, or invalid UTF-8; a Latin-1 word or a coloured line is text).
+ * Within binary output (in_binary) only a clean line of 8 bytes or more is
+ * text again: random bytes are full of short "lines" that look like text. */
+static bool logsrc_binary(const char *line, size_t len, bool in_binary)
+{
+	size_t odd = 0;
+	for (size_t i = 0; i < len;) {
+		unsigned char c = (unsigned char)line[i];
+		if (c == 0)
+			return true;
+		if (c < 0x80) {
+			odd += c < 0x20 && c != '\t' && c != '\r' && c != '\b' && c != '\f' && c != '\v' && c != 0x1b;
+			i++;
+			continue;
+		}
+		size_t adv;
+		if (utf8_decode((const unsigned char *)line + i, len - i, &adv) < 0)
+			odd++;
+		i += adv;
+	}
+	if (in_binary)
+		return odd > 0 || len < 8;
+	return odd * 10 > len;
+}
+
+/* The binary output counted since the last text line, as one line. */
+static void logsrc_flush_binary(logsrc *src)
+{
+	if (!src->binary_bytes)
+		return;
+	char note[96], size[32];
+	/* About: the splitter drops a CR before each newline it cuts at. */
+	units_bytes((int64_t)src->binary_bytes, size, sizeof size);
+	int n = snprintf(note, sizeof note, "(about %s of binary output, passed on but not logged)", size);
+	logbook_add(src->lb, src->binary_wall_ns, src->source, note, (size_t)n);
+	src->binary_bytes = 0;
+}
+
 /* A line from the splitter, stamped with the time of its first byte. */
 static void logsrc_line(void *ctx, const char *line, size_t len)
 {
 	logsrc *src = ctx;
-	logbook_add(src->lb, src->line_wall_ns, src->source, line, len);
+	if (logsrc_binary(line, len, src->binary_bytes > 0)) {
+		if (!src->binary_bytes)
+			src->binary_wall_ns = src->line_wall_ns;
+		src->binary_bytes += len + 1;
+	} else {
+		logsrc_flush_binary(src);
+		logbook_add(src->lb, src->line_wall_ns, src->source, line, len);
+	}
 	src->line_wall_ns = src->feed_wall_ns; /* the next line starts in these bytes */
 }
 
@@ -127,10 +179,12 @@ static void logsrc_feed(logsrc *src, const char *buf, size_t n, int64_t wall_ns)
 	lines_feed(&src->split, buf, n, logsrc_line, src);
 }
 
-/* The line assembled so far (no newline came for it) goes to the logbook. */
+/* The line assembled so far (no newline came for it) goes to the logbook,
+ * and the binary output counted before it. */
 static void logsrc_emit(logsrc *src)
 {
 	lines_end(&src->split, logsrc_line, src);
+	logsrc_flush_binary(src);
 }
 
 /* Writes all of buf to fd, giving up quietly if the reader went away. */

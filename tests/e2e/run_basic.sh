@@ -56,10 +56,11 @@ check "default output is memlog-YYYYmmdd-HHMMSS.csv with its .log" \
 	bash -c "ls '$T' | grep -qE '^memlog-[0-9]{8}-[0-9]{6}\.csv$' && ls '$T' | grep -qE '^memlog-[0-9]{8}-[0-9]{6}\.log$'"
 
 # Lines are stamped when printed: Python prints its own time with each line;
-# the .log's stamp must follow it closely (the pty keeps it line-buffered;
-# through a pipe the lines would all arrive at exit). The bound here is loose
+# the .log's stamp must follow it closely (--pty keeps it line-buffered;
+# through a pipe, the default when memlog's stdout is no terminal as here,
+# the lines would all arrive at exit). The bound here is loose
 # on purpose; bench/ measures the real latency.
-"$MEMLOG" run --headless -o "$T/lat.csv" -- "$PY" -c 'import time
+"$MEMLOG" run --headless --pty -o "$T/lat.csv" -- "$PY" -c 'import time
 for i in range(5):
     print("printed-at %.3f" % time.time()); time.sleep(0.3)' >/dev/null 2>&1
 check "each line is stamped within 250 ms of when Python printed it" "$PY" - "$T/lat.log" <<'PYEOF'
@@ -70,4 +71,43 @@ for line in open(sys.argv[1]):
         stamp = datetime.datetime.strptime(line[:23], '%Y-%m-%dT%H:%M:%S.%f').replace(tzinfo=datetime.timezone.utc).timestamp()
         lags.append(stamp - float(line.split()[-1]))
 sys.exit(not (len(lags) == 5 and all(-0.01 <= l < 0.25 for l in lags)))
+PYEOF
+
+# The command sees what it would see without memlog: with memlog's stdout
+# redirected, its stdout is a pipe, and its bytes reach the file unchanged.
+seq 1 200000 >"$T/part.csv"
+"$MEMLOG" run --headless -o "$T/xz.csv" -- xz -9 -c "$T/part.csv" >"$T/part.xz" 2>"$T/xz.err"
+rc=$?
+check "run -- xz -c > FILE works (xz refuses to write to a terminal): exit 0, the archive whole" \
+	bash -c "[ $rc = 0 ] && xz -dc '$T/part.xz' | cmp -s - '$T/part.csv'"
+check "... and the .log says the command's stdout is a pipe" grep -q "memlog the command's stdout is a pipe (--pty: a pseudo-terminal)$" "$T/xz.log"
+"$MEMLOG" run --headless -o "$T/tty0.csv" -- sh -c '[ -t 1 ] && echo stdout-is-a-tty || echo stdout-is-no-tty' >"$T/tty0.out" 2>/dev/null
+"$MEMLOG" run --headless --pty -o "$T/tty1.csv" -- sh -c '[ -t 1 ] && echo stdout-is-a-tty || echo stdout-is-no-tty' >"$T/tty1.out" 2>/dev/null
+check "isatty(1) is false for the command when memlog's stdout is not a terminal, true with --pty" \
+	bash -c "grep -qx stdout-is-no-tty '$T/tty0.out' && grep -qx stdout-is-a-tty '$T/tty1.out' && grep -q ' out stdout-is-a-tty$' '$T/tty1.log'"
+"$MEMLOG" run --headless --pty -o "$T/tty2.csv" -- sh -c '[ -t 1 ] && echo stdout-is-a-tty || echo stdout-is-no-tty' >/dev/null 2>&1
+"$MEMLOG" run --headless --no-pty -o "$T/tty3.csv" -- sh -c '[ -t 1 ] && echo stdout-is-a-tty || echo stdout-is-no-tty' >/dev/null 2>&1
+check "--no-pty gives a pipe whatever memlog's stdout" bash -c "grep -q ' out stdout-is-no-tty$' '$T/tty3.log' && grep -q ' out stdout-is-a-tty$' '$T/tty2.log'"
+# Binary output passes through unchanged and is counted in the .log, not copied.
+head -c 2000000 /dev/urandom >"$T/rnd.bin"
+"$MEMLOG" run --headless -o "$T/bin.csv" -- sh -c "echo before the data; cat '$T/rnd.bin'; echo; echo after the data" >"$T/copy.bin" 2>/dev/null
+check "binary output reaches memlog's stdout byte for byte" bash -c "{ echo before the data; cat '$T/rnd.bin'; echo; echo after the data; } | cmp -s - '$T/copy.bin'"
+check "... and the .log counts it between the text lines, copying none of it" "$PY" - "$T/bin.log" <<'PYEOF'
+import re, sys
+data = open(sys.argv[1], "rb").read()
+outs = [l for l in data.split(b"\n") if b" out " in l]
+note = re.compile(rb" out \(about ([0-9.]+) (KiB|MiB) of binary output, passed on but not logged\)$")
+counted = sum(float(m.group(1)) * (1 if m.group(2) == b"MiB" else 1 / 1024) for m in map(note.search, outs) if m)
+# What is not counted is text (random bytes hold a few runs that are: valid
+# UTF-8, no control byte); nothing else of the 2 MB reaches the .log.
+text = [l.split(b" out ", 1)[1] for l in outs if not note.search(l)]
+def clean(t):
+    try:
+        return not any(c < " " and c != "\t" for c in t.decode("utf-8"))
+    except UnicodeDecodeError:
+        return False
+ok = (outs[0].endswith(b" out before the data") and outs[-1].endswith(b" out after the data")
+      and 1.85 < counted < 1.95 and all(clean(t) for t in text) and len(data) < 16384)
+print("# %d bytes, %.2f MiB counted, %d text lines" % (len(data), counted, len(text)))
+sys.exit(not ok)
 PYEOF
