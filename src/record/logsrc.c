@@ -115,31 +115,31 @@ int logsrc_fd(const logsrc *src)
 	return src->is_tail || src->ended ? -1 : src->fd;
 }
 
-/* Whether a line is binary output rather than text: a NUL, or more than
- * one byte in ten that no text has (a control other than tab, CR, BS, FF,
- * VT and ESC, or invalid UTF-8; a Latin-1 word or a coloured line is text).
- * Within binary output (in_binary) only a clean line of 8 bytes or more is
- * text again: random bytes are full of short "lines" that look like text. */
+/* Whether a line is binary output rather than text: mostly bytes no text
+ * has. A line of 32 bytes or more of which one in ten is a control other
+ * than tab, CR, BS, FF, VT and ESC, a NUL, or invalid UTF-8; or one of 8 or
+ * more of which a quarter is invalid UTF-8. A short line with a BEL or a
+ * NUL, a Latin-1 word, a coloured line stay text (shown escaped). Within
+ * binary output (in_binary) only a clean line of 8 bytes or more is text
+ * again: random bytes are full of short "lines" that look like text. */
 static bool logsrc_binary(const char *line, size_t len, bool in_binary)
 {
-	size_t odd = 0;
+	size_t ctrl = 0, bad = 0;
 	for (size_t i = 0; i < len;) {
 		unsigned char c = (unsigned char)line[i];
-		if (c == 0)
-			return true;
 		if (c < 0x80) {
-			odd += c < 0x20 && c != '\t' && c != '\r' && c != '\b' && c != '\f' && c != '\v' && c != 0x1b;
+			ctrl += c < 0x20 && c != '\t' && c != '\r' && c != '\b' && c != '\f' && c != '\v' && c != 0x1b;
 			i++;
 			continue;
 		}
 		size_t adv;
 		if (utf8_decode((const unsigned char *)line + i, len - i, &adv) < 0)
-			odd++;
+			bad++;
 		i += adv;
 	}
 	if (in_binary)
-		return odd > 0 || len < 8;
-	return odd * 10 > len;
+		return ctrl + bad > 0 || len < 8;
+	return (len >= 32 && (ctrl + bad) * 10 > len) || (len >= 8 && bad * 4 > len);
 }
 
 /* The binary output counted since the last text line, as one line. */

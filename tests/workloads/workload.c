@@ -240,6 +240,9 @@ static int cmd_spawn(int n, double seconds)
 
 int main(int argc, char **argv)
 {
+	/* Each line when it is printed, on a pipe as on a terminal: the tests
+	 * read the .log's stamps against the samples. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc >= 4 && strcmp(argv[1], "hold") == 0)
 		return cmd_hold(parse_size(argv[2]), atof(argv[3]));
 	if (argc >= 3 && strcmp(argv[1], "exit") == 0)
