@@ -160,5 +160,5 @@ check "report --log FIFO: its line is read and placed in a phase" grep -q '"2026
 env -i PATH=/usr/bin:/bin LANG=C.UTF-8 "$MEMLOG" report "$T/loc.csv" >"$T/loc-utf8.txt" 2>&1
 env -i PATH=/usr/bin:/bin LANG=C "$MEMLOG" report "$T/loc.csv" >"$T/loc-c.txt" 2>&1
 check "report under LANG=C.UTF-8 prints a log line's UTF-8 as it is" \
-	bash -c "grep -q '\"café au lait\"' '$T/loc-utf8.txt' && ! grep -q '<U+00E9>' '$T/loc-utf8.txt'"
+	bash -c "grep -q 'café au lait' '$T/loc-utf8.txt' && ! grep -q '<U+00E9>' '$T/loc-utf8.txt'"
 check "... and under LANG=C, ASCII only" "$PY" -c 'import sys; sys.exit(any(b >= 0x80 for b in open(sys.argv[1], "rb").read()))' "$T/loc-c.txt"
