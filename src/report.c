@@ -12,6 +12,8 @@
 #include <getopt.h>
 #include <langinfo.h>
 #include <stdio.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -30,8 +32,31 @@
 #include "view/logtext.h"
 
 #define REPORT_MAX_PHASES 256
-#define REPORT_TEXT_COLS 60
+#define REPORT_TEXT_COLS 60   /* a quoted log line, when stdout is no terminal */
 #define REPORT_NAME_COLS 50
+/* The phase table's columns before the quotes, and what goes round two
+ * quotes ("..." ... "..." (N lines)): on a terminal the quotes share the
+ * rest of its width, each at least REPORT_TEXT_MIN columns. */
+#define REPORT_TABLE_COLS 88
+#define REPORT_QUOTE_FRAME 20
+#define REPORT_TEXT_MIN 24
+#define REPORT_TEXT_MAX 400
+
+/* The columns of a quoted log line: the terminal's share when stdout is
+ * one, else REPORT_TEXT_COLS. */
+static int report_text_cols(void)
+{
+	static int cols;
+	struct winsize ws;
+	if (cols)
+		return cols;
+	cols = REPORT_TEXT_COLS;
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
+		int share = ((int)ws.ws_col - REPORT_TABLE_COLS - REPORT_QUOTE_FRAME) / 2;
+		cols = share < REPORT_TEXT_MIN ? REPORT_TEXT_MIN : share > REPORT_TEXT_MAX ? REPORT_TEXT_MAX : share;
+	}
+	return cols;
+}
 
 /* Local "HH:MM:SS" (with the date when long is true) of wall_ns; "-" when unknown. */
 void report_clock(int64_t wall_ns, bool with_date, char *buf, size_t n)
@@ -79,6 +104,37 @@ static size_t report_after_time(const char *text, size_t len)
 	return end < len ? end : 0;
 }
 
+/* A log line as the report quotes it: without the timestamp at its head
+ * (the phase's times are in the table), safe, in at most maxw columns; a
+ * longer one is cut at a word (within its last third) with "…" ("..." in
+ * ASCII), never inside a character. Malloc'ed; NULL when out of memory. */
+static char *report_quote(const char *text, size_t len, int maxw, bool utf8)
+{
+	size_t skip = report_after_time(text, len);
+	text += skip;
+	len -= skip;
+	if ((int)logtext_width(text, len, utf8) <= maxw)
+		return logtext_plain(text, len, maxw, utf8);
+	const char *ell = utf8 ? "…" : "...";
+	int ell_w = utf8 ? 1 : 3;
+	char *cut = logtext_plain(text, len, maxw - ell_w, utf8);
+	if (!cut)
+		return NULL;
+	size_t n = strlen(cut);
+	char *space = strrchr(cut, ' ');
+	if (space && (size_t)(space - cut) * 3 >= n * 2)
+		n = (size_t)(space - cut);
+	while (n > 0 && cut[n - 1] == ' ')
+		n--;
+	char *out = malloc(n + strlen(ell) + 1);
+	if (out) {
+		memcpy(out, cut, n);
+		strcpy(out + n, ell);
+	}
+	free(cut);
+	return out;
+}
+
 /* Gathers the log lines (not memlog's own events) and the markers of a phase:
  * log lines by wall time between w0 and w1, markers by elapsed time. */
 static void report_words(logbook *lb, markers *m, int64_t w0, int64_t w1, int64_t t0, int64_t t1, bool last_phase,
@@ -96,15 +152,14 @@ static void report_words(logbook *lb, markers *m, int64_t w0, int64_t w1, int64_
 				continue;
 			w->lines++;
 			if (!w->first) {
-				w->first = logtext_plain(e.text, e.len, REPORT_TEXT_COLS, utf8);
-				size_t skip = report_after_time(e.text, e.len);
-				w->name = logtext_plain(e.text + skip, e.len - skip, REPORT_NAME_COLS, utf8);
+				w->first = report_quote(e.text, e.len, report_text_cols(), utf8);
+				w->name = report_quote(e.text, e.len, REPORT_NAME_COLS, utf8);
 			}
 			last_seq = s;
 		}
 		/* Only the last line's text is needed: made once, at the end. */
 		if (w->lines > 1 && logbook_get(lb, last_seq, &e) == 0)
-			w->last = logtext_plain(e.text, e.len, REPORT_TEXT_COLS, utf8);
+			w->last = report_quote(e.text, e.len, report_text_cols(), utf8);
 	}
 	markers_item list[64];
 	size_t nm = markers_copy(m, list, 64), used = 0;

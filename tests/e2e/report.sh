@@ -152,7 +152,7 @@ check "a last row cut short: report says it was left out" \
 mkfifo "$T/app.fifo"
 (printf '2026-11-24T10:00:05.000Z fifo says hello\n' >"$T/app.fifo") &
 timeout 20 "$MEMLOG" report --log "$T/app.fifo" "$T/cut.csv" >"$T/fifo.out" 2>&1
-check "report --log FIFO: its line is read and placed in a phase" grep -q '"2026-11-24T10:00:05.000Z fifo says hello"' "$T/fifo.out"
+check "report --log FIFO: its line is read and placed in a phase" grep -q '"fifo says hello"' "$T/fifo.out"
 
 # The locale is set once, in main: under a UTF-8 locale a log line's "café"
 # is printed as it is (not "caf<U+00E9>"); under LANG=C, ASCII only.
@@ -162,3 +162,25 @@ env -i PATH=/usr/bin:/bin LANG=C "$MEMLOG" report "$T/loc.csv" >"$T/loc-c.txt" 2
 check "report under LANG=C.UTF-8 prints a log line's UTF-8 as it is" \
 	bash -c "grep -q 'café au lait' '$T/loc-utf8.txt' && ! grep -q '<U+00E9>' '$T/loc-utf8.txt'"
 check "... and under LANG=C, ASCII only" "$PY" -c 'import sys; sys.exit(any(b >= 0x80 for b in open(sys.argv[1], "rb").read()))' "$T/loc-c.txt"
+
+# Quotes: the log line's own timestamp left out (the table has the time),
+# a long line cut at a word with "…"; on a terminal, its width is used.
+long="cc -std=gnu11 -O2 -Wall -Wextra -Wstrict-prototypes -Isrc -c src/record/probe_target.c -o build/obj/record/probe_target.o"
+"$MEMLOG" run --headless -o "$T/q.csv" -- sh -c "echo '2026-12-02 01:00:00.123 INFO $long'; '$WORKLOAD' hold 30M 0.3" >/dev/null 2>&1
+env -i PATH=/usr/bin:/bin LANG=C.UTF-8 "$MEMLOG" report "$T/q.csv" >"$T/q.txt" 2>&1
+check "a quote leaves out the line's timestamp and is cut at a word with …, within 60 columns" "$PY" - "$T/q.txt" "$long" <<'PYEOF'
+import re, sys
+text, long = open(sys.argv[1], encoding="utf-8").read(), "INFO " + sys.argv[2]
+m = re.search(r'rise +"([^"]*)"', text)
+q = m and m.group(1)
+print("# %r" % q)
+sys.exit(not (q and q.endswith("…") and len(q) <= 60 and "2026" not in q
+              and long.startswith(q[:-1]) and long[len(q) - 1] == " "))
+PYEOF
+TMUX_Q=memlog-e2e-q-$$
+tmux -L "$TMUX_Q" -f /dev/null new-session -d -s q -x 400 -y 30 \
+	"env -i PATH=/usr/bin:/bin LANG=C.UTF-8 TERM=tmux-256color '$MEMLOG' report '$T/q.csv'; touch '$T/q.done'; sleep 30"
+wait_until 10 test -e "$T/q.done"
+tmux -L "$TMUX_Q" capture-pane -p -t q -J >"$T/q-pane.txt"
+tmux -L "$TMUX_Q" kill-server 2>/dev/null
+check "on a 400-column terminal the quote gets the room: the whole line" grep -qF "\"INFO $long\"" "$T/q-pane.txt"
