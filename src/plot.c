@@ -240,8 +240,8 @@ int plot_main(int argc, char **argv)
 	}
 	ph = calloc(PLOT_MAX_PHASES, sizeof *ph);
 	long np = ph ? phases_find(d[0].t_ns, d[0].v[col], d[0].n, NULL, ph, PLOT_MAX_PHASES) : -1;
-	markers_item marks[PHASES_STEP_MARKERS];
-	size_t nm = markers_copy(d[0].marks, marks, PHASES_STEP_MARKERS);
+	size_t nm;
+	markers_item *marks = markers_copy_all(d[0].marks, &nm);
 	if (np > 0)
 		np = plot_steps(j.paths[0], &d[0], col, marks, nm, ph, np);
 	if (np < 0)
@@ -282,6 +282,7 @@ int plot_main(int argc, char **argv)
 	int64_t *times = NULL;
 	if (j.by_process && plot_layers(&j, &d[0], &in, layers, names, &times) < 0) {
 		markers_release(marks, nm);
+		free(marks);
 		goto out;
 	}
 	if (plot_write(out_path, &in) == 0) {
@@ -294,6 +295,7 @@ int plot_main(int argc, char **argv)
 	holders_layers_free(layers, in.nlayers);
 	free(times);
 	markers_release(marks, nm);
+	free(marks);
 out:
 	free(ph);
 	free(what);

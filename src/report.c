@@ -161,8 +161,8 @@ static void report_words(logbook *lb, markers *m, int64_t w0, int64_t w1, int64_
 		if (w->lines > 1 && logbook_get(lb, last_seq, &e) == 0)
 			w->last = report_quote(e.text, e.len, report_text_cols(), utf8);
 	}
-	markers_item list[64];
-	size_t nm = markers_copy(m, list, 64), used = 0;
+	size_t nm, used = 0, more = 0;
+	markers_item *list = markers_copy_all(m, &nm);
 	for (size_t i = 0; i < nm; i++) {
 		if (list[i].t_ns < t0 || (last_phase ? list[i].t_ns > t1 : list[i].t_ns >= t1))
 			continue;
@@ -171,11 +171,17 @@ static void report_words(logbook *lb, markers *m, int64_t w0, int64_t w1, int64_
 			free(w->name);
 			w->name = strdup(safe);
 		}
-		if (safe && used < sizeof w->markers - 1)
+		/* Whole labels while they fit (a few columns kept for the count). */
+		if (safe && used + strlen(safe) + 2 < sizeof w->markers - 16)
 			used += (size_t)snprintf(w->markers + used, sizeof w->markers - used, "%s%s", used ? ", " : "", safe);
+		else if (safe)
+			more++;
 		free(safe);
 	}
+	if (more)
+		snprintf(w->markers + used, sizeof w->markers - used, "%s%zu more", used ? " and " : "", more);
 	markers_release(list, nm);
+	free(list);
 }
 
 static void report_words_free(phase_words *w)
@@ -385,10 +391,11 @@ static int report_find(const recload *d, int col, logbook *lb, report_findings *
 	if (f->np < 0)
 		return -1;
 	size_t nsteps = 0;
-	markers_item list[PHASES_STEP_MARKERS];
-	size_t nm = markers_copy(d->marks, list, PHASES_STEP_MARKERS);
+	size_t nm;
+	markers_item *list = markers_copy_all(d->marks, &nm);
 	int64_t *steps = phases_step_starts(lb, list, nm, f->wall0, &nsteps);
 	markers_release(list, nm);
+	free(list);
 	if (!steps)
 		return -1;
 	f->np = phases_steps(d->t_ns, d->v[col], d->n, steps, nsteps, f->ph, f->np, REPORT_MAX_PHASES);

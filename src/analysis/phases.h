@@ -102,9 +102,6 @@ bool phases_memory(const int64_t *const kind[PHASES_NKINDS], size_t a, size_t b,
 long phases_steps(const int64_t *t_ns, const int64_t *v, size_t n, const int64_t *step_t, size_t nsteps,
                   phase *ph, long np, size_t max);
 
-/* Markers looked at for step starts, at most. */
-#define PHASES_STEP_MARKERS 256
-
 /* Where the job says its steps start, as elapsed times into a new array of
  * *n (NULL when out of memory): every marker, and every log line of lb
  * (memlog's own events aside; none without wall0, the wall time at

@@ -76,6 +76,17 @@ size_t markers_copy(markers *m, markers_item *out, size_t max)
 	return k;
 }
 
+markers_item *markers_copy_all(markers *m, size_t *n)
+{
+	*n = 0;
+	/* Counted, then copied: one added between the two waits for the next. */
+	size_t want = m ? markers_count(m) : 0;
+	markers_item *list = want ? calloc(want, sizeof *list) : NULL;
+	if (list)
+		*n = markers_copy(m, list, want);
+	return list;
+}
+
 void markers_release(markers_item *list, size_t n)
 {
 	for (size_t i = 0; i < n; i++)

@@ -28,4 +28,9 @@ size_t markers_count(markers *m);
 size_t markers_copy(markers *m, markers_item *out, size_t max);
 void markers_release(markers_item *list, size_t n);
 
+/* Every marker, as markers_copy, into a new array of *n (free the labels
+ * with markers_release, then the array); NULL with *n 0 when there are
+ * none or no memory. The one rule: every reader takes them all. */
+markers_item *markers_copy_all(markers *m, size_t *n);
+
 #endif

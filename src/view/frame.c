@@ -25,11 +25,8 @@ frame *frame_new(void)
 	frame *f = calloc(1, sizeof *f);
 	if (!f)
 		return NULL;
-	f->marks = calloc(FRAME_MAX_MARKERS, sizeof *f->marks);
 	f->procs = calloc(FRAME_MAX_PROCS, sizeof *f->procs);
-	if (!f->marks || !f->procs) {
-		free(f->marks);
-		free(f->procs);
+	if (!f->procs) {
 		free(f);
 		return NULL;
 	}
@@ -214,7 +211,10 @@ int frame_take(frame *f, const frame_source *src, int64_t now_ns, frame_planner 
 			chart_hold(f->min2, f->max2, p->nslices);
 	}
 	markers_release(f->marks, f->nmarks);
-	f->nmarks = src->marks ? markers_copy(src->marks, f->marks, FRAME_MAX_MARKERS) : 0;
+	free(f->marks);
+	f->marks = src->marks ? markers_copy_all(src->marks, &f->nmarks) : NULL;
+	if (!f->marks)
+		f->nmarks = 0;
 	f->phases = f->phase_buf;
 	f->nphases = 0;
 	if (p->phases) {

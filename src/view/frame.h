@@ -15,8 +15,7 @@
 #include "model/sample.h"
 #include "model/series.h"
 
-/* The most markers and phases a frame shows. */
-#define FRAME_MAX_MARKERS 4096
+/* The most phases a frame shows (it takes every marker). */
 #define FRAME_MAX_PHASES 64
 /* The most processes a frame lists (the largest first). */
 #define FRAME_MAX_PROCS 64
@@ -58,7 +57,7 @@ typedef struct frame {
 	 * the level before it (chart_hold). */
 	int64_t *min, *max, *min2, *max2;
 	int64_t at[SAMPLE_NCOLS]; /* the readout: largest value of each column in (at - reach, at] */
-	markers_item *marks;     /* in the order they were taken */
+	markers_item *marks;     /* every one, in the order they were taken */
 	size_t nmarks;
 	logbook *lb;             /* read through logbook_get; owned by the main thread */
 	const phase *phases;     /* of plan.col over the whole recording (plan.phases) */

@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/mtime.h"
@@ -234,10 +235,11 @@ static void view_draw_header(const view *v, const frame *f, canvas *cv)
 static void view_draw_chart(const view *v, const frame *f, canvas *cv, int y, int h)
 {
 	const frame_plan *p = &f->plan;
-	chart_marker cm[FRAME_MAX_MARKERS];
 	if (p->nslices == 0)
 		return;
-	for (size_t i = 0; i < f->nmarks; i++)
+	chart_marker *cm = f->nmarks ? calloc(f->nmarks, sizeof *cm) : NULL;
+	size_t ncm = cm ? f->nmarks : 0;
+	for (size_t i = 0; i < ncm; i++)
 		cm[i] = (chart_marker){ .t_ns = f->marks[i].t_ns, .label = f->marks[i].label };
 	bool two = p->other || p->col2 >= 0 || f->proc_line;
 	char legend1[96], legend2[96], who[48];
@@ -250,7 +252,7 @@ static void view_draw_chart(const view *v, const frame *f, canvas *cv, int y, in
 		.min2 = two ? f->min2 : NULL, .max2 = two ? f->max2 : NULL,
 		.name = p->other ? legend1 : sample_col_names[p->col],
 		.name2 = p->other ? legend2 : f->proc_line ? who : two ? sample_col_names[SAMPLE_SYS_USED] : NULL,
-		.markers = cm, .nmarkers = f->nmarks,
+		.markers = cm, .nmarkers = ncm,
 		.cursor_ns = v->follow ? -1 : v->cursor_ns,
 		.utf8 = v->utf8,
 		.wall_clock = v->wall_clock,
@@ -260,6 +262,7 @@ static void view_draw_chart(const view *v, const frame *f, canvas *cv, int y, in
 		.limit = v->follow ? f->main.last.v[SAMPLE_LIMIT] : f->plan.at_ns >= 0 ? f->at[SAMPLE_LIMIT] : SAMPLE_NONE,
 	};
 	chart_draw(cv, 0, y, v->w, h, &in);
+	free(cm);
 }
 
 /* Appends " name value" for each measured column of val, the series shown

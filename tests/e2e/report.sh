@@ -184,3 +184,23 @@ wait_until 10 test -e "$T/q.done"
 tmux -L "$TMUX_Q" capture-pane -p -t q -J >"$T/q-pane.txt"
 tmux -L "$TMUX_Q" kill-server 2>/dev/null
 check "on a 400-column terminal the quote gets the room: the whole line" grep -qF "\"INFO $long\"" "$T/q-pane.txt"
+
+# Every marker counts, in report and plot alike (report read 64, plot 256):
+# 300 markers in the first 30 s, then one named "load" where the rise starts.
+"$PY" - "$T/mk.csv" <<'PYEOF'
+import sys
+rows = ["time,elapsed_s,rss,anon,file,shmem,swap,pss,procs,sys_used,sys_avail,cgroup,marker"]
+for i in range(700):
+    t = i / 10
+    rss = (100 << 20) if i < 500 else (100 << 20) + min(i - 500, 20) * (20 << 20)
+    mark = "m%d" % i if 1 <= i <= 300 else "load" if i == 500 else ""
+    rows.append("2026-11-24T10:%02d:%02d.%03dZ,%.6f,%d,0,0,0,0,,1,1,1,1,%s"
+                % (int(t) // 60, int(t) % 60, int(round(t * 1000)) % 1000, t, rss, mark))
+open(sys.argv[1], "w").write("\n".join(rows) + "\n")
+PYEOF
+"$MEMLOG" report "$T/mk.csv" >"$T/mk.txt" 2>&1
+check "report reads the 301st marker: the rise is named by it" grep -q '^Look first at phase [0-9]* "load" (rise' "$T/mk.txt"
+check "... and a phase with more markers than its row holds says how many more" grep -Eq '\[markers: m1, .* and [0-9]+ more\]' "$T/mk.txt"
+"$MEMLOG" plot "$T/mk.csv" -o "$T/mk.svg" >/dev/null 2>"$T/mk.err"
+check "plot draws all 301 markers and says so" \
+	bash -c "grep -q '(.* phases, 301 markers)' '$T/mk.err' && grep -q '>load</text>' '$T/mk.svg'"

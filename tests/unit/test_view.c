@@ -338,6 +338,28 @@ static void test_live_follow(void **state)
 	scene_free(s);
 }
 
+/* The view takes every marker (it held 4096): End then N reaches the
+ * newest of 5000, and the frame holds them all. */
+static void test_every_marker(void **state)
+{
+	(void)state;
+	scene *s = scene_new(60, true, false, 80, 24, true);
+	for (int i = 0; i < 5000; i++) {
+		char label[16];
+		snprintf(label, sizeof label, "k%d", i);
+		markers_add(s->marks, (int64_t)i * NS_PER_S / 100, label);
+	}
+	markers_add(s->marks, 55 * NS_PER_S, "the last");
+	scene_frame(s);
+	assert_int_equal(s->f->nmarks, markers_count(s->marks));
+	assert_true(s->f->nmarks > 5000);
+	assert_int_equal(scene_key(s, VIEW_KEY_END, 0), VIEW_NONE);
+	assert_int_equal(scene_char(s, 'N'), VIEW_NONE);
+	scene_draw(s);
+	assert_true(canvas_has(s->cv, "the last"));
+	scene_free(s);
+}
+
 /* The live view at 120x40 and 200x60 (80x24 is live_utf8): the header's
  * pieces come back as the row widens, the footer's keys too; "? help" and
  * "q quit" at every size. */
@@ -590,14 +612,15 @@ static void test_phases_as_report(void **state)
 	}
 	phase want[FRAME_MAX_PHASES];
 	long nw = phases_find(t, v, n, NULL, want, FRAME_MAX_PHASES);
-	markers_item list[PHASES_STEP_MARKERS];
-	size_t nm = markers_copy(s->marks, list, PHASES_STEP_MARKERS), nsteps;
+	size_t nm, nsteps;
+	markers_item *list = markers_copy_all(s->marks, &nm);
 	int64_t *steps = phases_step_starts(s->lb, list, nm, WALL0_NS, &nsteps);
 	assert_non_null(steps);
 	assert_true(nsteps >= 3);
 	nw = phases_steps(t, v, n, steps, nsteps, want, nw, FRAME_MAX_PHASES);
 	free(steps);
 	markers_release(list, nm);
+	free(list);
 	assert_true(nw >= 3);
 	assert_int_equal(s->f->nphases, nw);
 	for (long i = 0; i < nw; i++) {
@@ -664,6 +687,7 @@ int main(void)
 		cmocka_unit_test(test_replay_ascii),
 		cmocka_unit_test(test_live_follow),
 		cmocka_unit_test(test_live_sizes),
+		cmocka_unit_test(test_every_marker),
 		cmocka_unit_test(test_cursor_and_phases),
 		cmocka_unit_test(test_phase_key_live),
 		cmocka_unit_test(test_strip_labels_apart),
