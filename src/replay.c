@@ -291,8 +291,17 @@ static int replay_load_lines(replay_session *r, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	if (!r->follow)
-		return reclogs_load(r->log_path, &r->logs, st->lb, &r->counts.logs, err, errlen);
+	if (!r->follow) {
+		if (reclogs_load(r->log_path, &r->logs, st->lb, &r->counts.logs, err, errlen) < 0)
+			return -1;
+		/* Logs that mostly miss the recording (another zone?) are said. */
+		int64_t t0, t1;
+		if (series_last(st->s, &last) == 0 && last.wall_ns && series_span(st->s, &t0, &t1) == 0) {
+			int64_t wall0 = last.wall_ns - last.elapsed_ns;
+			reclogs_check_span(st->lb, &r->logs, wall0 + t0, wall0 + t1, &r->counts.logs);
+		}
+		return 0;
+	}
 	r->fw.log_fd = open(r->log_path, O_RDONLY | O_CLOEXEC);
 	r->fw.log_buf = malloc(REPLAY_CHUNK);
 	r->fw.lc = (reclogs_place){ .lb = st->lb };
@@ -305,8 +314,10 @@ static int replay_load_lines(replay_session *r, char *err, size_t errlen)
 static ui *replay_open_view(replay_session *r, char *err, size_t errlen)
 {
 	replay_state *st = &r->st;
-	char note[128] = "", target[512];
-	if (r->counts.logs.unplaced)
+	char note[400] = "", target[512];
+	if (r->counts.logs.outside[0])
+		snprintf(note, sizeof note, "%s", r->counts.logs.outside);
+	else if (r->counts.logs.unplaced)
 		snprintf(note, sizeof note, "%zu log lines before any time could not be placed", r->counts.logs.unplaced);
 	else if (r->counts.skipped)
 		snprintf(note, sizeof note, "%zu bad rows skipped (--lenient)", r->counts.skipped);

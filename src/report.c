@@ -571,6 +571,11 @@ static void report_print_head(const char *csv_path, const recload *d, const repo
 		printf("note       the last row was cut short (the recorder was killed?) and left out\n");
 	if (counts->unplaced)
 		printf("unplaced   %zu log lines before any recognisable time\n", counts->unplaced);
+	if (counts->outside[0]) {
+		char *safe = logtext_plain(counts->outside, strlen(counts->outside), 300, utf8);
+		printf("logs       %s\n", safe ? safe : "");
+		free(safe);
+	}
 	if (f->peak >= 0) {
 		units_bytes(f->peak, pk, sizeof pk);
 		units_elapsed_compact(f->peak_t, a, sizeof a);
@@ -711,6 +716,8 @@ int report_open(const char *csv_path, reclogs *logs, const char *series_name, bo
 		fprintf(stderr, "memlog: %s\n", err);
 		return 1;
 	}
+	if (r->d.n > 0)
+		reclogs_check_span(r->lb, logs, r->d.wall_ns[0], r->d.wall_ns[r->d.n - 1], &r->counts);
 	if (report_find(&r->d, col, r->lb, &r->f) < 0) {
 		fprintf(stderr, "memlog: %s: could not segment the curve (out of memory or too many phases)\n", csv_path);
 		return 1;

@@ -16,6 +16,7 @@
 #include "base/infile.h"
 #include "base/lines.h"
 #include "base/mtime.h"
+#include "base/units.h"
 #include "recording/recfiles.h"
 
 #define RECLOGS_CHUNK ((size_t)1 << 20)
@@ -177,3 +178,67 @@ logbook *reclogs_book(const char *csv_path, reclogs *logs, int64_t wall0, reclog
 	free(log_path);
 	return lb;
 }
+
+/* The first file source of lb mostly outside [w0, w1], said into buf; its
+ * times were read as tz_offset_s east of UTC. */
+static bool reclogs_outside(logbook *lb, int64_t w0, int64_t w1, int32_t tz_offset_s, char *buf, size_t n)
+{
+	int ns = lb ? logbook_nsources(lb) : 0;
+	uint64_t first, end;
+	if (!lb || w1 < w0)
+		return false;
+	logbook_range(lb, &first, &end);
+	for (int src = 1; src < ns; src++) {
+		const char *file = logbook_file_of(logbook_source_name(lb, src));
+		if (!file)
+			continue;
+		size_t nlines = 0, outside = 0;
+		int64_t first_ns = 0;
+		for (uint64_t q = first; q < end; q++) {
+			logbook_entry e;
+			if (logbook_get(lb, q, &e) < 0 || e.source != src)
+				continue;
+			if (nlines++ == 0)
+				first_ns = e.wall_ns;
+			outside += e.wall_ns < w0 - NS_PER_S || e.wall_ns > w1 + NS_PER_S;
+		}
+		if (nlines == 0 || outside * 2 <= nlines)
+			continue;
+		/* Where they start: against the recording's start when before it,
+		 * its end when after. */
+		int64_t off = first_ns < w0 ? first_ns - w0 : first_ns > w1 ? first_ns - w1 : 0;
+		char how[32], hint[96] = "";
+		units_elapsed_compact(off < 0 ? -off : off, how, sizeof how);
+		/* A whole number of quarter hours off (within two minutes): the
+		 * zone the times were written in is that much east of the one
+		 * they were read in. */
+		int64_t from_start = first_ns - w0, quarter = 900 * NS_PER_S;
+		int64_t q = (from_start + (from_start >= 0 ? quarter / 2 : -quarter / 2)) / quarter;
+		int64_t zone_s = (int64_t)tz_offset_s + q * 900;
+		if (q != 0 && llabs(from_start - q * quarter) < 120 * NS_PER_S && llabs(zone_s) <= 14 * 3600)
+			snprintf(hint, sizeof hint, ": a log in another zone? --log-tz %c%02d:%02d reads it so",
+			         zone_s < 0 ? '-' : '+', (int)(llabs(zone_s) / 3600), (int)(llabs(zone_s) % 3600 / 60));
+		else
+			snprintf(hint, sizeof hint, ": another run's log, or one in another zone (--log-tz)?");
+		snprintf(buf, n, "%s: %zu of %zu lines fall outside the recording; they start %s %s it%s", file, outside,
+		         nlines, how, off < 0 ? "before" : "after", hint);
+		return true;
+	}
+	return false;
+}
+
+void reclogs_check_span(logbook *lb, const reclogs *logs, int64_t w0, int64_t w1, reclogs_counts *c)
+{
+	c->outside[0] = '\0';
+	if (!logs || logs->n == 0 || w0 <= 0)
+		return;
+	/* The zone the times were read in: --log-tz's, else local time then. */
+	int32_t tz = logs->opts.default_utc_offset_s;
+	if (!logs->tz_given || logs->opts.offset_from_tz) {
+		time_t t = (time_t)(w0 / NS_PER_S);
+		struct tm tm;
+		tz = localtime_r(&t, &tm) ? (int32_t)tm.tm_gmtoff : 0;
+	}
+	reclogs_outside(lb, w0, w1, tz, c->outside, sizeof c->outside);
+}
+

@@ -28,6 +28,7 @@ typedef struct reclogs {
 typedef struct reclogs_counts {
 	size_t placed;    /* lines placed in the logbook */
 	size_t unplaced;  /* application log lines before any recognisable time */
+	char outside[400];/* reclogs_check_span's sentence, "" when none */
 } reclogs_counts;
 
 /* Reads the recording's own .log (if rec_log_path is there) and the
@@ -35,6 +36,16 @@ typedef struct reclogs_counts {
  * naming the file. */
 int reclogs_load(const char *rec_log_path, const reclogs *logs, logbook *lb, reclogs_counts *c,
                  char *err, size_t errlen);
+
+/* Checks that the application logs lie inside the recording's wall times
+ * [w0, w1] (a second's margin either side): for the first whose lines
+ * mostly do not (a log written in another zone than the one its times were
+ * read in, or another run's), c->outside says how many, where they start
+ * against the recording, and, when they lie a whole number of quarter hours
+ * off, the --log-tz that would place them: "app.log: 950 of 1000 lines fall
+ * outside the recording; they start 1.0h after it: a log in another zone?
+ * --log-tz +01:00 reads it so". Empty when all is well. */
+void reclogs_check_span(logbook *lb, const reclogs *logs, int64_t w0, int64_t w1, reclogs_counts *c);
 
 /* Lines in a file, counted fast (to size a logbook); 0 when unreadable,
  * room for many when it is a FIFO (read once, later). */

@@ -386,7 +386,7 @@ static void view_mark_match(const view *v, canvas *cv, int sx, int row, const lo
 /* The tab row of the log pane: the panes' titles and, on the right, a note. */
 static void view_draw_tabs(const view *v, const frame *f, canvas *cv, int y)
 {
-	char tab[96], buf[256];
+	char tab[96], buf[420];
 	int x = 0;
 	canvas_fill(cv, 0, y, v->w, 1, v->utf8 ? 0x2500 : '-', CANVAS_AXIS, 0);
 	for (int i = 0; i < v->npanes; i++) {

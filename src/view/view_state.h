@@ -32,7 +32,7 @@ typedef struct view_pane {
 struct view {
 	view_info info;
 	char *target, *csv_path, *name1, *name2;
-	char log_note[128]; /* e.g. lines of an app log that could not be placed */
+	char log_note[400]; /* e.g. lines of an app log that could not be placed, or lie outside the recording */
 	bool utf8;
 	int w, h;
 	int64_t wall0_ns;   /* wall time at elapsed 0, once known */

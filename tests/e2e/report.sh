@@ -204,3 +204,30 @@ check "... and a phase with more markers than its row holds says how many more" 
 "$MEMLOG" plot "$T/mk.csv" -o "$T/mk.svg" >/dev/null 2>"$T/mk.err"
 check "plot draws all 301 markers and says so" \
 	bash -c "grep -q '(.* phases, 301 markers)' '$T/mk.err' && grep -q '>load</text>' '$T/mk.svg'"
+
+# A --log in the wrong zone (an hour off: written in Paris, read as the
+# machine's time) is said, with the --log-tz that places it; following the
+# hint places its lines.
+"$MEMLOG" watch --system --headless -i 100ms -d 2s -o "$T/z.csv" >/dev/null 2>&1
+"$PY" - "$T/z.csv" "$T/app_paris.log" <<'PYEOF'
+import csv, datetime, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+t0 = datetime.datetime.strptime(rows[0]["time"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.timezone.utc)
+paris = datetime.timezone(datetime.timedelta(hours=1))
+with open(sys.argv[2], "w") as f:
+    for i in range(10):
+        f.write((t0 + datetime.timedelta(milliseconds=150 * i + 50)).astimezone(paris).strftime("%Y-%m-%d %H:%M:%S") + " INFO step %d\n" % i)
+PYEOF
+env -i PATH=/usr/bin:/bin TZ=UTC "$MEMLOG" report "$T/z.csv" --log "$T/app_paris.log" >"$T/z.txt" 2>&1
+check "report says a --log mostly outside the recording: how many lines, where, and the --log-tz" \
+	grep -Eq '^logs       app_paris.log: 10 of 10 lines fall outside the recording; they start [0-9m.s]+ after it: a log in another zone\? --log-tz \+01:00 reads it so$' "$T/z.txt"
+env -i PATH=/usr/bin:/bin TZ=UTC "$MEMLOG" report "$T/z.csv" --log "$T/app_paris.log" --log-tz +01:00 >"$T/z2.txt" 2>&1
+check "... and with that --log-tz its lines are placed, nothing said" bash -c "grep -q 'INFO step' '$T/z2.txt' && ! grep -q '^logs ' '$T/z2.txt'"
+# replay says it too, in its status line as it opens.
+TMUX_Z=memlog-e2e-z-$$
+tmux -L "$TMUX_Z" -f /dev/null new-session -d -s z -x 200 -y 30 \
+	"env -i PATH=/usr/bin:/bin TZ=UTC LANG=C.UTF-8 TERM=tmux-256color '$MEMLOG' replay '$T/z.csv' --log '$T/app_paris.log'; sleep 30"
+check "replay's status line says the --log falls outside, with the --log-tz" \
+	wait_until 10 bash -c "tmux -L '$TMUX_Z' capture-pane -p -t z | grep -q 'app_paris.log: 10 of 10 lines fall outside the recording; .* --log-tz +01:00 reads it so'"
+tmux -L "$TMUX_Z" send-keys -t z q
+tmux -L "$TMUX_Z" kill-server 2>/dev/null
