@@ -13,6 +13,8 @@ BUILD   ?= build
 SAN     ?=
 WERROR  ?= 0
 PREFIX  ?= /usr/local
+# lnav reads formats from /etc/lnav/formats (and ~/.lnav/formats) only.
+SYSCONFDIR ?= /etc
 
 WARN    = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
 ifeq ($(WERROR),1)
@@ -35,7 +37,7 @@ UNIT_BINS:= $(patsubst tests/unit/%.c,$(BUILD)/%,$(UNIT_SRCS))
 # Debian packages: to build, and in addition to test.
 BUILD_PKGS = gcc make pkg-config libc6-dev libncurses-dev libcsv-dev
 TEST_PKGS  = $(BUILD_PKGS) libcmocka-dev tmux python3 python3-pandas procps util-linux libxml2-utils coreutils \
-             groff-base man-db xz-utils
+             groff-base man-db xz-utils lnav
 
 .PHONY: all unit deps test-deps demo test test-unit test-e2e bench clean install check-layers
 .DELETE_ON_ERROR:
@@ -110,10 +112,14 @@ bench:
 	$(call install_missing,$(BUILD_PKGS) sysstat python3-memory-profiler python3-pandas time procps tmux)
 	bash bench/run.sh
 
-# make install PREFIX=/usr DESTDIR=/tmp/pkg: the binary and the man page.
+# make install PREFIX=/usr DESTDIR=/tmp/pkg: the binary, the man page, the
+# bash completion (where bash-completion loads it on first use) and the lnav
+# format of the .log (where lnav looks for formats).
 install: all
 	install -D -m 755 memlog $(DESTDIR)$(PREFIX)/bin/memlog
 	install -D -m 644 man/memlog.1 $(DESTDIR)$(PREFIX)/share/man/man1/memlog.1
+	install -D -m 644 completion/memlog.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/memlog
+	install -D -m 644 lnav/memlog_log.json $(DESTDIR)$(SYSCONFDIR)/lnav/formats/memlog/memlog_log.json
 
 clean:
 	rm -rf build memlog

@@ -54,3 +54,40 @@ bad += ["README:" + k for k in keys if k not in words(keys_readme) and readme_na
 print("# missing: %s" % bad if bad else "# all there")
 sys.exit(bool(bad))
 PYEOF
+
+# The bash completion, installed where bash-completion looks (and working
+# without it): commands, each command's options as its --help lists them,
+# recordings for report.
+comp=$dest/usr/share/bash-completion/completions/memlog
+check "make install puts the bash completion where bash-completion loads it" [ -f "$comp" ]
+complete_words() { # COMP_WORDS...: what _memlog offers
+	bash -c '. "$0"; COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); _memlog; printf "%s\n" "${COMPREPLY[@]}"' "$comp" "$@"
+}
+check "it completes the commands" bash -c "cd '$T' && $(declare -f complete_words); comp='$comp'; [ \"\$(complete_words memlog re | tr '\n' ' ')\" = 'replay report ' ]"
+touch "$T/one.csv" "$T/two.txt"
+check "... report's recordings (*.csv only)" bash -c "cd '$T' && $(declare -f complete_words); comp='$comp'; [ \"\$(complete_words memlog report o)\" = one.csv ]"
+for c in run watch replay report plot; do
+	"$MEMLOG" $c --help | grep -E -- '^ +(-[a-zA-Z], )?--[a-z]' | grep -oE -- '--[a-z][a-z-]+' | sort -u >"$T/help-$c.opts"
+	complete_words memlog "$c" -- | grep -E -- '^--[a-z]' | sort -u >"$T/comp-$c.opts"
+done
+check "... and each command's options, the same as its --help lists" \
+	bash -c "for c in run watch replay report plot; do cmp -s '$T/help-'\$c.opts '$T/comp-'\$c.opts || { echo \"# \$c:\"; diff '$T/help-'\$c.opts '$T/comp-'\$c.opts | sed 's/^/#   /'; exit 1; }; done"
+
+# The lnav format of the .log, installed where lnav looks (/etc/lnav/formats;
+# read here from a HOME of the test's, ~/.lnav/formats, the same layout):
+# one message per line, with its time and its source (memlog, out, err).
+fmt=$dest/etc/lnav/formats/memlog/memlog_log.json
+check "make install puts the lnav format under /etc/lnav/formats" [ -f "$fmt" ]
+if command -v lnav >/dev/null; then
+	mkdir -p "$T/home/.lnav/formats/memlog" && cp "$fmt" "$T/home/.lnav/formats/memlog/"
+	"$MEMLOG" run --headless -o "$T/ln.csv" -- sh -c "echo one; echo two >&2; '$WORKLOAD' hold 10M 0.2" >/dev/null 2>&1
+	n=$(grep -c '' "$T/ln.log")
+	HOME=$T/home lnav -n -c ';SELECT count(*), count(DISTINCT source), min(log_time) FROM memlog_log' "$T/ln.log" >"$T/lnav.out" 2>&1
+	HOME=$T/home lnav -n -c ';SELECT source, log_body FROM memlog_log WHERE source = '"'err'" "$T/ln.log" >"$T/lnav-err.out" 2>&1
+	check "lnav reads the .log as one message per line ($n), with its time and source" \
+		bash -c "grep -Eq '^ *$n +3 +$(head -c 10 "$T/ln.log") [0-9:.]+ *$' '$T/lnav.out' && grep -Eq '^err +two *$' '$T/lnav-err.out'"
+	note "$(tr -s ' ' <"$T/lnav.out" | tail -1)"
+else
+	echo "ok - lnav reads the .log # SKIP lnav is not installed"
+fi
+

@@ -552,6 +552,25 @@ static void test_marks(void **state)
 	scene_free(s);
 }
 
+/* A label longer than the row at 80x24: the prompt shows its end, where
+ * the person types, and keeps the way out (Esc cancels) in sight. */
+static void test_long_label_prompt(void **state)
+{
+	(void)state;
+	scene *s = scene_new(60, true, false, 80, 24, true);
+	assert_int_equal(scene_char(s, 'a'), VIEW_NONE);
+	for (int i = 0; i < 120; i++)
+		assert_int_equal(scene_char(s, (uint32_t)('a' + i % 26)), VIEW_NONE);
+	assert_int_equal(scene_char(s, 'Z'), VIEW_NONE);
+	scene_draw(s);
+	char row[512];
+	row_text(s->cv, 23, row, sizeof row);
+	assert_non_null(strstr(row, " marker label: "));
+	assert_non_null(strstr(row, "Z_"));
+	assert_non_null(strstr(row, "Esc cancels)"));
+	scene_free(s);
+}
+
 /* / finds a log line, moves the cursor to its time and marks the hit. */
 static void test_search(void **state)
 {
@@ -688,6 +707,7 @@ int main(void)
 		cmocka_unit_test(test_live_follow),
 		cmocka_unit_test(test_live_sizes),
 		cmocka_unit_test(test_every_marker),
+		cmocka_unit_test(test_long_label_prompt),
 		cmocka_unit_test(test_cursor_and_phases),
 		cmocka_unit_test(test_phase_key_live),
 		cmocka_unit_test(test_strip_labels_apart),
