@@ -20,7 +20,7 @@ _memlog()
 		while [ "$i" -lt "$COMP_CWORD" ]; do
 			case ${COMP_WORDS[i]} in
 			--) i=$((i + 1)); break ;;
-			-o|--output|-i|--interval|-d|--duration|-l|--log|--limit) i=$((i + 2)) ;;
+			-o|--output|-i|--interval|-d|--duration|-l|--log|--limit|--mark-on) i=$((i + 2)) ;;
 			-*) i=$((i + 1)) ;;
 			*) break ;;
 			esac
@@ -48,11 +48,11 @@ _memlog()
 	-i|--interval|-d|--duration) COMPREPLY=($(compgen -W "10ms 100ms 1s 10s 1m 1h" -- "$cur")); return ;;
 	--limit) COMPREPLY=($(compgen -W "512M 1G 2G 4G 8G" -- "$cur")); return ;;
 	--log-tz) COMPREPLY=($(compgen -W "UTC +01:00 +02:00 -05:00" -- "$cur")); return ;;
-	--width|--height|--log-format) return ;;
+	--width|--height|--log-format|--mark-on) return ;;
 	esac
 	case $cmd in
-	run) opts="-o --output -i --interval -d --duration -l --log --pss --no-children --headless --stdin --pty --no-pty --limit -h --help --" ;;
-	watch) opts="-o --output -i --interval -d --duration -l --log --pss --no-children --headless -p --pid -c --cgroup --system -h --help" ;;
+	run) opts="-o --output -i --interval -d --duration -l --log --pss --no-children --headless --mark-on --stdin --pty --no-pty --limit -h --help --" ;;
+	watch) opts="-o --output -i --interval -d --duration -l --log --pss --no-children --headless --mark-on -p --pid -c --cgroup --system -h --help" ;;
 	replay) opts="-l --log --log-tz --log-format -f --follow --lenient -h --help" ;;
 	report) opts="-l --log --log-tz --log-format --series --csv --lenient -h --help" ;;
 	plot) opts="-o --output --width --height --series --by-process --lenient -h --help" ;;

@@ -79,7 +79,11 @@ static const char cli_record_options[] =
 	"                        regular file or a FIFO (a device is refused)\n"
 	"      --pss             also sample PSS from smaps_rollup (at most 1/s)\n"
 	"      --no-children     count only the process itself, not its descendants\n"
-	"      --headless        no live view (automatic when stdout is not a terminal)\n";
+	"      --headless        no live view (automatic when stdout is not a terminal)\n"
+	"      --mark-on REGEX   a log line (the command's, a -l file's) that matches\n"
+	"                        becomes a marker, labelled by the first group, else by\n"
+	"                        the line (repeatable; grep -E syntax, \\d \\w \\s as in\n"
+	"                        Perl): --mark-on 'epoch (\\d+)'\n";
 
 static const char cli_run_options[] =
 	"      --stdin           give COMMAND memlog's stdin (default /dev/null)\n"
@@ -203,7 +207,7 @@ static pid_t cli_pid(const char *text)
 
 void cli_parse_record(int argc, char **argv, cli_options *o)
 {
-	enum { OPT_PSS = 256, OPT_NO_CHILDREN, OPT_HEADLESS, OPT_SYSTEM, OPT_STDIN, OPT_LIMIT, OPT_PTY, OPT_NO_PTY };
+	enum { OPT_PSS = 256, OPT_NO_CHILDREN, OPT_HEADLESS, OPT_SYSTEM, OPT_STDIN, OPT_LIMIT, OPT_PTY, OPT_NO_PTY, OPT_MARK_ON };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "interval", required_argument, NULL, 'i' },
@@ -215,6 +219,7 @@ void cli_parse_record(int argc, char **argv, cli_options *o)
 		{ "stdin", no_argument, NULL, OPT_STDIN },
 		{ "limit", required_argument, NULL, OPT_LIMIT },
 		{ "pty", no_argument, NULL, OPT_PTY },
+		{ "mark-on", required_argument, NULL, OPT_MARK_ON },
 		{ "no-pty", no_argument, NULL, OPT_NO_PTY },
 		{ "pid", required_argument, NULL, 'p' },
 		{ "cgroup", required_argument, NULL, 'c' },
@@ -258,6 +263,18 @@ void cli_parse_record(int argc, char **argv, cli_options *o)
 		case OPT_HEADLESS: o->headless = true; break;
 		case OPT_STDIN: o->keep_stdin = true; break;
 		case OPT_PTY: o->pty = 1; break;
+		case OPT_MARK_ON: {
+			char err[512];
+			if (o->nmark_on == MARKON_MAX)
+				cli_error("--mark-on: at most %d patterns", MARKON_MAX);
+			const char *one[1] = { optarg };
+			markon *m = markon_new(one, 1, err, sizeof err);
+			if (!m)
+				cli_error("%s", err);
+			markon_free(m);
+			o->mark_on[o->nmark_on++] = optarg;
+			break;
+		}
 		case OPT_NO_PTY: o->pty = 0; break;
 		case OPT_LIMIT:
 			if (units_parse_bytes(optarg, &o->limit) < 0 || o->limit < (INT64_C(1) << 20))

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "record/markon.h"
 #include "recording/reclogs.h"
 
 #define MEMLOG_VERSION "0.1.0"
@@ -29,6 +30,8 @@ typedef struct cli_options {
 	const char *cgroup;    /* watch --cgroup */
 	int64_t limit;         /* run --limit, bytes; 0: none */
 	int pty;               /* run: 1 --pty, 0 --no-pty, -1 (default) when memlog's stdout is a terminal */
+	const char *mark_on[MARKON_MAX]; /* --mark-on patterns */
+	int nmark_on;
 	char **argv;           /* run: the command */
 } cli_options;
 

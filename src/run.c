@@ -99,6 +99,8 @@ typedef struct session {
 	int guard_fd;         /* keeps the command alive should memlog be killed */
 	jobcg *job;           /* run: the job's own memory cgroup, or NULL (mem is then the PSS sum) */
 	kmsg_reader *kmsg;    /* the kernel log, for the OOM killer's kills (NULL when unreadable) */
+	markon *mark_on;      /* --mark-on's patterns, or NULL */
+	uint64_t mark_seq;    /* the logbook's lines before this one were looked at for them */
 	char kmsg_err[300];   /* ... why not */
 	bool interactive;     /* a terminal both ways, and not --headless: the live view */
 	int64_t start_mono_ns;
@@ -143,22 +145,19 @@ static bool run_note_oom(session *s, int status)
 static void run_note_kills(session *s)
 {
 	kmsg_kill k;
+	char what[700];
 	while (s->kmsg && kmsg_take(s->kmsg, &k)) {
-		char held[160] = "", a[32], f[32], m[32], whose[300];
-		if (k.anon_bytes >= 0 && k.file_bytes >= 0 && k.shmem_bytes >= 0) {
-			units_bytes(k.anon_bytes, a, sizeof a);
-			units_bytes(k.file_bytes, f, sizeof f);
-			units_bytes(k.shmem_bytes, m, sizeof m);
-			snprintf(held, sizeof held, " holding %s anonymous, %s file-backed, %s shmem", a, f, m);
-		}
-		if (k.memcg && k.oom_memcg[0])
-			snprintf(whose, sizeof whose, "cgroup %s at its limit", k.oom_memcg);
-		else
-			snprintf(whose, sizeof whose, "%s",
-			         k.memcg ? "its cgroup at its limit" : "the machine out of memory");
-		logbook_note(s->lb, "the kernel log: the OOM killer killed %s (pid %d)%s; %s", k.name, (int)k.pid, held,
-		             whose);
+		kmsg_describe(&k, what, sizeof what);
+		logbook_note(s->lb, "the kernel log: %s", what);
 	}
+}
+
+/* --mark-on's hook: a marker now, noted in the .log. */
+static void run_mark_line(void *ctx, const char *label)
+{
+	session *s = ctx;
+	sampler_mark(s->smp, label);
+	logbook_note(s->lb, "marker %s (--mark-on)", label);
 }
 
 /* Reaps every child that has ended: the command itself and any orphans
@@ -422,6 +421,8 @@ static void run_loop(session *s)
 			logsrc_pump(s->err_src, now);
 		for (int i = 0; i < s->opt->nlogs; i++)
 			logsrc_pump(s->tails[i], now);
+		if (s->mark_on && s->smp)
+			markon_scan(s->mark_on, s->lb, &s->mark_seq, run_mark_line, s);
 		if (s->running_child)
 			reap_children(s);
 		check_sampler(s);
@@ -978,6 +979,13 @@ static int run_open(session *s)
 			return rc;
 	}
 	s->kmsg = kmsg_open(KMSG_PATH, s->kmsg_err, sizeof s->kmsg_err);
+	if (o->nmark_on > 0) {
+		s->mark_on = markon_new(o->mark_on, o->nmark_on, err, sizeof err);
+		if (!s->mark_on) {
+			fprintf(stderr, "memlog: %s\n", err);
+			return 1;
+		}
+	}
 	run_note_start(s);
 	for (int i = 0; i < o->nlogs; i++)
 		s->tails[i] = logsrc_tail(o->logs[i], s->lb);
@@ -1048,6 +1056,7 @@ static void run_close(session *s)
 	if (s->pr)
 		probe_close(s->pr);
 	kmsg_close(s->kmsg);
+	markon_free(s->mark_on);
 	if (s->job) {
 		char why[640];
 		jobcg_remove(s->job, why, sizeof why);

@@ -9,6 +9,8 @@
  */
 #include "record/kmsg.h"
 
+#include "base/units.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -156,6 +158,22 @@ bool kmsg_cgroup_within(const char *dir, const char *memcg)
 		if ((i == ml || memcg[i] == '/') && i <= dl && memcmp(dir + dl - i, memcg, i) == 0)
 			return true;
 	return false;
+}
+
+void kmsg_describe(const kmsg_kill *k, char *buf, size_t n)
+{
+	char held[160] = "", a[32], f[32], m[32], whose[300];
+	if (k->anon_bytes >= 0 && k->file_bytes >= 0 && k->shmem_bytes >= 0) {
+		units_bytes(k->anon_bytes, a, sizeof a);
+		units_bytes(k->file_bytes, f, sizeof f);
+		units_bytes(k->shmem_bytes, m, sizeof m);
+		snprintf(held, sizeof held, " holding %s anonymous, %s file-backed, %s shmem", a, f, m);
+	}
+	if (k->memcg && k->oom_memcg[0])
+		snprintf(whose, sizeof whose, "cgroup %s at its limit", k->oom_memcg);
+	else
+		snprintf(whose, sizeof whose, "%s", k->memcg ? "its cgroup at its limit" : "the machine out of memory");
+	snprintf(buf, n, "the OOM killer killed %s (pid %d)%s; %s", k->name, (int)k->pid, held, whose);
 }
 
 kmsg_reader *kmsg_open(const char *path, char *err, size_t errlen)

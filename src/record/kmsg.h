@@ -41,6 +41,10 @@ enum kmsg_line kmsg_parse(const char *text, size_t len, kmsg_kill *k);
  * leading parts ("/a"). */
 bool kmsg_cgroup_within(const char *dir, const char *memcg);
 
+/* The kill as the .log says it: "the OOM killer killed NAME (pid N)
+ * holding A anonymous, F file-backed, S shmem; cgroup /X at its limit". */
+void kmsg_describe(const kmsg_kill *k, char *buf, size_t n);
+
 typedef struct kmsg_reader kmsg_reader;
 
 /* Opens path (KMSG_PATH, or a fixture file) at its end. NULL with err naming

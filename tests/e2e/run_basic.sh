@@ -111,3 +111,28 @@ ok = (outs[0].endswith(b" out before the data") and outs[-1].endswith(b" out aft
 print("# %d bytes, %.2f MiB counted, %d text lines" % (len(data), counted, len(text)))
 sys.exit(not ok)
 PYEOF
+
+# --mark-on: lines of the command's output and of a -l file that match
+# become markers, labelled by the first group, else by the line.
+: >"$T/app.log"
+"$MEMLOG" run --headless -i 20ms -o "$T/mo.csv" -l "$T/app.log" --mark-on 'epoch (\d+) begins' --mark-on '^stage (\w+)' -- \
+	sh -c "for i in 1 2 3; do echo \"epoch \$i begins\"; sleep 0.15; done; echo 'stage save' >>'$T/app.log'; sleep 0.3; echo 'epoch x begins'" \
+	>/dev/null 2>&1
+check "--mark-on: the matching lines are markers, by their group, in order (the command's and the -l file's)" \
+	py_true "$T/mo.csv" '[r["marker"] for r in rows if r["marker"]] == ["1", "2", "3", "save"]'
+check "... each taken after its line came (the .log's stamps)" "$PY" - "$T/mo.csv" "$T/mo.log" <<'PYEOF'
+import csv, re, sys
+rows = [r for r in csv.DictReader(open(sys.argv[1], newline="")) if r["marker"]]
+stamp = {}
+for line in open(sys.argv[2]):
+    m = re.match(r"(\S+) (out|file:app\.log) (?:epoch (\d+) begins|stage (\w+))$", line.rstrip("\n"))
+    if m:
+        stamp[m.group(3) or m.group(4)] = m.group(1)
+ok = len(rows) == 4 and all(r["marker"] in stamp and r["time"] >= stamp[r["marker"]] for r in rows)
+print("# %s" % [(r["marker"], r["time"][11:], stamp.get(r["marker"], "")[11:]) for r in rows])
+sys.exit(not ok)
+PYEOF
+check "... and the .log says where each came from" bash -c "[ \$(grep -c ' memlog marker .* (--mark-on)$' '$T/mo.log') = 4 ]"
+"$MEMLOG" run --headless --mark-on 'x(' -o "$T/bad.csv" -- true >/dev/null 2>"$T/mo.err"
+check "a bad --mark-on is named, with why, and nothing runs (exit 2)" \
+	bash -c "[ $? = 2 ] && grep -q \"^memlog: --mark-on: 'x(' is not a regular expression (\" '$T/mo.err' && [ ! -e '$T/bad.csv' ]"
