@@ -124,11 +124,13 @@ int logsrc_fd(const logsrc *src)
  * again: random bytes are full of short "lines" that look like text. */
 static bool logsrc_binary(const char *line, size_t len, bool in_binary)
 {
-	size_t ctrl = 0, bad = 0;
+	size_t ctrl = 0, bad = 0, other = 0;
 	for (size_t i = 0; i < len;) {
 		unsigned char c = (unsigned char)line[i];
 		if (c < 0x80) {
-			ctrl += c < 0x20 && c != '\t' && c != '\r' && c != '\b' && c != '\f' && c != '\v' && c != 0x1b;
+			bool odd = c < 0x20 && c != '\t' && c != '\r' && c != '\b' && c != '\f' && c != '\v' && c != 0x1b;
+			ctrl += odd;
+			other += !odd && ((c < 0x20 && c != '\t') || c == 0x7f);
 			i++;
 			continue;
 		}
@@ -138,7 +140,7 @@ static bool logsrc_binary(const char *line, size_t len, bool in_binary)
 		i += adv;
 	}
 	if (in_binary)
-		return ctrl + bad > 0 || len < 8;
+		return ctrl + bad + other > 0 || len < 8;
 	return (len >= 32 && (ctrl + bad) * 10 > len) || (len >= 8 && bad * 4 > len);
 }
 
