@@ -49,7 +49,7 @@ PYEOF
 # first rise holds nothing of the peak; the shares add
 # up to at most the whole peak, and look first names the second rise.
 "$MEMLOG" run --headless -i 20ms -o "$T/twice.csv" -- sh -c \
-	"echo first step; '$WORKLOAD' hold 100M 0.6; sleep 0.2; echo second step; '$WORKLOAD' hold 150M 0.6" >/dev/null 2>&1
+	"echo first step; '$WORKLOAD' hold 100M 0.6; sleep 0.5; echo second step; '$WORKLOAD' hold 150M 0.6" >/dev/null 2>&1
 "$MEMLOG" report --csv "$T/twice.csv" >"$T/twice.csv.txt"
 "$MEMLOG" report "$T/twice.csv" >"$T/twice.txt"
 check "shares add up: at most 100% together, the given-back rise none, the second rise most" "$PY" - "$T/twice.csv.txt" <<'PYEOF'
@@ -166,12 +166,15 @@ check "... and under LANG=C, ASCII only" "$PY" -c 'import sys; sys.exit(any(b >=
 # Quotes: the log line's own timestamp left out (the table has the time),
 # a long line cut at a word with "…"; on a terminal, its width is used.
 long="cc -std=gnu11 -O2 -Wall -Wextra -Wstrict-prototypes -Isrc -c src/record/probe_target.c -o build/obj/record/probe_target.o"
-"$MEMLOG" run --headless -o "$T/q.csv" -- sh -c "echo '2026-12-02 01:00:00.123 INFO $long'; '$WORKLOAD' hold 30M 0.3" >/dev/null 2>&1
+# (a pause before the line, so that it falls inside the recording, as the
+# first line of the rise after it)
+"$MEMLOG" run --headless -i 20ms -o "$T/q.csv" -- \
+	sh -c "sleep 0.3; echo '2026-12-02 01:00:00.123 INFO $long'; '$WORKLOAD' hold 40M 0.3" >/dev/null 2>&1
 env -i PATH=/usr/bin:/bin LANG=C.UTF-8 "$MEMLOG" report "$T/q.csv" >"$T/q.txt" 2>&1
 check "a quote leaves out the line's timestamp and is cut at a word with …, within 60 columns" "$PY" - "$T/q.txt" "$long" <<'PYEOF'
 import re, sys
 text, long = open(sys.argv[1], encoding="utf-8").read(), "INFO " + sys.argv[2]
-m = re.search(r'rise +"([^"]*)"', text)
+m = re.search(r'"(INFO cc[^"]*)"', text)
 q = m and m.group(1)
 print("# %r" % q)
 sys.exit(not (q and q.endswith("…") and len(q) <= 60 and "2026" not in q
