@@ -27,7 +27,9 @@ for size in 80x24 120x40 200x60; do
 	ui_wait "$s" "data set loaded" 20
 	check "$size: the header names the script, not the interpreter's path, then the value and the peak" \
 		ui_row_has "$s" 0 " memlog run: train.py --epochs 3 │ "
-	check "$size: ... with the value and the peak" bash -c "tmux -L $TMUX_SOCK capture-pane -p -t $s | head -1 | grep -Eq '│ (mem|rss) [0-9.]+ [KMG]iB │ peak [0-9.]+ [KMG]iB at '"
+	header_ok() { tmux -L "$TMUX_SOCK" capture-pane -p -t "$1" | head -1 | grep -Eq '│ (mem|rss) [0-9.]+ ([KMG]i)?B │ peak [0-9.]+ ([KMG]i)?B at '; }
+	if ! wait_until 5 header_ok "$s"; then note "the header: $(tmux -L "$TMUX_SOCK" capture-pane -p -t "$s" | head -1)"; fi
+	check "$size: ... with the value and the peak" header_ok "$s"
 	check "$size: the footer keeps '? help' and 'q quit'" \
 		bash -c "tmux -L $TMUX_SOCK capture-pane -p -t $s | tail -1 | grep -q '  ? help  q quit$'"
 	# (at 80 columns the log pane cuts memlog's first line where its pid's
