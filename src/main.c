@@ -2,7 +2,9 @@
 #include <locale.h>
 #include <string.h>
 
+#include "attach.h"
 #include "cli.h"
+#include "live.h"
 #include "plot.h"
 #include "replay.h"
 #include "report.h"
@@ -16,7 +18,7 @@ int main(int argc, char **argv)
 	 * the CSV and the report stay in the one form a program reads back. */
 	setlocale(LC_CTYPE, "");
 	if (argc < 2)
-		cli_error("expected a command: run, watch, replay, report or plot");
+		cli_error("expected a command: run, watch, replay, report, plot, mark or attach");
 	const char *cmd = argv[1];
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0)
 		cli_usage_exit();
@@ -28,8 +30,12 @@ int main(int argc, char **argv)
 		return report_main(argc - 1, argv + 1);
 	if (strcmp(cmd, "plot") == 0)
 		return plot_main(argc - 1, argv + 1);
+	if (strcmp(cmd, "mark") == 0)
+		return mark_main(argc - 1, argv + 1);
+	if (strcmp(cmd, "attach") == 0)
+		return attach_main(argc - 1, argv + 1);
 	if (strcmp(cmd, "run") != 0 && strcmp(cmd, "watch") != 0)
-		cli_error("unknown command '%s'; expected run, watch, replay, report or plot", cmd);
+		cli_error("unknown command '%s'; expected run, watch, replay, report, plot, mark or attach", cmd);
 	cli_options o = { .cmd = strcmp(cmd, "run") == 0 ? CLI_RUN : CLI_WATCH };
 	cli_parse_record(argc - 1, argv + 1, &o);
 	return run_main(&o);

@@ -24,12 +24,11 @@
 #include "base/mtime.h"
 #include "cli.h"
 #include "recording/reccsv.h"
+#include "recording/recfollow.h"
 #include "recording/recfiles.h"
 #include "recording/recload.h"
 #include "recording/reclogs.h"
 #include "view/ui.h"
-
-#define REPLAY_CHUNK ((size_t)1 << 20)
 
 /* What loading placed and what it could not. */
 typedef struct replay_counts {
@@ -142,33 +141,6 @@ static bool replay_no_child(void *ctx)
 	return false;
 }
 
-typedef struct follow_state {
-	reccsv_reader *csv;
-	load_ctx rows;
-	int log_fd;
-	off_t log_off;
-	char *log_buf;
-	lines split;    /* the .log's lines */
-	reclogs_place lc;
-} follow_state;
-
-/* Reads what was appended to the recording and its .log since last time. */
-static int replay_follow(follow_state *f, char *err, size_t errlen)
-{
-	if (reccsv_reader_poll(f->csv, replay_on_row, &f->rows, err, errlen) < 0)
-		return -1;
-	if (f->log_fd < 0)
-		return 0;
-	for (;;) {
-		ssize_t r = pread(f->log_fd, f->log_buf, REPLAY_CHUNK, f->log_off);
-		if (r <= 0)
-			break;
-		f->log_off += r;
-		lines_feed(&f->split, f->log_buf, (size_t)r, reclogs_rec_line, &f->lc);
-	}
-	return 0;
-}
-
 /* What `memlog replay` was asked to show, and what it holds while it does. */
 typedef struct replay_session {
 	replay_state st;
@@ -177,7 +149,7 @@ typedef struct replay_session {
 	reclogs logs;
 	replay_counts counts;
 	series *other;
-	follow_state fw;
+	recfollow *fw;
 	char *log_path;
 } replay_session;
 
@@ -238,13 +210,10 @@ static int replay_load_recordings(replay_session *r, char *err, size_t errlen)
 		if (replay_load_csv(st->csv_path, r->lenient, st->s, st->m, &r->counts, err, errlen) < 0)
 			return -1;
 	} else {
-		r->fw.csv = reccsv_reader_open(st->csv_path, r->lenient, err, errlen);
-		if (!r->fw.csv)
+		r->fw = recfollow_open(st->csv_path, r->lenient, st->s, st->m, err, errlen);
+		if (!r->fw)
 			return -1;
-		r->fw.rows = (load_ctx){ .s = st->s, .m = st->m };
-		if (reccsv_reader_poll(r->fw.csv, replay_on_row, &r->fw.rows, err, errlen) < 0)
-			return -1;
-		r->counts.rows = r->fw.rows.rows;
+		r->counts.rows = recfollow_rows(r->fw);
 		if (reccsv_read_markers(st->markers_path, replay_on_marker, st->m, err, errlen) < 0)
 			return -1;
 	}
@@ -302,12 +271,9 @@ static int replay_load_lines(replay_session *r, char *err, size_t errlen)
 		}
 		return 0;
 	}
-	r->fw.log_fd = open(r->log_path, O_RDONLY | O_CLOEXEC);
-	r->fw.log_buf = malloc(REPLAY_CHUNK);
-	r->fw.lc = (reclogs_place){ .lb = st->lb };
 	if (reclogs_load(NULL, &r->logs, st->lb, &r->counts.logs, err, errlen) < 0)
 		return -1;
-	return r->fw.log_buf ? replay_follow(&r->fw, err, errlen) : 0;
+	return recfollow_log(r->fw, r->log_path, st->lb, err, errlen);
 }
 
 /* Opens the view on what was loaded. NULL with err filled. */
@@ -365,7 +331,7 @@ static bool replay_loop(replay_session *r)
 			stop = hung_up = true;
 		if (stop || ui_input(u) != UI_NONE)
 			break;
-		if (r->follow && replay_follow(&r->fw, err, sizeof err) < 0) {
+		if (r->follow && recfollow_poll(r->fw, err, sizeof err) < 0) {
 			ui_status(u, "%.200s", err);
 			r->follow = false;
 		}
@@ -376,12 +342,7 @@ static bool replay_loop(replay_session *r)
 /* Frees what the session holds. */
 static void replay_free(replay_session *r)
 {
-	if (r->fw.csv)
-		reccsv_reader_close(r->fw.csv);
-	if (r->fw.log_fd >= 0)
-		close(r->fw.log_fd);
-	free(r->fw.log_buf);
-	lines_free(&r->fw.split);
+	recfollow_close(r->fw);
 	logbook_close(r->st.lb);
 	markers_free(r->st.m);
 	procset_free(r->st.procs);
@@ -400,13 +361,9 @@ int replay_main(int argc, char **argv)
 	replay_session r;
 	char err[1024];
 	memset(&r, 0, sizeof r);
-	r.fw.log_fd = -1;
-	lines_init(&r.fw.split, RECLOGS_LINE_MAX);
 	int rc = replay_options(argc, argv, &r);
-	if (rc >= 0) {
-		lines_free(&r.fw.split);
+	if (rc >= 0)
 		return rc;
-	}
 	rc = 1;
 	const char *csv_path = r.st.csv_path;
 	r.log_path = recfiles_sibling(csv_path, RECFILES_LOG);

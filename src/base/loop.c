@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #define LOOP_MAX_HANDLED 16
-#define LOOP_MAX_FDS 31
+#define LOOP_MAX_FDS 63
 
 static int loop_pipe[2] = { -1, -1 };
 static int loop_sigs[LOOP_MAX_HANDLED];

@@ -16,7 +16,7 @@
  * errno set (then nothing is installed that matters). */
 int loop_open(const int *sigs, size_t n);
 
-/* Waits until one of the nfds (at most 31) fds (a struct pollfd each, as poll takes them;
+/* Waits until one of the nfds (at most 63) fds (a struct pollfd each, as poll takes them;
  * their revents are filled) is ready, a signal arrives, or timeout_ms passes
  * (-1: no timeout). Writes the signals that arrived, oldest first, to sigs
  * (LOOP_MAX_SIGNALS of room) and returns how many; -1 when poll failed for

@@ -31,6 +31,36 @@ void markers_free(markers *m)
 	free(m);
 }
 
+size_t markers_label(const char *s, size_t len, char *out)
+{
+	size_t n = 0;
+	while (n < len && s[n] != '\n' && s[n] != '\r' && s[n] != '\0')
+		n++;
+	if (n > MARKERS_LABEL_MAX) {
+		n = MARKERS_LABEL_MAX;
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+	}
+	memcpy(out, s, n);
+	out[n] = '\0';
+	return n;
+}
+
+int markers_next_number(const markers_item *list, size_t n)
+{
+	long top = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *l = list[i].label;
+		char *end;
+		if (l[0] != 'M' || l[1] < '1' || l[1] > '9')
+			continue;
+		long k = strtol(l + 1, &end, 10);
+		if (*end == '\0' && k > top && k < 1000000000)
+			top = k;
+	}
+	return (int)top + 1;
+}
+
 size_t markers_add(markers *m, int64_t t_ns, const char *label)
 {
 	size_t id = 0;

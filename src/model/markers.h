@@ -8,10 +8,24 @@
 
 typedef struct markers markers;
 
+/* The longest label, in bytes: a longer one is cut at a character's start. */
+#define MARKERS_LABEL_MAX 120
+
+/* A label out of text from anywhere (a key, a log line, a script, a
+ * socket): [s, s + len) up to its first newline (CR, LF or NUL), cut at
+ * MARKERS_LABEL_MAX bytes, written to out (MARKERS_LABEL_MAX + 1 bytes).
+ * Everything else is kept as it came (commas, quotes, controls): the CSV
+ * writer quotes it and every display escapes it. Returns its length. */
+size_t markers_label(const char *s, size_t len, char *out);
+
 typedef struct markers_item {
 	int64_t t_ns;  /* elapsed time of the marked sample */
 	char *label;
 } markers_item;
+
+/* The number of the next numbered marker ("M<k>", as the key m makes
+ * them): one past the highest k among the n markers of list. */
+int markers_next_number(const markers_item *list, size_t n);
 
 markers *markers_new(void);
 void markers_free(markers *m);

@@ -37,15 +37,16 @@
 /* The byte memlog sends when it ends normally. */
 #define GUARD_BYE 'q'
 
-/* Receives the two fds memlog hands over; returns false when the socket
- * closed first (memlog ended before the command ran). */
-static bool guard_receive(int sock, int fds[2])
+/* Receives the fds memlog hands over (the output's two, and the marks
+ * FIFO's read end or -1); returns false when the socket closed first
+ * (memlog ended before the command ran). */
+static bool guard_receive(int sock, int fds[3])
 {
 	char byte;
 	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
 	union {
 		struct cmsghdr h;
-		char buf[CMSG_SPACE(2 * sizeof(int))];
+		char buf[CMSG_SPACE(3 * sizeof(int))];
 	} ctl;
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
 	                      .msg_controllen = sizeof ctl.buf };
@@ -55,9 +56,10 @@ static bool guard_receive(int sock, int fds[2])
 	while (n < 0 && errno == EINTR);
 	struct cmsghdr *c = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
 	if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
-	    c->cmsg_len != CMSG_LEN(2 * sizeof(int)))
+	    (c->cmsg_len != CMSG_LEN(2 * sizeof(int)) && c->cmsg_len != CMSG_LEN(3 * sizeof(int))))
 		return false;
-	memcpy(fds, CMSG_DATA(c), 2 * sizeof(int));
+	fds[2] = -1;
+	memcpy(fds, CMSG_DATA(c), c->cmsg_len - CMSG_LEN(0));
 	return true;
 }
 
@@ -78,23 +80,33 @@ static void guard_note(const char *log_path)
 	close(fd);
 }
 
-/* Reads and drops what the command writes until nobody writes any more. */
-static void guard_drain(int fds[2])
+/* Reads and drops what the command writes until nobody writes any more.
+ * The marks FIFO (fds[2], when there is one) is drained too, so that a job
+ * marking itself is never stopped by a FIFO nobody reads: opened again for
+ * reading and writing, it has a writer for good and never ends by itself. */
+static void guard_drain(int fds[3])
 {
 	char buf[65536];
-	struct pollfd p[2] = { { .fd = fds[0], .events = POLLIN }, { .fd = fds[1], .events = POLLIN } };
+	struct pollfd p[3] = { { .fd = fds[0], .events = POLLIN }, { .fd = fds[1], .events = POLLIN },
+	                       { .fd = -1, .events = POLLIN } };
+	if (fds[2] >= 0) {
+		char self[64];
+		snprintf(self, sizeof self, "/proc/self/fd/%d", fds[2]);
+		p[2].fd = open(self, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+		close(fds[2]);
+	}
 	int open_fds = 2;
 	while (open_fds > 0) {
-		if (poll(p, 2, -1) < 0) {
+		if (poll(p, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			return;
 		}
-		for (int i = 0; i < 2; i++) {
+		for (int i = 0; i < 3; i++) {
 			if (p[i].fd < 0 || !p[i].revents)
 				continue;
 			ssize_t r = read(p[i].fd, buf, sizeof buf);
-			if (r > 0 || (r < 0 && (errno == EINTR || errno == EAGAIN)))
+			if (r > 0 || (r < 0 && (errno == EINTR || errno == EAGAIN)) || i == 2)
 				continue;
 			/* EOF, or EIO from a pty whose last writer closed. */
 			close(p[i].fd);
@@ -120,7 +132,7 @@ static void guard_main(int sock, const char *log_path, const char *cgroup_dir)
 	}
 	close_range(4, ~0u, 0);
 	prctl(PR_SET_NAME, "memlog-guard", 0, 0, 0);
-	int fds[2];
+	int fds[3];
 	if (!guard_receive(sock, fds))
 		_exit(0);
 	/* The fds share their flags with memlog's copies (one open file each):
@@ -189,23 +201,24 @@ int guard_start(const char *log_path, const char *cgroup_dir)
 	return sv[0];
 }
 
-int guard_arm(int ctl, int out_fd, int err_fd)
+int guard_arm(int ctl, int out_fd, int err_fd, int mark_fd)
 {
 	char byte = 'a';
-	int fds[2] = { out_fd, err_fd };
+	int fds[3] = { out_fd, err_fd, mark_fd };
+	size_t nfds = mark_fd >= 0 ? 3 : 2;
 	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
 	union {
 		struct cmsghdr h;
-		char buf[CMSG_SPACE(2 * sizeof(int))];
+		char buf[CMSG_SPACE(3 * sizeof(int))];
 	} ctlbuf;
 	memset(&ctlbuf, 0, sizeof ctlbuf);
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctlbuf.buf,
-	                      .msg_controllen = sizeof ctlbuf.buf };
+	                      .msg_controllen = CMSG_SPACE(nfds * sizeof(int)) };
 	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
 	c->cmsg_level = SOL_SOCKET;
 	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof fds);
-	memcpy(CMSG_DATA(c), fds, sizeof fds);
+	c->cmsg_len = CMSG_LEN(nfds * sizeof(int));
+	memcpy(CMSG_DATA(c), fds, nfds * sizeof(int));
 	ssize_t n;
 	do
 		n = sendmsg(ctl, &msg, MSG_NOSIGNAL);

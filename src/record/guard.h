@@ -14,9 +14,10 @@
  * (close-on-exec), or -1 with errno set. */
 int guard_start(const char *log_path, const char *cgroup_dir);
 
-/* Hands the command's output fds to the guard: it keeps copies open, unread,
- * while memlog lives. Returns 0, or -1 with errno set. */
-int guard_arm(int ctl, int out_fd, int err_fd);
+/* Hands the command's output fds and the marks FIFO's read end (-1: none)
+ * to the guard: it keeps copies open, unread, while memlog lives, and
+ * drains all three once memlog is gone. Returns 0, or -1 with errno set. */
+int guard_arm(int ctl, int out_fd, int err_fd, int mark_fd);
 
 /* memlog ends normally (or gives up the command): the guard leaves quietly.
  * Closes ctl. */

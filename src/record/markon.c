@@ -90,19 +90,6 @@ markon *markon_new(const char *const *patterns, int n, char *err, size_t errlen)
 	return m;
 }
 
-/* Copies [s, s + len) into label, cut at MARKON_LABEL_MAX bytes on a UTF-8
- * character's start. */
-static void markon_label(const char *s, size_t len, char *label)
-{
-	if (len > MARKON_LABEL_MAX) {
-		len = MARKON_LABEL_MAX;
-		while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80)
-			len--;
-	}
-	memcpy(label, s, len);
-	label[len] = '\0';
-}
-
 bool markon_match(const markon *m, const char *line, size_t len, char *label)
 {
 	if (!m || m->n == 0)
@@ -119,9 +106,9 @@ bool markon_match(const markon *m, const char *line, size_t len, char *label)
 			continue;
 		hit = true;
 		if (m->re[i].re_nsub >= 1 && rm[1].rm_so >= 0 && rm[1].rm_eo > rm[1].rm_so)
-			markon_label(text + rm[1].rm_so, (size_t)(rm[1].rm_eo - rm[1].rm_so), label);
+			markers_label(text + rm[1].rm_so, (size_t)(rm[1].rm_eo - rm[1].rm_so), label);
 		else
-			markon_label(text, strlen(text), label);
+			markers_label(text, strlen(text), label);
 	}
 	free(text);
 	return hit;
@@ -135,7 +122,7 @@ void markon_scan(const markon *m, logbook *lb, uint64_t *seq, void (*mark)(void 
 		*seq = first;
 	for (; *seq < end; (*seq)++) {
 		logbook_entry e;
-		char label[MARKON_LABEL_MAX + 1];
+		char label[MARKERS_LABEL_MAX + 1];
 		if (logbook_get(lb, *seq, &e) == 0 && e.source != 0 && markon_match(m, e.text, e.len, label))
 			mark(ctx, label);
 	}

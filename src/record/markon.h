@@ -11,11 +11,10 @@
 #include <stdint.h>
 
 #include "model/logbook.h"
+#include "model/markers.h"
 
-/* The most patterns, and the longest label (longer ones are cut, at a
- * character's end). */
+/* The most patterns; labels are cut as markers_label does. */
 #define MARKON_MAX 8
-#define MARKON_LABEL_MAX 120
 
 typedef struct markon markon;
 
@@ -23,7 +22,7 @@ typedef struct markon markon;
 markon *markon_new(const char *const *patterns, int n, char *err, size_t errlen);
 
 /* Whether the line (len bytes) matches a pattern; the first that does
- * writes the label into label (at least MARKON_LABEL_MAX + 1 bytes). */
+ * writes the label into label (at least MARKERS_LABEL_MAX + 1 bytes). */
 bool markon_match(const markon *m, const char *line, size_t len, char *label);
 
 /* Looks at lb's lines from *seq on (memlog's own events aside) and calls

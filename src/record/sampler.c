@@ -18,8 +18,11 @@
 
 #include "base/mtime.h"
 
-#define SAMPLER_MAX_PENDING 64
-#define SAMPLER_LABEL_MAX 256
+/* Marker labels waiting at most (beyond, they are counted as dropped), and
+ * the most one probe reading serves: labels that wait together are rows of
+ * the same sample, so a burst of markers costs one reading, not one each. */
+#define SAMPLER_MAX_PENDING 65536
+#define SAMPLER_BATCH 1024
 
 struct sampler {
 	sampler_config cfg;
@@ -30,9 +33,9 @@ struct sampler {
 	enum sampler_end end;
 	char error[512];
 	sampler_stats stats;
-	/* marker labels waiting to be sampled, oldest first */
-	char pending[SAMPLER_MAX_PENDING][SAMPLER_LABEL_MAX];
-	size_t npending;
+	/* marker labels waiting to be sampled: a ring, oldest at head */
+	char **pending;
+	size_t head, npending, cap;
 	int64_t oom_first; /* the probe's OOM kill count at its first reading; -1 before one */
 	int64_t oom_logged;/* kills of the target read from the kernel log */
 	int64_t oom_marked;/* kills marked so far (one count may know of a kill before the other) */
@@ -104,9 +107,19 @@ static bool sampler_oom(sampler *s, int64_t now_ns)
 	return fired;
 }
 
-/* Takes one sample now and records it with an optional marker label.
- * Returns the probe's process count, or -1 on an error (left in s->error). */
-static int sampler_take(sampler *s, const char *marker)
+/* Records the error of a reading or a write for the main thread. */
+static void sampler_failed(sampler *s, const char *err)
+{
+	pthread_mutex_lock(&s->lock);
+	snprintf(s->error, sizeof s->error, "%s", err);
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* Takes one sample now and records it as a row for each of the n labels
+ * (one unlabelled row when n is 0): marker rows of one reading share its
+ * time. Returns the probe's process count, or -1 on an error (left in
+ * s->error). */
+static int sampler_take(sampler *s, char *const *labels, size_t n)
 {
 	sample smp;
 	char err[512];
@@ -115,28 +128,28 @@ static int sampler_take(sampler *s, const char *marker)
 	int64_t now_ns = mtime_mono_ns();
 	int64_t wall_ns = mtime_wall_ns();
 	sample_clear(&smp);
-	int n = probe_read(s->cfg.probe, now_ns, &smp, err, sizeof err);
-	if (n < 0)
+	int procs = probe_read(s->cfg.probe, now_ns, &smp, err, sizeof err);
+	if (procs < 0)
 		goto fail;
 	/* The OOM killer fired since the last sample: this one is marked. */
-	if (sampler_oom(s, now_ns) && !marker)
-		marker = SAMPLER_OOM_LABEL;
+	const char *oom = sampler_oom(s, now_ns) && n == 0 ? SAMPLER_OOM_LABEL : NULL;
 	smp.elapsed_ns = now_ns - s->cfg.start_mono_ns;
 	smp.wall_ns = wall_ns;
-	series_append(s->cfg.series, &smp);
 	sampler_procs(s, &smp);
-	if (marker && s->cfg.marks)
-		markers_add(s->cfg.marks, smp.elapsed_ns, marker);
-	if (reccsv_write(s->cfg.csv, &smp, marker, err, sizeof err) < 0)
-		goto fail;
+	for (size_t i = 0; i < (n ? n : 1); i++) {
+		const char *marker = n ? labels[i] : oom;
+		series_append(s->cfg.series, &smp);
+		if (marker && s->cfg.marks)
+			markers_add(s->cfg.marks, smp.elapsed_ns, marker);
+		if (reccsv_write(s->cfg.csv, &smp, marker, err, sizeof err) < 0)
+			goto fail;
+	}
 	pthread_mutex_lock(&s->lock);
-	s->stats.samples++;
+	s->stats.samples += n ? n : 1;
 	pthread_mutex_unlock(&s->lock);
-	return n;
+	return procs;
 fail:
-	pthread_mutex_lock(&s->lock);
-	snprintf(s->error, sizeof s->error, "%s", err);
-	pthread_mutex_unlock(&s->lock);
+	sampler_failed(s, err);
 	return -1;
 }
 
@@ -180,16 +193,22 @@ static void *sampler_main(void *arg)
 {
 	sampler *s = arg;
 	int64_t interval = s->cfg.interval_ns;
-	int64_t flush_every = s->cfg.flush_ns > 0 ? s->cfg.flush_ns : NS_PER_S;
+	int64_t flush_every;
 	/* Tick k is due at start + k * interval, so lateness and drift can be read off elapsed_s. */
 	int64_t deadline = s->cfg.start_mono_ns;
 	int64_t last_flush = deadline;
 	char err[512];
 	enum sampler_end why = SAMPLER_STOPPED;
 
+	char **batch = malloc(SAMPLER_BATCH * sizeof *batch);
+	if (!batch) {
+		sampler_failed(s, "out of memory");
+		why = SAMPLER_ERROR;
+		goto end;
+	}
 	for (;;) {
-		char label[SAMPLER_LABEL_MAX];
-		bool have_label = false, stopping;
+		size_t nlabels = 0;
+		bool stopping;
 
 		pthread_mutex_lock(&s->lock);
 		for (;;) {
@@ -201,20 +220,23 @@ static void *sampler_main(void *arg)
 				break;
 		}
 		stopping = s->stop_requested;
-		if (s->npending > 0) {
-			memcpy(label, s->pending[0], sizeof label);
-			memmove(s->pending[0], s->pending[1], (s->npending - 1) * sizeof s->pending[0]);
+		flush_every = s->cfg.flush_ns > 0 ? s->cfg.flush_ns : NS_PER_S;
+		while (s->npending > 0 && nlabels < SAMPLER_BATCH) {
+			batch[nlabels++] = s->pending[s->head];
+			s->head = (s->head + 1) % s->cap;
 			s->npending--;
-			have_label = true;
 		}
 		pthread_mutex_unlock(&s->lock);
 
 		int64_t now = mtime_mono_ns();
-		bool on_tick = !have_label && now >= deadline;
-		if (stopping && !have_label)
+		/* A marker's sample at or past the deadline is the tick's too. */
+		bool on_tick = now >= deadline;
+		if (stopping && nlabels == 0)
 			break;
 
-		int n = sampler_take(s, have_label ? label : NULL);
+		int n = sampler_take(s, batch, nlabels);
+		for (size_t i = 0; i < nlabels; i++)
+			free(batch[i]);
 		if (n < 0) {
 			why = SAMPLER_ERROR;
 			break;
@@ -231,12 +253,10 @@ static void *sampler_main(void *arg)
 			pthread_mutex_unlock(&s->lock);
 			deadline += (missed + 1) * interval;
 		}
-		if (now - last_flush >= flush_every || have_label) {
+		if (now - last_flush >= flush_every || nlabels > 0) {
 			sampler_flush_procs(s);
 			if (reccsv_flush(s->cfg.csv, err, sizeof err) < 0) {
-				pthread_mutex_lock(&s->lock);
-				snprintf(s->error, sizeof s->error, "%s", err);
-				pthread_mutex_unlock(&s->lock);
+				sampler_failed(s, err);
 				why = SAMPLER_ERROR;
 				break;
 			}
@@ -251,16 +271,16 @@ static void *sampler_main(void *arg)
 			break;
 		}
 	}
+	free(batch);
 	if (why == SAMPLER_STOPPED) {
 		/* The last sample shows the state at the end (often the drop at exit). */
-		if (sampler_take(s, NULL) < 0)
+		if (sampler_take(s, NULL, 0) < 0)
 			why = SAMPLER_ERROR;
 	}
+end:
 	sampler_flush_procs(s);
 	if (why != SAMPLER_ERROR && reccsv_flush(s->cfg.csv, err, sizeof err) < 0) {
-		pthread_mutex_lock(&s->lock);
-		snprintf(s->error, sizeof s->error, "%s", err);
-		pthread_mutex_unlock(&s->lock);
+		sampler_failed(s, err);
 		why = SAMPLER_ERROR;
 	}
 	pthread_mutex_lock(&s->lock);
@@ -307,12 +327,39 @@ sampler *sampler_start(const sampler_config *cfg, char *err, size_t errlen)
 
 void sampler_mark(sampler *s, const char *label)
 {
+	char clean[MARKERS_LABEL_MAX + 1];
+	markers_label(label ? label : "", label ? strlen(label) : 0, clean);
+	char *copy = strdup(clean);
 	pthread_mutex_lock(&s->lock);
-	if (s->npending < SAMPLER_MAX_PENDING) {
-		snprintf(s->pending[s->npending], SAMPLER_LABEL_MAX, "%s", label ? label : "");
+	if (s->npending == s->cap && s->cap < SAMPLER_MAX_PENDING) {
+		/* Grown in place: the ring's wrapped part moves to the new room. */
+		size_t cap = s->cap ? s->cap * 2 : 64;
+		char **grown = realloc(s->pending, cap * sizeof *grown);
+		if (grown) {
+			for (size_t i = 0; i < s->head; i++)
+				grown[s->cap + i] = grown[i];
+			if (s->npending == 0)
+				s->head = 0;
+			s->pending = grown;
+			s->cap = cap;
+		}
+	}
+	if (copy && s->npending < s->cap) {
+		s->pending[(s->head + s->npending) % s->cap] = copy;
 		s->npending++;
+		copy = NULL;
+	} else {
+		s->stats.marks_dropped++;
 	}
 	pthread_cond_signal(&s->wake);
+	pthread_mutex_unlock(&s->lock);
+	free(copy);
+}
+
+void sampler_set_flush(sampler *s, int64_t flush_ns)
+{
+	pthread_mutex_lock(&s->lock);
+	s->cfg.flush_ns = flush_ns;
 	pthread_mutex_unlock(&s->lock);
 }
 
@@ -347,6 +394,9 @@ void sampler_stop(sampler *s, sampler_stats *final_stats)
 	pthread_join(s->thread, NULL);
 	if (final_stats)
 		*final_stats = s->stats;
+	for (size_t i = 0; i < s->npending; i++)
+		free(s->pending[(s->head + i) % s->cap]);
+	free(s->pending);
 	pthread_cond_destroy(&s->wake);
 	pthread_mutex_destroy(&s->lock);
 	free(s);

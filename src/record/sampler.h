@@ -56,6 +56,7 @@ typedef struct sampler_stats {
 	int64_t  max_late_ns;  /* worst lateness of a taken tick */
 	reccsv_kept kept;      /* what the CSV holds whole: set when the thread ends */
 	uint64_t proc_rows;    /* rows given to REC.procs.csv */
+	uint64_t marks_dropped;/* markers asked for while SAMPLER_MAX_PENDING waited (65,536) */
 	bool procs_failed;     /* REC.procs.csv could not be written: its rows stopped there (the
 	                        * recording goes on) */
 	char procs_error[256]; /* ... why */
@@ -66,9 +67,14 @@ typedef struct sampler sampler;
 /* Starts the thread (with every signal blocked in it). NULL with err filled on failure. */
 sampler *sampler_start(const sampler_config *cfg, char *err, size_t errlen);
 
-/* Asks for a sample at once, labelled label; safe from any thread but not from
- * a signal handler. */
+/* Asks for a sample at once, labelled label (as markers_label makes it);
+ * safe from any thread but not from a signal handler. Markers that wait
+ * together are rows of one sample. */
 void sampler_mark(sampler *s, const char *label);
+
+/* Rows reach the disk at least this often from now (0: once a second);
+ * sooner while someone follows the file (an attached view). */
+void sampler_set_flush(sampler *s, int64_t flush_ns);
 
 /* SAMPLER_RUNNING, or why it ended. */
 enum sampler_end sampler_state(sampler *s);

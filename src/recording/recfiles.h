@@ -17,6 +17,7 @@
 #define RECFILES_MARKERS ".markers.csv"     /* markers added in replay */
 #define RECFILES_PROCS ".procs.csv"         /* the recording per process */
 #define RECFILES_SVG ".svg"                 /* plot's default output */
+#define RECFILES_LIVE ".live"               /* while it runs: how to reach it (reclive.h) */
 
 /* The path of a recording's sibling file: csv_path without its ".csv",
  * then suffix (RECFILES_*). malloc'ed; NULL when out of memory. */

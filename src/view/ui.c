@@ -78,8 +78,8 @@ ui *ui_open(const view_info *info, series *s, series *other, markers *m, logbook
 
 int ui_wait(ui *u, struct pollfd *fds, int nfds, int timeout_ms, int *sigs, bool *gone)
 {
-	struct pollfd all[32];
-	if (nfds < 0 || nfds > 30)
+	struct pollfd all[64];
+	if (nfds < 0 || nfds > 62)
 		return -1;
 	for (int i = 0; i < nfds; i++)
 		all[i] = fds[i];

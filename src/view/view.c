@@ -520,6 +520,16 @@ static void view_input_back(view *v)
 	v->input[v->input_len] = '\0';
 }
 
+/* The next numbered marker's label, "M<k>": one past the highest number of
+ * any "M<k>" in the recording, so that markers taken elsewhere (another
+ * attached view, a replay before) are not numbered twice. */
+static void view_next_number(view *v, const frame *f, char *label, size_t n)
+{
+	int k = markers_next_number(f->marks, f->nmarks);
+	v->marks_made = k > v->marks_made + 1 ? k : v->marks_made + 1;
+	snprintf(label, n, "M%d", v->marks_made);
+}
+
 /* Enter in a prompt: the labelled marker, or the search. */
 static enum view_action view_prompt_enter(view *v, const frame *f)
 {
@@ -530,7 +540,7 @@ static enum view_action view_prompt_enter(view *v, const frame *f)
 		if (v->input_len)
 			snprintf(label, sizeof label, "%s", v->input);
 		else
-			snprintf(label, sizeof label, "M%d", ++v->marks_made);
+			view_next_number(v, f, label, sizeof label);
 		act = view_take_mark(v, f, label);
 		view_say(v, f, "marker \"%.60s\" recorded", label);
 	} else if (v->input_len) {
@@ -671,6 +681,10 @@ static void view_next_series(view *v, const frame *f)
 static enum view_action view_char_key(view *v, const frame *f, uint32_t ch)
 {
 	switch (ch) {
+	case 'd':
+		if (!v->info.attached)
+			break;
+		return VIEW_QUIT;
 	case 'q':
 	case 'Q':
 		if (f->child_running) {
@@ -680,7 +694,7 @@ static enum view_action view_char_key(view *v, const frame *f, uint32_t ch)
 		return VIEW_QUIT;
 	case 'm': {
 		char label[32];
-		snprintf(label, sizeof label, "M%d", ++v->marks_made);
+		view_next_number(v, f, label, sizeof label);
 		view_say(v, f, "marker %s recorded", label);
 		return view_take_mark(v, f, label);
 	}

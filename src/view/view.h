@@ -22,6 +22,7 @@ typedef struct view_info {
 	int64_t interval_ns;   /* the sampling interval (0 when unknown) */
 	bool replay;           /* a recording, not a live target: starts looking at all of it */
 	bool following;        /* replay --follow: the recording still grows */
+	bool attached;         /* memlog attach: another memlog records; q and d leave it recording */
 	const char *name1, *name2; /* legend names of the two recordings */
 	const char *log_note;  /* shown on the log pane's tab row (e.g. unplaced lines) */
 } view_info;

@@ -553,7 +553,10 @@ static void view_draw_help(const view *v, canvas *cv)
 		bool last_two = i >= n - 2;
 		if (no_blanks && (view_help_lines[i][0] == '\0' || (!last_two && row >= head)))
 			continue;
-		canvas_text(cv, x0 + 2, y0 + 1 + row++, bw - 4, view_help_lines[i], CANVAS_HEADER, i == 0 ? CANVAS_BOLD : 0);
+		const char *line = view_help_lines[i];
+		if (v->info.attached && strncmp(line, "q  ", 3) == 0)
+			line = "q d        leave this view; the recording goes on (memlog attach: back)";
+		canvas_text(cv, x0 + 2, y0 + 1 + row++, bw - 4, line, CANVAS_HEADER, i == 0 ? CANVAS_BOLD : 0);
 	}
 }
 
@@ -636,7 +639,8 @@ static void view_draw_footer(const view *v, const frame *f, canvas *cv)
 		view_draw_hints(v, cv, y, line, CANVAS_BOLD, ended, 4);
 		return;
 	}
-	static const view_piece only[] = { { "? help", 0 }, { "q quit", 0 } };
+	const char *q = v->info.attached ? "q leave" : "q quit";
+	const view_piece only[] = { { "? help", 0 }, { q, 0 } };
 	if (view_status_shown(v, f)) {
 		snprintf(line, sizeof line, " %s", v->status);
 		view_draw_hints(v, cv, y, line, CANVAS_BOLD, only, 2);
@@ -645,7 +649,7 @@ static void view_draw_footer(const view *v, const frame *f, canvas *cv)
 	view_piece keys[] = {
 		{ "m mark", 1 }, { "a label", 5 }, { v->follow ? "space pause" : "space follow", 2 },
 		{ v->utf8 ? "←→ move" : "<> move", 3 }, { "+- zoom", 4 }, { "s series", 6 }, { "Tab pane", 8 },
-		{ "/ search", 7 }, { "? help", 0 }, { "q quit", 0 },
+		{ "/ search", 7 }, { "? help", 0 }, { q, 0 },
 	};
 	view_draw_hints(v, cv, y, v->follow ? " LIVE" : " PAUSED", 0, keys, (int)(sizeof keys / sizeof keys[0]));
 }

@@ -88,7 +88,7 @@ OBJS := $(patsubst %.c,%.o,$(wildcard src/base/*.c src/model/*.c src/analysis/*.
 all: $(OBJS)
 %.o: %.c
 	@echo "CC $<"
-	@gcc -std=gnu11 -O2 -Isrc -c $< -o $@
+	@gcc -std=gnu11 -O2 -D_GNU_SOURCE -Isrc -c $< -o $@
 MKEOF
 "$MEMLOG" run --headless -i 50ms -o "$T/build.csv" -- make -C "$T/tree" -j2 >/dev/null 2>&1
 "$MEMLOG" report "$T/build.csv" >"$T/build.txt"

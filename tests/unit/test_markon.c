@@ -13,7 +13,7 @@
 /* The label of line under the one pattern pat, or NULL when it does not match. */
 static const char *label_of(const char *pat, const char *line)
 {
-	static char label[MARKON_LABEL_MAX + 1];
+	static char label[MARKERS_LABEL_MAX + 1];
 	char err[512];
 	const char *one[1] = { pat };
 	markon *m = markon_new(one, 1, err, sizeof err);
@@ -55,7 +55,7 @@ static void test_perl_classes(void **state)
 static void test_several(void **state)
 {
 	(void)state;
-	char err[256], label[MARKON_LABEL_MAX + 1];
+	char err[256], label[MARKERS_LABEL_MAX + 1];
 	const char *pats[] = { "epoch (\\d+)", "(save)" };
 	markon *m = markon_new(pats, 2, err, sizeof err);
 	assert_non_null(m);
@@ -80,7 +80,7 @@ static void test_long_label(void **state)
 	line[n] = '\0';
 	const char *l = label_of(".", line);
 	assert_non_null(l);
-	assert_true(strlen(l) <= MARKON_LABEL_MAX);
+	assert_true(strlen(l) <= MARKERS_LABEL_MAX);
 	assert_int_equal(strlen(l) % 2, 0);
 }
 
