@@ -1,8 +1,8 @@
 # bash completion for memlog (installed by make install into
 # share/bash-completion/completions/memlog, where bash-completion loads it
 # when memlog is first completed; or source it). Commands, each command's
-# options, and what an option takes: recordings (*.csv) for replay, report
-# and plot, log files, cgroup directories, pids, series names.
+# options, and what an option takes: recordings (*.csv) for replay, report,
+# plot, mark and attach, log files, cgroup directories, pids, series names.
 
 _memlog()
 {
@@ -10,7 +10,7 @@ _memlog()
 	local cmd=${COMP_WORDS[1]} opts
 	COMPREPLY=()
 	if [ "$COMP_CWORD" -eq 1 ]; then
-		COMPREPLY=($(compgen -W "run watch replay report plot --help --version" -- "$cur"))
+		COMPREPLY=($(compgen -W "run watch replay report plot mark attach --help --version" -- "$cur"))
 		return
 	fi
 	# run: past its options comes the command (a program), then its own
@@ -34,6 +34,10 @@ _memlog()
 			return
 		fi
 	fi
+	# mark: -l is a label, not a log file.
+	if [ "$cmd" = mark ] && { [ "$prev" = -l ] || [ "$prev" = --label ]; }; then
+		return
+	fi
 	case $prev in
 	-o|--output)
 		case $cmd in
@@ -56,13 +60,15 @@ _memlog()
 	replay) opts="-l --log --log-tz --log-format -f --follow --lenient -h --help" ;;
 	report) opts="-l --log --log-tz --log-format --series --csv --lenient -h --help" ;;
 	plot) opts="-o --output --width --height --series --by-process --lenient -h --help" ;;
+	mark) opts="-l --label -q --quiet -h --help" ;;
+	attach) opts="--list -h --help" ;;
 	*) return ;;
 	esac
 	if [[ $cur == -* ]] || [ "$cmd" = watch ]; then
 		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
 		return
 	fi
-	# replay, report, plot: recordings.
+	# replay, report, plot, mark, attach: recordings.
 	COMPREPLY=($(compgen -f -X '!*.csv' -- "$cur") $(compgen -d -- "$cur"))
 }
 complete -o filenames -F _memlog memlog

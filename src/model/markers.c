@@ -94,16 +94,21 @@ size_t markers_count(markers *m)
 	return n;
 }
 
-size_t markers_copy(markers *m, markers_item *out, size_t max)
+size_t markers_copy_from(markers *m, size_t from, markers_item *out, size_t max)
 {
 	size_t k = 0;
 	pthread_mutex_lock(&m->lock);
-	for (; k < m->n && k < max; k++) {
-		out[k].t_ns = m->list[k].t_ns;
-		out[k].label = strdup(m->list[k].label);
+	for (; from + k < m->n && k < max; k++) {
+		out[k].t_ns = m->list[from + k].t_ns;
+		out[k].label = strdup(m->list[from + k].label);
 	}
 	pthread_mutex_unlock(&m->lock);
 	return k;
+}
+
+size_t markers_copy(markers *m, markers_item *out, size_t max)
+{
+	return markers_copy_from(m, 0, out, max);
 }
 
 markers_item *markers_copy_all(markers *m, size_t *n)

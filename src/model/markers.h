@@ -40,6 +40,10 @@ size_t markers_count(markers *m);
  * copied into each marker's own storage: free with markers_release). Returns
  * how many were copied. */
 size_t markers_copy(markers *m, markers_item *out, size_t max);
+
+/* As markers_copy, from the marker at index from on (markers are only ever
+ * added: a reader that holds the first ones copies just the new). */
+size_t markers_copy_from(markers *m, size_t from, markers_item *out, size_t max);
 void markers_release(markers_item *list, size_t n);
 
 /* Every marker, as markers_copy, into a new array of *n (free the labels

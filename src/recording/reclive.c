@@ -95,6 +95,9 @@ int reclive_parse(const char *text, size_t len, reclive_info *out)
 			size_t klen = (size_t)(sp - p), vlen = (size_t)(eol - sp - 1);
 			char v[PATH_MAX];
 			snprintf(v, sizeof v, "%.*s", (int)vlen, sp + 1);
+			/* As reclive_format writes it: a CR is a space. */
+			for (char *c = v; (c = strchr(c, '\r')); c++)
+				*c = ' ';
 #define KEY(k) (klen == sizeof k - 1 && memcmp(p, k, klen) == 0)
 			if (KEY("pid"))
 				out->pid = strtol(v, NULL, 10);
@@ -113,7 +116,7 @@ int reclive_parse(const char *text, size_t len, reclive_info *out)
 			else if (KEY("mark"))
 				snprintf(out->mark, sizeof out->mark, "%s", v);
 			else if (KEY("target"))
-				snprintf(out->target, sizeof out->target, "%.*s", (int)vlen, sp + 1);
+				snprintf(out->target, sizeof out->target, "%.1199s", v);
 #undef KEY
 		}
 		p = nl ? nl + 1 : end;

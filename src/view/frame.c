@@ -34,6 +34,36 @@ frame *frame_new(void)
 	return f;
 }
 
+/* The markers, copied once each: those the frame holds stay, the new ones
+ * are added (a recording's markers are only ever added). */
+static void frame_markers(frame *f, markers *m)
+{
+	if (m != f->marks_src) {
+		markers_release(f->marks, f->nmarks);
+		f->nmarks = 0;
+		f->marks_src = m;
+	}
+	size_t want = m ? markers_count(m) : 0;
+	if (want <= f->nmarks)
+		return;
+	if (want > f->marks_cap) {
+		size_t cap = want > 2 * f->marks_cap ? want : 2 * f->marks_cap;
+		markers_item *grown = realloc(f->marks, cap * sizeof *grown);
+		if (!grown)
+			return; /* the ones held are still drawn */
+		f->marks = grown;
+		f->marks_cap = cap;
+	}
+	size_t got = markers_copy_from(m, f->nmarks, f->marks + f->nmarks, want - f->nmarks);
+	/* A label that could not be copied (no memory): the next frame tries again. */
+	for (size_t i = 0; i < got; i++)
+		if (!f->marks[f->nmarks + i].label) {
+			markers_release(f->marks + f->nmarks, got);
+			return;
+		}
+	f->nmarks += got;
+}
+
 void frame_free(frame *f)
 {
 	if (!f)
@@ -210,11 +240,7 @@ int frame_take(frame *f, const frame_source *src, int64_t now_ns, frame_planner 
 		if (p->other || p->col2 >= 0)
 			chart_hold(f->min2, f->max2, p->nslices);
 	}
-	markers_release(f->marks, f->nmarks);
-	free(f->marks);
-	f->marks = src->marks ? markers_copy_all(src->marks, &f->nmarks) : NULL;
-	if (!f->marks)
-		f->nmarks = 0;
+	frame_markers(f, src->marks);
 	f->phases = f->phase_buf;
 	f->nphases = 0;
 	if (p->phases) {

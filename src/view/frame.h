@@ -59,6 +59,8 @@ typedef struct frame {
 	int64_t at[SAMPLE_NCOLS]; /* the readout: largest value of each column in (at - reach, at] */
 	markers_item *marks;     /* every one, in the order they were taken */
 	size_t nmarks;
+	size_t marks_cap;        /* room in marks */
+	markers *marks_src;      /* whose they are */
 	logbook *lb;             /* read through logbook_get; owned by the main thread */
 	const phase *phases;     /* of plan.col over the whole recording (plan.phases) */
 	long nphases;

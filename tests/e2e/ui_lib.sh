@@ -63,13 +63,14 @@ trap ui_cleanup EXIT
 # Everything the pane receives is copied to $T/NAME.raw (pipe-pane, set up
 # before memlog starts: the wrapper waits for $T/NAME.go). The wrapper writes
 # memlog's exit status to $T/NAME.rc, then keeps the pane open with the line
-# "memlog exited N". memlog's pid goes to $T/NAME.pid.
+# "memlog exited N". memlog's pid goes to $T/NAME.pid. UI_ENV: more
+# VAR=VALUE words for memlog's environment.
 ui_start() {
 	local name=$1 w=$2 h=$3 lang=$4
 	shift 4
 	local args
 	args=$(printf '%q ' "$MEMLOG" "$@")
-	local cmd="cd $T && while [ ! -e $name.go ]; do sleep 0.01; done; env -i LANG=$lang TERM=tmux-256color PATH=/usr/bin:/bin HOME=$T $args; echo \$? > $name.rc; echo memlog exited \$(cat $name.rc); exec sleep 600"
+	local cmd="cd $T && while [ ! -e $name.go ]; do sleep 0.01; done; env -i LANG=$lang TERM=tmux-256color PATH=/usr/bin:/bin HOME=$T ${UI_ENV:-} $args; echo \$? > $name.rc; echo memlog exited \$(cat $name.rc); exec sleep 600"
 	tm new-session -d -s "$name" -x "$w" -y "$h" -c "$T" "$cmd"
 	tm pipe-pane -t "$name" "cat >$T/$name.raw"
 	touch "$T/$name.go"

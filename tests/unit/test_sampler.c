@@ -173,6 +173,38 @@ static void test_markers_in_order(void **state)
 	free(got);
 }
 
+/* A burst of markers (3,000, once more than could wait) loses none: each is
+ * its row, in order, with its label cut as markers_label does (its first
+ * line). */
+static void test_marker_burst(void **state)
+{
+	(void)state;
+	rig r;
+	rows *got = malloc(sizeof *got);
+	char err[512], label[64];
+	sampler_stats st;
+	rig_open(&r, PROBE_KIND_SYSTEM, 0, 3600 * INT64_C(1000000000), 0);
+	sampler *s = sampler_start(&r.cfg, err, sizeof err);
+	assert_non_null(s);
+	for (int i = 0; i < 5000 && series_count(r.ser) == 0; i++)
+		usleep(1000);
+	for (int i = 0; i < 3000; i++) {
+		snprintf(label, sizeof label, "burst %d\nsecond line", i);
+		sampler_mark(s, label);
+	}
+	sampler_stop(s, &st);
+	rig_close(&r, got);
+	assert_int_equal(st.marks_dropped, 0);
+	assert_int_equal(got->n, 3002);
+	for (int i = 0; i < 3000; i++) {
+		snprintf(label, sizeof label, "burst %d", i);
+		assert_string_equal(got->marker[1 + i], label);
+		assert_true(got->s[1 + i].elapsed_ns >= got->s[i].elapsed_ns);
+	}
+	series_free(r.ser);
+	free(got);
+}
+
 /* A watched process that exits ends the recording with TARGET_GONE. */
 static void test_target_gone(void **state)
 {
@@ -373,6 +405,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_duration_rows_match),
 		cmocka_unit_test(test_markers_in_order),
+		cmocka_unit_test(test_marker_burst),
 		cmocka_unit_test(test_target_gone),
 		cmocka_unit_test(test_kernel_log_kill),
 		cmocka_unit_test(test_procs_rows),
