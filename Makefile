@@ -24,7 +24,8 @@ NCURSES_CFLAGS := $(shell pkg-config --cflags ncursesw 2>/dev/null)
 NCURSES_LIBS   := $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw)
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=gnu11 $(CFLAGS) $(WARN) $(SAN) -pthread -D_GNU_SOURCE $(NCURSES_CFLAGS) -Isrc
-LDLIBS  = $(SAN) -pthread -lcsv $(NCURSES_LIBS) -lutil -lm
+MHD_LIBS       := $(shell pkg-config --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
+LDLIBS  = $(SAN) -pthread -lcsv $(NCURSES_LIBS) $(MHD_LIBS) -lutil -lm
 
 # src/ holds the commands; the layers below them are its folders (src/README.md).
 SRCS     := $(sort $(wildcard src/*.c src/*/*.c))
@@ -35,7 +36,7 @@ UNIT_SRCS:= $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS:= $(patsubst tests/unit/%.c,$(BUILD)/%,$(UNIT_SRCS))
 
 # Debian packages: to build, and in addition to test.
-BUILD_PKGS = gcc make pkg-config libc6-dev libncurses-dev libcsv-dev
+BUILD_PKGS = gcc make pkg-config libc6-dev libncurses-dev libcsv-dev libmicrohttpd-dev
 TEST_PKGS  = $(BUILD_PKGS) libcmocka-dev tmux python3 python3-pandas procps util-linux libxml2-utils coreutils \
              groff-base man-db xz-utils lnav
 
@@ -84,8 +85,13 @@ endef
 deps:
 	$(call install_missing,$(BUILD_PKGS))
 
+# Prometheus (and its promtool) for tests/e2e/metrics.sh, which says so and
+# skips those checks where it cannot be installed.
+OPTIONAL_TEST_PKGS = prometheus
+
 test-deps:
 	$(call install_missing,$(TEST_PKGS))
+	-$(call install_missing,$(OPTIONAL_TEST_PKGS))
 
 demo: deps
 	$(MAKE) --no-print-directory all build/workload
@@ -137,7 +143,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_NICE    ?= nice -n 19
 FUZZ_SAN     = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS  = -std=gnu11 -O1 -g $(WARN) $(FUZZ_SAN) -pthread -D_GNU_SOURCE $(NCURSES_CFLAGS) -Isrc
-FUZZ_LIBS    = -pthread -lcsv $(NCURSES_LIBS) -lutil -lm
+FUZZ_LIBS    = -pthread -lcsv $(NCURSES_LIBS) $(MHD_LIBS) -lutil -lm
 FUZZ_SRCS   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_NAMES  := $(patsubst tests/fuzz/fuzz_%.c,%,$(FUZZ_SRCS))
 FUZZERS     ?= $(FUZZ_NAMES)

@@ -10,7 +10,7 @@ _memlog()
 	local cmd=${COMP_WORDS[1]} opts
 	COMPREPLY=()
 	if [ "$COMP_CWORD" -eq 1 ]; then
-		COMPREPLY=($(compgen -W "run watch replay report plot mark attach --help --version" -- "$cur"))
+		COMPREPLY=($(compgen -W "run watch replay report plot mark attach export --help --version" -- "$cur"))
 		return
 	fi
 	# run: past its options comes the command (a program), then its own
@@ -20,7 +20,7 @@ _memlog()
 		while [ "$i" -lt "$COMP_CWORD" ]; do
 			case ${COMP_WORDS[i]} in
 			--) i=$((i + 1)); break ;;
-			-o|--output|-i|--interval|-d|--duration|-l|--log|--limit|--mark-on) i=$((i + 2)) ;;
+			-o|--output|-i|--interval|-d|--duration|-l|--log|--limit|--mark-on|--metrics-listen|--metrics-file) i=$((i + 2)) ;;
 			-*) i=$((i + 1)) ;;
 			*) break ;;
 			esac
@@ -42,6 +42,7 @@ _memlog()
 	-o|--output)
 		case $cmd in
 		plot) COMPREPLY=($(compgen -f -X '!*.svg' -- "$cur") $(compgen -d -- "$cur")) ;;
+		export) COMPREPLY=($(compgen -f -- "$cur")) ;;
 		*) COMPREPLY=($(compgen -f -X '!*.csv' -- "$cur") $(compgen -d -- "$cur")) ;;
 		esac
 		return ;;
@@ -52,23 +53,26 @@ _memlog()
 	-i|--interval|-d|--duration) COMPREPLY=($(compgen -W "10ms 100ms 1s 10s 1m 1h" -- "$cur")); return ;;
 	--limit) COMPREPLY=($(compgen -W "512M 1G 2G 4G 8G" -- "$cur")); return ;;
 	--log-tz) COMPREPLY=($(compgen -W "UTC +01:00 +02:00 -05:00" -- "$cur")); return ;;
-	--width|--height|--log-format|--mark-on) return ;;
+	--width|--height|--log-format|--mark-on|--job|--host) return ;;
+	--metrics-listen) COMPREPLY=($(compgen -W ":9101 127.0.0.1:9101 0.0.0.0:9101" -- "$cur")); return ;;
+	--metrics-file) COMPREPLY=($(compgen -f -X '!*.prom' -- "$cur") $(compgen -d -- "$cur")); return ;;
 	esac
 	case $cmd in
-	run) opts="-o --output -i --interval -d --duration -l --log --pss --no-children --headless --mark-on --stdin --pty --no-pty --limit -h --help --" ;;
-	watch) opts="-o --output -i --interval -d --duration -l --log --pss --no-children --headless --mark-on -p --pid -c --cgroup --system -h --help" ;;
+	run) opts="-o --output -i --interval -d --duration -l --log --pss --no-children --headless --mark-on --metrics-listen --metrics-file --stdin --pty --no-pty --limit -h --help --" ;;
+	watch) opts="-o --output -i --interval -d --duration -l --log --pss --no-children --headless --mark-on --metrics-listen --metrics-file -p --pid -c --cgroup --system -h --help" ;;
 	replay) opts="-l --log --log-tz --log-format -f --follow --lenient -h --help" ;;
 	report) opts="-l --log --log-tz --log-format --series --csv --lenient -h --help" ;;
 	plot) opts="-o --output --width --height --series --by-process --lenient -h --help" ;;
 	mark) opts="-l --label -q --quiet -h --help" ;;
 	attach) opts="--list -h --help" ;;
+	export) opts="--openmetrics -o --output --job --host --lenient -h --help" ;;
 	*) return ;;
 	esac
 	if [[ $cur == -* ]] || [ "$cmd" = watch ]; then
 		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
 		return
 	fi
-	# replay, report, plot, mark, attach: recordings.
+	# replay, report, plot, mark, attach, export: recordings.
 	COMPREPLY=($(compgen -f -X '!*.csv' -- "$cur") $(compgen -d -- "$cur"))
 }
 complete -o filenames -F _memlog memlog

@@ -16,6 +16,7 @@
 #include "base/mtime.h"
 #include "recording/logtime.h"
 #include "base/infile.h"
+#include "record/metricsd.h"
 
 static const char cli_usage_text[] =
 	"usage: memlog run    [OPTIONS] [--] COMMAND [ARG...]\n"
@@ -25,6 +26,7 @@ static const char cli_usage_text[] =
 	"       memlog plot   [OPTIONS] REC.csv [OTHER.csv] [-o REC.svg]\n"
 	"       memlog mark   [-l LABEL] [REC.csv | PID]\n"
 	"       memlog attach [--list] [REC.csv | PID]\n"
+	"       memlog export --openmetrics [OPTIONS] REC.csv\n"
 	"       memlog --help | --version\n"
 	"\n"
 	"Watch the memory of a job over time and record every sample to CSV.\n"
@@ -43,6 +45,7 @@ static const char cli_usage_text[] =
 	"          itself writes a line to $MEMLOG_MARK)\n"
 	"  attach  the live view of a recording that runs without one (headless,\n"
 	"          detached, its terminal gone); q leaves it recording\n"
+	"  export  a recording as OpenMetrics, for Prometheus's backfill\n"
 	"\n"
 	"memlog COMMAND --help tells each command's options; man memlog tells all.\n"
 	"A command-line mistake exits 2.\n";
@@ -89,7 +92,14 @@ static const char cli_record_options[] =
 	"      --mark-on REGEX   a log line (the command's, a -l file's) that matches\n"
 	"                        becomes a marker, labelled by the first group, else by\n"
 	"                        the line (repeatable; grep -E syntax, \\d \\w \\s as in\n"
-	"                        Perl): --mark-on 'epoch (\\d+)'\n";
+	"                        Perl): --mark-on 'epoch (\\d+)'\n"
+	"      --metrics-listen ADDR:PORT  serve the gauges at http://ADDR:PORT/metrics\n"
+	"                        for Prometheus (text format 0.0.4, or OpenMetrics as\n"
+	"                        asked); ':9101' is loopback's, '0.0.0.0:9101' every\n"
+	"                        address's (your choice: anyone who reaches it reads)\n"
+	"      --metrics-file PATH.prom  write the same gauges to PATH.prom once a\n"
+	"                        second (atomically, by a rename), for node_exporter's\n"
+	"                        textfile collector\n";
 
 static const char cli_run_options[] =
 	"      --stdin           give COMMAND memlog's stdin (default /dev/null)\n"
@@ -216,9 +226,25 @@ static pid_t cli_pid(const char *text)
 	return (pid_t)v;
 }
 
+/* --metrics-listen (listen) or --metrics-file: checked, into o. */
+static void cli_metrics_option(bool listen, const char *arg, cli_options *o)
+{
+	char why[512];
+	if (!*arg)
+		cli_error("%s: expected %s, got an empty string", listen ? "--metrics-listen" : "--metrics-file",
+		          listen ? "ADDR:PORT (':9101' for loopback)" : "a file name (PATH.prom)");
+	if (listen && metricsd_check(arg, why, sizeof why) < 0)
+		cli_error("%s", why);
+	if (listen)
+		o->metrics_listen = arg;
+	else
+		o->metrics_file = arg;
+}
+
 void cli_parse_record(int argc, char **argv, cli_options *o)
 {
-	enum { OPT_PSS = 256, OPT_NO_CHILDREN, OPT_HEADLESS, OPT_SYSTEM, OPT_STDIN, OPT_LIMIT, OPT_PTY, OPT_NO_PTY, OPT_MARK_ON };
+	enum { OPT_PSS = 256, OPT_NO_CHILDREN, OPT_HEADLESS, OPT_SYSTEM, OPT_STDIN, OPT_LIMIT, OPT_PTY, OPT_NO_PTY, OPT_MARK_ON,
+	       OPT_METRICS_LISTEN, OPT_METRICS_FILE };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "interval", required_argument, NULL, 'i' },
@@ -231,6 +257,8 @@ void cli_parse_record(int argc, char **argv, cli_options *o)
 		{ "limit", required_argument, NULL, OPT_LIMIT },
 		{ "pty", no_argument, NULL, OPT_PTY },
 		{ "mark-on", required_argument, NULL, OPT_MARK_ON },
+		{ "metrics-listen", required_argument, NULL, OPT_METRICS_LISTEN },
+		{ "metrics-file", required_argument, NULL, OPT_METRICS_FILE },
 		{ "no-pty", no_argument, NULL, OPT_NO_PTY },
 		{ "pid", required_argument, NULL, 'p' },
 		{ "cgroup", required_argument, NULL, 'c' },
@@ -274,6 +302,10 @@ void cli_parse_record(int argc, char **argv, cli_options *o)
 		case OPT_HEADLESS: o->headless = true; break;
 		case OPT_STDIN: o->keep_stdin = true; break;
 		case OPT_PTY: o->pty = 1; break;
+		case OPT_METRICS_LISTEN:
+		case OPT_METRICS_FILE:
+			cli_metrics_option(c == OPT_METRICS_LISTEN, optarg, o);
+			break;
 		case OPT_MARK_ON: {
 			char err[512];
 			if (o->nmark_on == MARKON_MAX)

@@ -32,6 +32,8 @@ typedef struct cli_options {
 	int pty;               /* run: 1 --pty, 0 --no-pty, -1 (default) when memlog's stdout is a terminal */
 	const char *mark_on[MARKON_MAX]; /* --mark-on patterns */
 	int nmark_on;
+	const char *metrics_listen; /* --metrics-listen ADDR:PORT, or NULL */
+	const char *metrics_file;   /* --metrics-file PATH.prom, or NULL */
 	char **argv;           /* run: the command */
 } cli_options;
 

@@ -4,6 +4,7 @@
 
 #include "attach.h"
 #include "cli.h"
+#include "export.h"
 #include "live.h"
 #include "plot.h"
 #include "replay.h"
@@ -18,7 +19,7 @@ int main(int argc, char **argv)
 	 * the CSV and the report stay in the one form a program reads back. */
 	setlocale(LC_CTYPE, "");
 	if (argc < 2)
-		cli_error("expected a command: run, watch, replay, report, plot, mark or attach");
+		cli_error("expected a command: run, watch, replay, report, plot, mark, attach or export");
 	const char *cmd = argv[1];
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0)
 		cli_usage_exit();
@@ -34,8 +35,10 @@ int main(int argc, char **argv)
 		return mark_main(argc - 1, argv + 1);
 	if (strcmp(cmd, "attach") == 0)
 		return attach_main(argc - 1, argv + 1);
+	if (strcmp(cmd, "export") == 0)
+		return export_main(argc - 1, argv + 1);
 	if (strcmp(cmd, "run") != 0 && strcmp(cmd, "watch") != 0)
-		cli_error("unknown command '%s'; expected run, watch, replay, report, plot, mark or attach", cmd);
+		cli_error("unknown command '%s'; expected run, watch, replay, report, plot, mark, attach or export", cmd);
 	cli_options o = { .cmd = strcmp(cmd, "run") == 0 ? CLI_RUN : CLI_WATCH };
 	cli_parse_record(argc - 1, argv + 1, &o);
 	return run_main(&o);

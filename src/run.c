@@ -39,6 +39,7 @@
 #include "base/units.h"
 #include "record/cgroups.h"
 #include "record/guard.h"
+#include "recording/recmetrics.h"
 #include "run_session.h"
 
 /* A command killed by SIGKILL in a job cgroup whose OOM killer fired: the
@@ -108,6 +109,38 @@ bool run_mark(session *s, const char *label, const char *from, char *given)
 static void run_mark_line(void *ctx, const char *label)
 {
 	run_mark(ctx, label, "--mark-on", NULL);
+}
+
+/* The counters for --metrics-listen, and --metrics-file once a second. */
+static void run_metrics(session *s)
+{
+	if (!s->metrics && !s->opt->metrics_file)
+		return;
+	sampler_stats st = { 0 };
+	if (s->smp)
+		sampler_get_stats(s->smp, &st);
+	else
+		st = s->final_stats;
+	recmetrics_live live = { .start_wall_ns = 0 };
+	live.samples = st.samples + (s->smp ? s->before_detach.samples : 0);
+	live.ticks_missed = st.ticks_missed + (s->smp ? s->before_detach.ticks_missed : 0);
+	live.oom_kills = st.oom_kills + s->before_detach.oom_kills;
+	live.markers = markers_count(s->marks);
+	if (s->metrics)
+		metricsd_update(s->metrics, live.samples, live.ticks_missed, live.markers, live.oom_kills);
+	int64_t now = mtime_mono_ns();
+	if (!s->opt->metrics_file || now - s->metrics_file_mono_ns < NS_PER_S)
+		return;
+	s->metrics_file_mono_ns = now;
+	live.have_sample = series_last(s->ser, &live.last) == 0;
+	if (live.have_sample)
+		live.start_wall_ns = live.last.wall_ns - live.last.elapsed_ns;
+	recmetrics_labels labels = { .job = s->metrics_job, .host = s->metrics_host };
+	char err[600];
+	if (recmetrics_write_file(s->opt->metrics_file, &live, &labels, err, sizeof err) < 0 && !s->metrics_file_failed) {
+		s->metrics_file_failed = true;
+		logbook_note(s->lb, "%s (the recording goes on)", err);
+	}
 }
 
 /* Reaps every child that has ended: the command itself and any orphans
@@ -376,6 +409,7 @@ static void run_loop(session *s)
 		if (s->running_child)
 			reap_children(s);
 		check_sampler(s);
+		run_metrics(s);
 		if (s->running_child && s->child_done && s->tree_empty && !s->view) {
 			if (!s->reason[0])
 				snprintf(s->reason, sizeof s->reason, "the command and all its processes ended");
@@ -515,6 +549,12 @@ static void finish_recording(session *s)
 	 * longer be found. */
 	control_close(s->ctl, s->reason[0] ? s->reason : "stopped");
 	s->ctl = NULL;
+	/* The gauges of a recording that has ended are not current: the
+	 * endpoint closes and the textfile goes. */
+	metricsd_stop(s->metrics);
+	s->metrics = NULL;
+	if (s->opt->metrics_file)
+		unlink(s->opt->metrics_file);
 }
 
 /* `d` in the quit prompt: the command keeps running and the recording goes
@@ -528,7 +568,10 @@ static void detach(session *s)
 	sampler_stats st;
 	ui_close(s->view, false);
 	s->view = NULL;
-	/* One thread only across fork: stop the sampler (it flushes the CSV). */
+	/* One thread only across fork: stop the sampler (it flushes the CSV)
+	 * and the metrics endpoint's. */
+	metricsd_stop(s->metrics);
+	s->metrics = NULL;
 	sampler_stop(s->smp, &st);
 	s->smp = NULL;
 	s->before_detach = st;
@@ -561,6 +604,8 @@ static void detach(session *s)
 	s->running_child = false;
 	if (s->ctl)
 		control_moved(s->ctl, (long)getpid());
+	if (run_metrics_start(s, err, sizeof err) < 0)
+		logbook_note(s->lb, "%s; no metrics endpoint after detaching", err);
 	probe_close(s->pr);
 	probe_config pc = run_probe_config(s);
 	s->pr = probe_open(&pc, err, sizeof err);
@@ -635,6 +680,7 @@ static void run_close(session *s)
 	kmsg_close(s->kmsg);
 	markon_free(s->mark_on);
 	control_close(s->ctl, NULL);
+	metricsd_stop(s->metrics);
 	if (s->job) {
 		char why[640];
 		jobcg_remove(s->job, why, sizeof why);

@@ -23,6 +23,7 @@
 #include "record/control.h"
 #include "record/guard.h"
 #include "recording/reclive.h"
+#include "recording/recmetrics.h"
 #include "run_session.h"
 
 /* The header's words for what is recorded. */
@@ -310,6 +311,14 @@ static void run_note_start(session *s)
 	};
 	size_t n = recfiles_start_note(note, sizeof note, &st);
 	logbook_add(s->lb, mtime_wall_ns(), 0, note, n);
+	/* The machine, for the file only (the view knows where it runs): what
+	 * names a recording among those of a job's hosts. */
+	char host[256];
+	if (gethostname(host, sizeof host) == 0) {
+		host[sizeof host - 1] = '\0';
+		n = (size_t)snprintf(note, sizeof note, "%s%s", RECFILES_HOST_NOTE, host);
+		recfiles_log_write(s->logw, mtime_wall_ns(), RECFILES_SOURCE_MEMLOG, note, n);
+	}
 	if (s->job_note[0])
 		logbook_note(s->lb, "%s", s->job_note);
 	/* A pipe explains lines that come in blocks (the program buffers). */
@@ -319,6 +328,8 @@ static void run_note_start(session *s)
 		logbook_note(s->lb, "%s; OOM kills are seen in a cgroup's count only, unnamed", s->kmsg_err);
 	if (!s->ctl)
 		logbook_note(s->lb, "%s; memlog mark and memlog attach cannot reach this recording", s->ctl_err);
+	if (s->metrics)
+		logbook_note(s->lb, "serving the gauges at http://%s/metrics", metricsd_address(s->metrics));
 	if (s->opt->limit) {
 		char size[32];
 		units_bytes(s->opt->limit, size, sizeof size);
@@ -377,6 +388,36 @@ static void run_open_control(session *s)
 		unsetenv(RECLIVE_MARK_ENV);
 }
 
+int run_metrics_start(session *s, char *err, size_t errlen)
+{
+	if (!s->opt->metrics_listen)
+		return 0;
+	recmetrics_labels labels = { .job = s->metrics_job, .host = s->metrics_host };
+	s->metrics = metricsd_start(s->opt->metrics_listen, &labels, s->ser, mtime_wall_ns(), err, errlen);
+	return s->metrics ? 0 : -1;
+}
+
+/* --metrics-listen and --metrics-file: their labels, and the endpoint,
+ * before anything runs (a port that cannot be had fails the start). */
+static int run_open_metrics(session *s)
+{
+	const cli_options *o = s->opt;
+	char err[600];
+	if (!o->metrics_listen && !o->metrics_file)
+		return 0;
+	recmetrics_job_name(o->cmd == CLI_RUN ? o->argv : NULL, o->cmd == CLI_WATCH ? o->pid : 0, o->cgroup,
+	                    s->metrics_job, sizeof s->metrics_job);
+	if (gethostname(s->metrics_host, sizeof s->metrics_host) != 0)
+		s->metrics_host[0] = '\0';
+	s->metrics_host[sizeof s->metrics_host - 1] = '\0';
+	if (run_metrics_start(s, err, sizeof err) < 0) {
+		fprintf(stderr, "memlog: %s\n", err);
+		run_drop_outputs(s);
+		return -1;
+	}
+	return 0;
+}
+
 /* Opens everything the session records with, in an order that fails early:
  * the watched target (nothing is written for a target that is not there),
  * the CSV and its .log (an unwritable path fails before anything runs), the
@@ -405,6 +446,15 @@ int run_open(session *s)
 	}
 	if (run_open_outputs(s) < 0)
 		return 1;
+	s->ser = series_new(SERIES_RECENT);
+	s->marks = markers_new();
+	if (!s->ser || !s->marks) {
+		fprintf(stderr, "memlog: out of memory\n");
+		run_drop_outputs(s);
+		return 1;
+	}
+	if (run_open_metrics(s) < 0)
+		return 1;
 	run_open_control(s);
 	if (o->cmd == CLI_RUN) {
 		int rc = run_start_command(s);
@@ -422,13 +472,11 @@ int run_open(session *s)
 	run_note_start(s);
 	for (int i = 0; i < o->nlogs; i++)
 		s->tails[i] = logsrc_tail(o->logs[i], s->lb);
-	s->ser = series_new(SERIES_RECENT);
-	s->marks = markers_new();
 	s->start_mono_ns = mtime_mono_ns();
 	sampler_config sc = run_sampler_config(s);
-	s->smp = s->ser && s->marks ? sampler_start(&sc, err, sizeof err) : NULL;
+	s->smp = sampler_start(&sc, err, sizeof err);
 	if (!s->smp) {
-		fprintf(stderr, "memlog: %s\n", s->ser && s->marks ? err : "out of memory");
+		fprintf(stderr, "memlog: %s\n", err);
 		if (s->running_child)
 			kill(-s->ch.pid, SIGTERM);
 		return 1;

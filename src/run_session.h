@@ -20,6 +20,7 @@
 #include "record/kmsg.h"
 #include "record/logsrc.h"
 #include "record/markon.h"
+#include "record/metricsd.h"
 #include "record/probe.h"
 #include "record/sampler.h"
 #include "recording/reccsv.h"
@@ -76,6 +77,10 @@ typedef struct session {
 	markon *mark_on;      /* --mark-on's patterns, or NULL */
 	control *ctl;         /* the control socket and the marks FIFO (NULL when they could not be made) */
 	char ctl_err[600];    /* ... why not */
+	metricsd *metrics;    /* --metrics-listen's endpoint, or NULL */
+	char metrics_job[256], metrics_host[256]; /* its labels, and --metrics-file's */
+	int64_t metrics_file_mono_ns; /* --metrics-file written last (monotonic) */
+	bool metrics_file_failed;     /* ... and said so once */
 	uint64_t mark_seq;    /* the logbook's lines before this one were looked at for them */
 	char kmsg_err[300];   /* ... why not */
 	bool interactive;     /* a terminal both ways, and not --headless: the live view */
@@ -103,6 +108,10 @@ sampler_config run_sampler_config(const session *s);
  * recording has ended. */
 void run_hook_mark(void *ctx, const char *label, int64_t at_ns);
 bool run_hook_child_running(void *ctx);
+
+/* run_open.c: --metrics-listen's endpoint started (again, after a detach);
+ * 0, or -1 with err filled. */
+int run_metrics_start(session *s, char *err, size_t errlen);
 bool run_mark(session *s, const char *label, const char *from, char *given);
 
 #endif

@@ -22,7 +22,7 @@ run_tap() {
 	rc=$?
 	# TAP_LOG: every result line, named by its program, for tests/repeat.sh.
 	if [ -n "${TAP_LOG:-}" ]; then
-		grep -E '^(not )?ok ' <<<"$out" | sed -E "s/^(not ok|ok)( [0-9]+)?( -)? ?/\1 - [$label] /" >>"$TAP_LOG"
+		grep -E '^(not )?ok ' <<<"$out" | sed -E "s#^(not ok|ok)( [0-9]+)?( -)? ?#\1 - [$label] #" >>"$TAP_LOG"
 	fi
 	local ok notok
 	ok=$(grep -cE '^ok ' <<<"$out")

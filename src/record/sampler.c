@@ -146,6 +146,7 @@ static int sampler_take(sampler *s, char *const *labels, size_t n)
 	}
 	pthread_mutex_lock(&s->lock);
 	s->stats.samples += n ? n : 1;
+	s->stats.oom_kills = (uint64_t)s->oom_marked;
 	pthread_mutex_unlock(&s->lock);
 	return procs;
 fail:

@@ -56,6 +56,7 @@ typedef struct sampler_stats {
 	int64_t  max_late_ns;  /* worst lateness of a taken tick */
 	reccsv_kept kept;      /* what the CSV holds whole: set when the thread ends */
 	uint64_t proc_rows;    /* rows given to REC.procs.csv */
+	uint64_t oom_kills;    /* OOM kills marked */
 	uint64_t marks_dropped;/* markers asked for while SAMPLER_MAX_PENDING waited (65,536) */
 	bool procs_failed;     /* REC.procs.csv could not be written: its rows stopped there (the
 	                        * recording goes on) */

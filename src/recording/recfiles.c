@@ -222,12 +222,13 @@ bool recfiles_start_what(const char *text, size_t len, char *buf, size_t n)
 	return true;
 }
 
-/* Looks for the first note in the lines of a .log. */
+/* Looks for the first note in the lines of a .log (host: the host note). */
 struct recfiles_finding {
 	char *buf;
 	size_t n;
 	int lines;
 	bool found;
+	bool host;
 };
 
 static void recfiles_find_note(void *ctx, const char *line, size_t len)
@@ -235,17 +236,23 @@ static void recfiles_find_note(void *ctx, const char *line, size_t len)
 	struct recfiles_finding *f = ctx;
 	int64_t wall;
 	const char *src, *text;
-	size_t src_len, text_len;
+	size_t src_len, text_len, hl = strlen(RECFILES_HOST_NOTE);
 	if (f->found || f->lines++ >= RECFILES_NOTE_LINES)
 		return;
 	if (!recfiles_log_parse(line, len, &wall, &src, &src_len, &text, &text_len))
 		return;
 	if (src_len != strlen(RECFILES_SOURCE_MEMLOG) || memcmp(src, RECFILES_SOURCE_MEMLOG, src_len) != 0)
 		return;
-	f->found = recfiles_start_what(text, text_len, f->buf, f->n);
+	if (!f->host) {
+		f->found = recfiles_start_what(text, text_len, f->buf, f->n);
+	} else if (text_len > hl && memcmp(text, RECFILES_HOST_NOTE, hl) == 0) {
+		snprintf(f->buf, f->n, "%.*s", (int)(text_len - hl), text + hl);
+		f->found = true;
+	}
 }
 
-bool recfiles_recorded_what(const char *log_path, char *buf, size_t n)
+/* The first note of the kind f asks for in the .log at log_path. */
+static bool recfiles_find(const char *log_path, struct recfiles_finding *f)
 {
 	int fd = open(log_path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
@@ -254,13 +261,24 @@ bool recfiles_recorded_what(const char *log_path, char *buf, size_t n)
 	char *head = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? malloc(RECFILES_NOTE_BYTES) : NULL;
 	ssize_t got = head ? pread(fd, head, RECFILES_NOTE_BYTES, 0) : -1;
 	close(fd);
-	struct recfiles_finding f = { buf, n, 0, false };
 	if (got > 0) {
 		lines l;
 		lines_init(&l, RECFILES_NOTE_BYTES);
-		lines_feed(&l, head, (size_t)got, recfiles_find_note, &f);
+		lines_feed(&l, head, (size_t)got, recfiles_find_note, f);
 		lines_free(&l);
 	}
 	free(head);
-	return f.found;
+	return f->found;
+}
+
+bool recfiles_recorded_host(const char *log_path, char *buf, size_t n)
+{
+	struct recfiles_finding f = { buf, n, 0, false, true };
+	return recfiles_find(log_path, &f);
+}
+
+bool recfiles_recorded_what(const char *log_path, char *buf, size_t n)
+{
+	struct recfiles_finding f = { buf, n, 0, false, false };
+	return recfiles_find(log_path, &f);
 }

@@ -83,4 +83,10 @@ bool recfiles_start_what(const char *text, size_t len, char *buf, size_t n);
  * recfiles_start_what); false when there is no such note or no file. */
 bool recfiles_recorded_what(const char *log_path, char *buf, size_t n);
 
+/* The .log's note of the machine it was recorded on ("recorded on host
+ * NAME", among its first lines) and the name from it; false when none
+ * (recorded before memlog noted it). */
+#define RECFILES_HOST_NOTE "recorded on host "
+bool recfiles_recorded_host(const char *log_path, char *buf, size_t n);
+
 #endif

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/grow.h"
 #include "base/mtime.h"
 #include "recording/recfiles.h"
 
@@ -373,13 +374,8 @@ int reclive_list(reclive_info **list, size_t *n, char *err, size_t errlen)
 		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
 		if (reclive_read(path, &in, why, sizeof why) < 0 || !reclive_alive(&in))
 			continue;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 8;
-			reclive_info *grown = realloc(*list, cap * sizeof *grown);
-			if (!grown)
-				break;
-			*list = grown;
-		}
+		if (!GROW(*list, &cap, *n + 1))
+			break;
 		(*list)[(*n)++] = in;
 	}
 	closedir(d);

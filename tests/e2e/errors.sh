@@ -35,7 +35,7 @@ expect_error "an unknown option" 2 "unknown option '--frobnicate'" "$MEMLOG" run
 expect_error "an option without its value names it" 2 "run: option '-i' needs a value" "$MEMLOG" run -i
 expect_error "report: an option without its value names it" 2 "report: option '--series' needs a value" "$MEMLOG" report --series
 expect_error "plot: an unknown option" 2 "plot: unknown option '--frob'" "$MEMLOG" plot --frob x.csv
-expect_error "an unknown command" 2 "unknown command 'frob'; expected run, watch, replay, report, plot, mark or attach" "$MEMLOG" frob
+expect_error "an unknown command" 2 "unknown command 'frob'; expected run, watch, replay, report, plot, mark, attach or export" "$MEMLOG" frob
 expect_error "watch with two targets" 2 "choose one of --pid, --cgroup and --system" "$MEMLOG" watch --pid 1 --system
 expect_error "--pid abc" 2 "--pid: 'abc' is not a process ID" "$MEMLOG" watch --pid abc
 expect_error "--pid of no process" 1 "--pid 999999999: no such process" "$MEMLOG" watch --headless --pid 999999999 -o p.csv

@@ -20,7 +20,7 @@ check "man renders it: every section" bash -c \
 	"for s in NAME SYNOPSIS DESCRIPTION COMMANDS 'OPTIONS OF RUN AND WATCH' KEYS FILES 'EXIT STATUS' EXAMPLES; do grep -q \"^\$s\" '$T/man.txt' || exit 1; done"
 
 # The options each command's --help lists, the man page's, the README's.
-{ "$MEMLOG" --help; for c in run watch replay report plot mark attach; do "$MEMLOG" $c --help; done; } >"$T/help.txt"
+{ "$MEMLOG" --help; for c in run watch replay report plot mark attach export; do "$MEMLOG" $c --help; done; } >"$T/help.txt"
 opts() { grep -oE -- '--[a-z][a-z-]+' "$1" | sort -u; }
 opts "$T/help.txt" >"$T/help.opts"
 # (man renders a hyphen as U+2010 at a line's break: read the source)
@@ -66,12 +66,12 @@ complete_words() { # COMP_WORDS...: what _memlog offers
 check "it completes the commands" bash -c "cd '$T' && $(declare -f complete_words); comp='$comp'; [ \"\$(complete_words memlog re | tr '\n' ' ')\" = 'replay report ' ]"
 touch "$T/one.csv" "$T/two.txt"
 check "... report's recordings (*.csv only)" bash -c "cd '$T' && $(declare -f complete_words); comp='$comp'; [ \"\$(complete_words memlog report o)\" = one.csv ]"
-for c in run watch replay report plot mark attach; do
+for c in run watch replay report plot mark attach export; do
 	"$MEMLOG" $c --help | grep -E -- '^ +(-[a-zA-Z], )?--[a-z]' | grep -oE -- '--[a-z][a-z-]+' | sort -u >"$T/help-$c.opts"
 	complete_words memlog "$c" -- | grep -E -- '^--[a-z]' | sort -u >"$T/comp-$c.opts"
 done
 check "... and each command's options, the same as its --help lists" \
-	bash -c "for c in run watch replay report plot mark attach; do cmp -s '$T/help-'\$c.opts '$T/comp-'\$c.opts || { echo \"# \$c:\"; diff '$T/help-'\$c.opts '$T/comp-'\$c.opts | sed 's/^/#   /'; exit 1; }; done"
+	bash -c "for c in run watch replay report plot mark attach export; do cmp -s '$T/help-'\$c.opts '$T/comp-'\$c.opts || { echo \"# \$c:\"; diff '$T/help-'\$c.opts '$T/comp-'\$c.opts | sed 's/^/#   /'; exit 1; }; done"
 
 # The lnav format of the .log, installed where lnav looks (/etc/lnav/formats;
 # read here from a HOME of the test's, ~/.lnav/formats, the same layout):

@@ -149,11 +149,14 @@ check "a state file of another user's is refused: exit 1, named" \
 mkdir -p "$T/nobody"
 chown 65534:65534 "$T/nobody"
 chmod 711 "$T" # for user 65534 to reach its directory
+# Its own copies: the tree's may be where user 65534 cannot go (a clone in a private directory).
+cp "$MEMLOG" "$T/waiter.sh" "$T/nobody/"
 setpriv --reuid=65534 --regid=65534 --clear-groups env MEMLOG_RUN_DIR="$T/nobody/run" \
-	"$MEMLOG" run --headless -o "$T/nobody/n.csv" -- "$T/waiter.sh" "$T/nobody.go" >/dev/null 2>"$T/nobody.err" &
+	"$T/nobody/memlog" run --headless -o "$T/nobody/n.csv" -- "$T/nobody/waiter.sh" "$T/nobody.go" \
+	>/dev/null 2>"$T/nobody.err" &
 pn=$!
 cleanup_pids+=("$pn")
-wait_until 10 test -e "$T/nobody/n.live"
+wait_until 10 test -e "$T/nobody/n.live" || note "memlog as user 65534 did not start: $(cat "$T/nobody.err")"
 "$MEMLOG" mark "$T/nobody/n.csv" 2>"$T/nob.err"
 rc=$?
 check "memlog mark to another user's recording: refused (exit 1)" \
