@@ -52,6 +52,7 @@ _memlog()
 	--series) COMPREPLY=($(compgen -W "mem rss pss anon file shmem swap cgroup cache sys_used sys_avail" -- "$cur")); return ;;
 	-i|--interval|-d|--duration) COMPREPLY=($(compgen -W "10ms 100ms 1s 10s 1m 1h" -- "$cur")); return ;;
 	--limit) COMPREPLY=($(compgen -W "512M 1G 2G 4G 8G" -- "$cur")); return ;;
+	--align) COMPREPLY=($(compgen -W "start wall" -- "$cur")); return ;;
 	--log-tz) COMPREPLY=($(compgen -W "UTC +01:00 +02:00 -05:00" -- "$cur")); return ;;
 	--width|--height|--log-format|--mark-on|--job|--host) return ;;
 	--metrics-listen) COMPREPLY=($(compgen -W ":9101 127.0.0.1:9101 0.0.0.0:9101" -- "$cur")); return ;;
@@ -61,8 +62,8 @@ _memlog()
 	run) opts="-o --output -i --interval -d --duration -l --log --pss --no-children --headless --mark-on --metrics-listen --metrics-file --stdin --pty --no-pty --limit -h --help --" ;;
 	watch) opts="-o --output -i --interval -d --duration -l --log --pss --no-children --headless --mark-on --metrics-listen --metrics-file -p --pid -c --cgroup --system -h --help" ;;
 	replay) opts="-l --log --log-tz --log-format -f --follow --lenient -h --help" ;;
-	report) opts="-l --log --log-tz --log-format --series --csv --lenient -h --help" ;;
-	plot) opts="-o --output --width --height --series --by-process --lenient -h --help" ;;
+	report) opts="-l --log --log-tz --log-format --series --align --csv --lenient -h --help" ;;
+	plot) opts="-o --output --width --height --series --by-process --align --lenient -h --help" ;;
 	mark) opts="-l --label -q --quiet -h --help" ;;
 	attach) opts="--list -h --help" ;;
 	export) opts="--openmetrics -o --output --job --host --lenient -h --help" ;;

@@ -405,3 +405,14 @@ int cli_log_option(int c, const char *value, reclogs *logs)
 		return 0;
 	}
 }
+
+int cli_align(const char *value, int *align)
+{
+	if (strcmp(value, "start") == 0 || strcmp(value, "wall") == 0) {
+		*align = value[0] == 'w';
+		return 0;
+	}
+	fprintf(stderr, "memlog: --align: '%s' is not a way to line recordings up; expected start (each from its "
+	        "own start) or wall (by the wall clock)\n", value);
+	return -1;
+}

@@ -64,4 +64,8 @@ int cli_option_error(const char *cmd, int c, char **argv);
  * was not, -1 (after saying why on stderr) when its value is bad. */
 int cli_log_option(int c, const char *value, reclogs *logs);
 
+/* --align's value: *align 0 for "start", 1 for "wall"; -1 having said what
+ * was wrong. */
+int cli_align(const char *value, int *align);
+
 #endif

@@ -24,12 +24,15 @@
 
 static const char plot_usage[] =
 	"usage: memlog plot [OPTIONS] REC.csv [OTHER.csv]\n"
+	"       memlog plot [OPTIONS] REC.csv REC.csv REC.csv ... (up to 16)\n"
 	"\n"
 	"Draw a recording as an SVG picture (the curve, IEC axes, markers, the\n"
 	"phases shaded and numbered, on the steps of its .log as report cuts\n"
 	"them, the memory limit recorded as a dashed red line); with OTHER.csv (an AFTER to REC.csv's BEFORE), the second\n"
 	"recording as a line aligned at elapsed 0, and the peak's change in the\n"
-	"title.\n"
+	"title. With three to 16 (one a host or rank of one job; or two with\n"
+	"--align wall), each a line of its colour named by its host (the .log's)\n"
+	"and file, lined up by the wall clock, the highest peak in the title.\n"
 	"\n"
 	"  -o, --output FILE     the SVG to write (default REC.svg)\n"
 	"      --width PX        width in pixels (default 1000)\n"
@@ -39,6 +42,8 @@ static const char plot_usage[] =
 	"      --by-process      the processes' shares stacked under the curve, from\n"
 	"                        REC.procs.csv: the 7 of the largest peaks, the\n"
 	"                        rest as one more\n"
+	"      --align HOW       start: each from its own start (the default for two);\n"
+	"                        wall: by the wall clock (the default for three or more)\n"
 	"      --lenient         skip bad rows instead of stopping\n"
 	"  -h, --help            this help\n";
 
@@ -58,8 +63,9 @@ static int plot_pixels(const char *opt, const char *text, int *out)
 /* What `memlog plot` was asked for. */
 typedef struct plot_job {
 	const char *out_path, *series_name;
-	const char *paths[2];
+	const char *paths[SVGPLOT_MAX_SERIES];
 	int nfiles;
+	int align;           /* --align: -1 as the number says, 0 start, 1 wall */
 	int width, height;
 	bool lenient;
 	bool by_process;
@@ -75,6 +81,7 @@ static int plot_options(int argc, char **argv, plot_job *j)
 		{ "series", required_argument, NULL, 's' },
 		{ "lenient", no_argument, NULL, 'L' },
 		{ "by-process", no_argument, NULL, 'P' },
+		{ "align", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -88,15 +95,23 @@ static int plot_options(int argc, char **argv, plot_job *j)
 		case 's': j->series_name = optarg; break;
 		case 'L': j->lenient = true; break;
 		case 'P': j->by_process = true; break;
+		case 'A':
+			if (cli_align(optarg, &j->align) < 0)
+				return 2;
+			break;
 		case 'h': fputs(plot_usage, stdout); return 0;
 		default:
 			return cli_option_error("plot", c, argv);
 		}
 	}
 	j->nfiles = argc - optind;
-	if (j->nfiles < 1 || j->nfiles > 2) {
-		fprintf(stderr, "memlog: plot: expected one recording (REC.csv), or two to compare; got %d\n"
-		        "Try 'memlog plot --help'.\n", j->nfiles);
+	if (j->nfiles < 1 || j->nfiles > SVGPLOT_MAX_SERIES) {
+		fprintf(stderr, "memlog: plot: expected one recording (REC.csv), two to compare, or up to %d of one job; "
+		        "got %d\nTry 'memlog plot --help'.\n", SVGPLOT_MAX_SERIES, j->nfiles);
+		return 2;
+	}
+	if (j->by_process && j->nfiles > 1) {
+		fprintf(stderr, "memlog: plot: --by-process draws one recording's processes; got %d recordings\n", j->nfiles);
 		return 2;
 	}
 	for (int i = 0; i < j->nfiles; i++)
@@ -106,7 +121,7 @@ static int plot_options(int argc, char **argv, plot_job *j)
 
 /* Loads the recordings and picks the column (the second takes the first's).
  * Returns the column, or -1 having said why. */
-static int plot_load(const plot_job *j, recload d[2])
+static int plot_load(const plot_job *j, recload *d)
 {
 	char err[1024];
 	int col = -1;
@@ -217,14 +232,79 @@ static long plot_steps(const char *csv_path, const recload *d, int col, const ma
 	return out < 0 ? np : out;
 }
 
+/* Three recordings or more (or two by the wall clock): each a line named by
+ * its host and file, times from the first start when wall. Returns 0, or
+ * -1 having said why. */
+static int plot_hosts(const plot_job *j, const recload *d, int col, const char *out_path)
+{
+	static char names[SVGPLOT_MAX_SERIES][600];
+	int64_t *shifted[SVGPLOT_MAX_SERIES] = { 0 };
+	bool wall = j->align != 0;
+	int64_t first = 0;
+	for (int i = 0; wall && i < j->nfiles; i++) {
+		int64_t w = recload_wall0(&d[i]);
+		if (w && (!first || w < first))
+			first = w;
+	}
+	svgplot_input in = { .nseries = j->nfiles, .width = j->width, .height = j->height,
+	                     .x_label = wall ? "time since the first recording started" : "elapsed time" };
+	int top = 0;
+	int64_t top_peak = -1, top_t = 0;
+	int rc = 0;
+	for (int i = 0; i < j->nfiles; i++) {
+		char host[256] = "";
+		char *log = recfiles_sibling(j->paths[i], RECFILES_LOG);
+		if (!log || !recfiles_recorded_host(log, host, sizeof host))
+			host[0] = '\0';
+		free(log);
+		const char *base = strrchr(j->paths[i], '/');
+		base = base ? base + 1 : j->paths[i];
+		if (host[0])
+			snprintf(names[i], sizeof names[i], "%.250s (%.300s)", host, base);
+		else
+			snprintf(names[i], sizeof names[i], "%.500s", base);
+		int64_t off = wall && first && recload_wall0(&d[i]) ? recload_wall0(&d[i]) - first : 0;
+		shifted[i] = malloc((d[i].n ? d[i].n : 1) * sizeof *shifted[i]);
+		if (!shifted[i]) {
+			fprintf(stderr, "memlog: out of memory\n");
+			rc = -1;
+			goto out;
+		}
+		for (size_t k = 0; k < d[i].n; k++)
+			shifted[i][k] = d[i].t_ns[k] + off;
+		in.series[i] = (svgplot_series){ .name = names[i], .n = d[i].n, .t_ns = shifted[i], .v = d[i].v[col] };
+		int64_t peak, peak_t;
+		recload_peak(&d[i], col, &peak, &peak_t);
+		if (peak > top_peak) {
+			top_peak = peak;
+			top_t = peak_t + off;
+			top = i;
+		}
+	}
+	char title[1024], pk[32], at[32];
+	units_bytes(top_peak > 0 ? top_peak : 0, pk, sizeof pk);
+	units_elapsed_compact(top_t, at, sizeof at);
+	snprintf(title, sizeof title, "A job across %d recordings: the highest peak %s %s at %s, %.600s",
+	         j->nfiles, sample_col_names[col], pk, at, names[top]);
+	in.title = title;
+	rc = plot_write(out_path, &in);
+	if (rc == 0)
+		fprintf(stderr, "memlog: wrote %s (%d recordings, %s)\n", out_path, j->nfiles,
+		        wall ? "lined up by the wall clock" : "each from its start");
+out:
+	for (int i = 0; i < j->nfiles; i++)
+		free(shifted[i]);
+	return rc;
+}
+
 int plot_main(int argc, char **argv)
 {
-	plot_job j = { .width = 1000, .height = 480 };
+	plot_job j = { .width = 1000, .height = 480, .align = -1 };
 	int rc = plot_options(argc, argv, &j);
 	if (rc >= 0)
 		return rc;
 	rc = 1;
-	recload d[2];
+	static recload d[SVGPLOT_MAX_SERIES];
 	memset(d, 0, sizeof d);
 	char *default_out = NULL, *what = NULL;
 	phase *ph = NULL;
@@ -237,6 +317,10 @@ int plot_main(int argc, char **argv)
 		if (!default_out)
 			goto out;
 		out_path = default_out;
+	}
+	if (j.nfiles >= 3 || (j.nfiles == 2 && j.align == 1)) {
+		rc = plot_hosts(&j, d, col, out_path) == 0 ? 0 : 1;
+		goto out;
 	}
 	ph = calloc(PLOT_MAX_PHASES, sizeof *ph);
 	long np = ph ? phases_find(d[0].t_ns, d[0].v[col], d[0].n, NULL, ph, PLOT_MAX_PHASES) : -1;
@@ -300,7 +384,7 @@ out:
 	free(ph);
 	free(what);
 	free(default_out);
-	recload_free(&d[0]);
-	recload_free(&d[1]);
+	for (int i = 0; i < SVGPLOT_MAX_SERIES; i++)
+		recload_free(&d[i]);
 	return rc;
 }

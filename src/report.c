@@ -202,6 +202,7 @@ void report_csv_field(FILE *f, const char *s, bool first)
 static const char report_usage[] =
 	"usage: memlog report [OPTIONS] REC.csv\n"
 	"       memlog report [OPTIONS] BEFORE.csv AFTER.csv\n"
+	"       memlog report [OPTIONS] REC.csv REC.csv REC.csv ... (up to 16)\n"
 	"\n"
 	"The phases of a recording's memory curve (rise, growth, plateau, drop,\n"
 	"decline), what the logs and markers said in each, and which phase to look\n"
@@ -225,6 +226,12 @@ static const char report_usage[] =
 	"after and the change, the peak's change, and the phase whose take (what\n"
 	"it rose by; a drop takes none) changed most.\n"
 	"\n"
+	"With three to 16 recordings (one a host or rank of one job; or two with\n"
+	"--align wall), one row a recording: where it was made (the .log's host),\n"
+	"its peak and when, the phase to look at first; then the outlier, the one\n"
+	"whose peak is furthest from the median of the others' (named when 25% or\n"
+	"more off it).\n"
+	"\n"
 	"  -l, --log FILE        an application log to line up (repeatable), as in replay;\n"
 	"                        one recording only (of two, each brings its own .log)\n"
 	"      --log-tz TZ       zone of log times that carry none (default: local)\n"
@@ -232,6 +239,9 @@ static const char report_usage[] =
 	"      --series NAME     a column: mem, rss, pss, anon, file, shmem, swap, cgroup,\n"
 	"                        cache, sys_used or sys_avail (default: the first\n"
 	"                        measured of mem, pss, rss, cgroup, sys_used)\n"
+	"      --align HOW       start: times from each recording's start (the default\n"
+	"                        for two); wall: by the wall clock, times from the\n"
+	"                        first recording's start (the default for three or more)\n"
 	"      --csv             the phase table (or the comparison) as CSV, for scripts\n"
 	"      --lenient         skip bad rows instead of stopping\n"
 	"  -h, --help            this help\n";
@@ -755,6 +765,7 @@ int report_main(int argc, char **argv)
 		{ "log-format", required_argument, NULL, 'F' },
 		{ "series", required_argument, NULL, 's' },
 		{ "csv", no_argument, NULL, 'c' },
+		{ "align", required_argument, NULL, 'A' },
 		{ "lenient", no_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -762,6 +773,7 @@ int report_main(int argc, char **argv)
 	reclogs logs;
 	const char *series_name = NULL;
 	bool as_csv = false, lenient = false;
+	int align = -1; /* -1: as the number of recordings says; 0 start; 1 wall */
 	int c;
 
 	memset(&logs, 0, sizeof logs);
@@ -775,16 +787,21 @@ int report_main(int argc, char **argv)
 		switch (c) {
 		case 's': series_name = optarg; break;
 		case 'c': as_csv = true; break;
+		case 'A':
+			if (cli_align(optarg, &align) < 0)
+				return 2;
+			break;
 		case 'L': lenient = true; break;
 		case 'h': fputs(report_usage, stdout); return 0;
 		default:
 			return cli_option_error("report", c, argv);
 		}
 	}
-	if (argc - optind != 1 && argc - optind != 2) {
-		fprintf(stderr, "memlog: report: expected one recording (REC.csv), or two to compare (BEFORE.csv "
-		        "AFTER.csv); got %d\nTry 'memlog report --help'.\n",
-		        argc - optind);
+	int nfiles = argc - optind;
+	if (nfiles < 1 || nfiles > REPORT_MAX_RECORDINGS) {
+		fprintf(stderr, "memlog: report: expected one recording (REC.csv), two to compare (BEFORE.csv "
+		        "AFTER.csv), or up to %d of one job; got %d\nTry 'memlog report --help'.\n",
+		        REPORT_MAX_RECORDINGS, nfiles);
 		return 2;
 	}
 	if (series_name && !report_series_ok(series_name)) {
@@ -793,6 +810,17 @@ int report_main(int argc, char **argv)
 		return 2;
 	}
 	logs.opts.offset_from_tz = !logs.tz_given;
+	if (nfiles >= 3 || (nfiles == 2 && align == 1)) {
+		if (logs.n > 0) {
+			fprintf(stderr, "memlog: report: --log is for one recording; of several, each brings its own .log\n");
+			return 2;
+		}
+		return report_hosts(argv + optind, nfiles, &logs, series_name, lenient, align != 0, as_csv);
+	}
+	if (align >= 0 && nfiles == 1) {
+		fprintf(stderr, "memlog: report: --align lines up two recordings or more; got one\n");
+		return 2;
+	}
 	if (argc - optind == 2) {
 		if (logs.n > 0) {
 			fprintf(stderr, "memlog: report: --log is for one recording; of two, each brings its own .log\n");

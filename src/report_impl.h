@@ -58,6 +58,15 @@ void report_csv_field(FILE *f, const char *s, bool first);
 /* Whether the locale's environment asks for UTF-8. */
 bool report_utf8(void);
 
+/* The most recordings report, plot and replay take at once. */
+#define REPORT_MAX_RECORDINGS 16
+
+/* `memlog report` of a job across hosts: the n recordings at paths one a
+ * row, the outlier named; wall: peak times from the first start. Returns
+ * the exit status. */
+int report_hosts(char *const *paths, int n, reclogs *logs, const char *series_name, bool lenient, bool wall,
+                 bool as_csv);
+
 /* `memlog report BEFORE.csv AFTER.csv`: the two runs phase by phase.
  * Returns the exit status. */
 int report_compare(const char *before, const char *after, reclogs *logs, const char *series_name, bool lenient,

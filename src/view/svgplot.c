@@ -67,7 +67,12 @@ static int64_t svg_time_step(int64_t span_ns)
 	return (span_ns / 6 / (86400 * NS_PER_S) + 1) * 86400 * NS_PER_S;
 }
 
-static const char *const svg_colors[2] = { "#1f77b4", "#d62728" };
+/* One colour a recording: the first two as ever (blue filled, red), then
+ * the rest of a palette told apart on white. */
+static const char *const svg_colors[SVGPLOT_MAX_SERIES] = {
+	"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+	"#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd",
+};
 static const char *const svg_layer_colors[SVGPLOT_MAX_LAYERS] = {
 	"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#bab0ac",
 };
@@ -101,6 +106,7 @@ typedef struct svg_frame {
 	int pw, ph;         /* the plot's size */
 	int64_t t_end;      /* elapsed time at the right edge */
 	int64_t ytop;       /* bytes at the top */
+	const char *x_label;/* the time axis's name, or NULL */
 } svg_frame;
 
 /* The x of elapsed time t. */
@@ -164,15 +170,16 @@ static void svg_axes(FILE *f, const svg_frame *g)
 		fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#333\">%s</text>\n", svg_x(g, t),
 		        g->top + g->ph + 18, label);
 	}
-	fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"#555\">elapsed time</text>\n",
-	        g->left + g->pw / 2, g->H - 8);
+	fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"#555\">", g->left + g->pw / 2, g->H - 8);
+	svg_text(f, g->x_label ? g->x_label : "elapsed time");
+	fprintf(f, "</text>\n");
 }
 
-/* The main series as a filled area (s 0), the second as a line, from the
- * per-column maxima mx. */
-static void svg_series(FILE *f, const svg_frame *g, int s, const int64_t *mx)
+/* The main series as a filled area (filled), the others as lines of their
+ * colours (s), from the per-column maxima mx. */
+static void svg_series(FILE *f, const svg_frame *g, int s, bool filled, const int64_t *mx)
 {
-	if (s == 0) {
+	if (filled) {
 		fprintf(f, "<path fill=\"%s\" fill-opacity=\"0.55\" stroke=\"%s\" stroke-width=\"1\" d=\"M%d %.1f",
 		        svg_colors[0], svg_colors[0], g->left, svg_y(g, 0));
 		for (int i = 0; i < g->pw; i++)
@@ -184,7 +191,7 @@ static void svg_series(FILE *f, const svg_frame *g, int s, const int64_t *mx)
 		fprintf(f, " L%d %.1f Z\"/>\n", g->left + last, svg_y(g, 0));
 		return;
 	}
-	fprintf(f, "<path fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" d=\"", svg_colors[1]);
+	fprintf(f, "<path fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" d=\"", svg_colors[s % SVGPLOT_MAX_SERIES]);
 	bool pen = false;
 	for (int i = 0; i < g->pw; i++) {
 		if (mx[i] < 0) {
@@ -279,6 +286,11 @@ static void svg_marks_legend(FILE *f, const svg_frame *g, const svgplot_input *i
 	for (int s = 0; s < in->nseries && in->nlayers == 0; s++) {
 		int ly = g->top - 8;
 		int lx = g->left + g->pw - 260 * (in->nseries - s);
+		if (in->nseries > 2) {
+			/* Four a row under the title. */
+			lx = g->left + (s % 4) * (g->pw / 4);
+			ly = SVG_LEGEND_Y + SVG_LEGEND_ROW * (s / 4);
+		}
 		fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"8\" fill=\"%s\"/>\n", lx, ly - 8, svg_colors[s]);
 		fprintf(f, "<text x=\"%d\" y=\"%d\" fill=\"#333\">", lx + 16, ly);
 		svg_text_utf8(f, in->series[s].name ? in->series[s].name : "");
@@ -337,9 +349,11 @@ static void svg_limit(FILE *f, const svg_frame *g, const svgplot_input *in)
 
 int svgplot_write(FILE *f, const svgplot_input *in)
 {
-	int legend_rows = in->nlayers ? (in->nlayers + 2) / 2 : 0; /* the layers and the total */
+	/* The layers and the total, two a row; three recordings or more, four a row. */
+	int legend_rows = in->nlayers ? (in->nlayers + 2) / 2 : in->nseries > 2 ? (in->nseries + 3) / 4 : 0;
 	svg_frame g = { .W = in->width > 200 ? in->width : 200, .H = in->height > 150 ? in->height : 150,
-	                .left = 80, .top = legend_rows ? SVG_LEGEND_Y + SVG_LEGEND_ROW * legend_rows : 50, .t_end = 1 };
+	                .left = 80, .top = legend_rows ? SVG_LEGEND_Y + SVG_LEGEND_ROW * legend_rows : 50, .t_end = 1,
+	                .x_label = in->x_label };
 	g.pw = g.W - g.left - 20;
 	g.ph = g.H - g.top - 45;
 	if (g.ph < 20)
@@ -390,7 +404,7 @@ int svgplot_write(FILE *f, const svgplot_input *in)
 	for (int s = 0; s < in->nseries; s++) {
 		svg_columns(&in->series[s], g.t_end, g.pw, mn, mx);
 		/* Over the layers the total is a line. */
-		svg_series(f, &g, in->nlayers > 0 ? 1 : s, mx);
+		svg_series(f, &g, in->nlayers > 0 ? 1 : s, s == 0 && in->nlayers == 0 && in->nseries <= 2, mx);
 	}
 	if (in->nlayers > 0)
 		svg_layers_legend(f, &g, in);

@@ -17,13 +17,19 @@ typedef struct svgplot_series {
 	const int64_t *v;      /* bytes; negative = not measured */
 } svgplot_series;
 
+/* The most recordings a picture draws (a job across hosts). */
+#define SVGPLOT_MAX_SERIES 16
+
 /* The most layers a picture stacks (plot --by-process). */
 #define SVGPLOT_MAX_LAYERS 8
 
 typedef struct svgplot_input {
 	const char *title;             /* escaped on output */
-	svgplot_series series[2];      /* the first filled, the second (if any) a line */
+	svgplot_series series[SVGPLOT_MAX_SERIES]; /* one or two: the first filled, the second a
+	                               * line; three or more: every one a line of its colour,
+	                               * the legend in rows under the title */
 	int nseries;
+	const char *x_label;           /* the time axis's name (NULL: "elapsed time") */
 	const markers_item *marks;
 	size_t nmarks;
 	const phase *phases;           /* of the first series */
