@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "base/mtime.h"
 
@@ -49,6 +51,15 @@ static enum MHD_Result metricsd_handle(void *cls, struct MHD_Connection *c, cons
                                        const char *version, const char *upload, size_t *upload_size, void **state)
 {
 	metricsd *m = cls;
+	/* The endpoint's thread yields to the sampler when both want a CPU: a
+	 * scrape may wait a little, a tick should not. */
+	static __thread bool reniced;
+	if (!reniced) {
+		if (setpriority(PRIO_PROCESS, (id_t)gettid(), 10) != 0) {
+			/* Not lowered: it runs at the recorder's priority, as before. */
+		}
+		reniced = true;
+	}
 	(void)version;
 	(void)upload;
 	(void)state;
