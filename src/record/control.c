@@ -262,10 +262,10 @@ static void control_fifo_read(control *c, short revents)
 		if (c->fifo_len > 0)
 			control_fifo_line(c);
 		int fd = open(c->info.mark, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-		if (fd >= 0) {
-			close(c->fifo_fd);
-			c->fifo_fd = fd;
-		}
+		/* Gone (removed by hand): no more markers that way, and no poll
+		 * that reports a hang-up for ever. */
+		close(c->fifo_fd);
+		c->fifo_fd = fd;
 	}
 }
 
