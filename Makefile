@@ -66,19 +66,32 @@ $(BUILD)/workload: tests/workloads/workload.c
 $(BUILD)/test_%: tests/unit/test_%.c $(LIB_OBJS) $(wildcard tests/unit/*.h)
 	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIB_OBJS) $(LDLIBS) -lcmocka
 
-# Installs missing Debian packages (apt-get when root; otherwise prints the command).
+# Installs missing Debian packages (apt-get when root; otherwise prints the
+# command): those of $(1), which must be there, and those of $(2), which
+# may not be (a note says so, and what needs them skips). apt-get update
+# runs once, and only when something is missing.
 define install_missing
-	@missing=""; for p in $(1); do \
+	@missing=""; optional=""; for p in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "installing:$$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || exit 1; \
-	  else \
-	    echo "memlog needs these Debian packages; run:"; \
-	    echo "  sudo apt-get update && sudo apt-get install -y$$missing"; exit 1; \
+	for p in $(2); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || optional="$$optional $$p"; \
+	done; \
+	if [ -n "$$missing$$optional" ] && [ "$$(id -u)" = 0 ]; then \
+	  echo "installing:$$missing$$optional"; \
+	  apt-get update -qq || exit 1; \
+	  if [ -n "$$missing" ]; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || exit 1; \
 	  fi; \
+	  if [ -n "$$optional" ]; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$optional >/dev/null || \
+	      echo "could not install$$optional: the checks that need it are skipped"; \
+	  fi; \
+	elif [ -n "$$missing" ]; then \
+	  echo "memlog needs these Debian packages; run:"; \
+	  echo "  sudo apt-get update && sudo apt-get install -y$$missing"; exit 1; \
+	elif [ -n "$$optional" ]; then \
+	  echo "without$$optional (sudo apt-get install -y$$optional) the checks that need it are skipped"; \
 	fi
 endef
 
@@ -90,8 +103,7 @@ deps:
 OPTIONAL_TEST_PKGS = prometheus
 
 test-deps:
-	$(call install_missing,$(TEST_PKGS))
-	-$(call install_missing,$(OPTIONAL_TEST_PKGS))
+	$(call install_missing,$(TEST_PKGS),$(OPTIONAL_TEST_PKGS))
 
 demo: deps
 	$(MAKE) --no-print-directory all build/workload
