@@ -15,6 +15,7 @@ PY=/usr/bin/python3
 if [ -z "${BENCH_OUT:-}" ]; then
 	BENCH_OUT=$(mktemp -d /tmp/memlog-bench.XXXXXX)
 	export BENCH_OUT
+	[ "${BENCH_KEEP:-0}" = 1 ] || BENCH_OWN_OUT=1
 	[ "${BENCH_KEEP:-0}" = 1 ] || trap 'rm -rf "$BENCH_OUT"' EXIT
 fi
 

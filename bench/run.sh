@@ -2,7 +2,7 @@
 # run.sh: every benchmark of memlog in turn, then their figures together.
 # One part alone: bash bench/cost.sh | mem.sh | timing.sh | ui_bytes.sh |
 # ui_cpu.sh | ui_flood.sh | ui_longrun.sh | replay_load.sh |
-# report.sh | stamp.sh | marks.sh | metrics.sh.
+# report.sh | stamp.sh | marks.sh | metrics.sh | replay_hosts.sh.
 #   BENCH_SECONDS=N   seconds per measurement (default 30)
 #   BENCH_LONG=1      the long runs: 1,000,000 samples for memory (~17 min)
 #                     and 10 minutes for timing
@@ -26,6 +26,7 @@ bash "$BENCH_DIR/report.sh"
 bash "$BENCH_DIR/stamp.sh"
 bash "$BENCH_DIR/marks.sh"
 bash "$BENCH_DIR/metrics.sh"
+bash "$BENCH_DIR/replay_hosts.sh"
 
 echo
 echo "==================== summary ===================="

@@ -61,7 +61,7 @@ _memlog()
 	case $cmd in
 	run) opts="-o --output -i --interval -d --duration -l --log --pss --no-children --headless --mark-on --metrics-listen --metrics-file --stdin --pty --no-pty --limit -h --help --" ;;
 	watch) opts="-o --output -i --interval -d --duration -l --log --pss --no-children --headless --mark-on --metrics-listen --metrics-file -p --pid -c --cgroup --system -h --help" ;;
-	replay) opts="-l --log --log-tz --log-format -f --follow --lenient -h --help" ;;
+	replay) opts="-l --log --log-tz --log-format -f --follow --lenient --align -h --help" ;;
 	report) opts="-l --log --log-tz --log-format --series --align --csv --lenient -h --help" ;;
 	plot) opts="-o --output --width --height --series --by-process --align --lenient -h --help" ;;
 	mark) opts="-l --label -q --quiet -h --help" ;;

@@ -37,6 +37,8 @@ typedef struct replay_counts {
 	bool truncated_last;   /* the last line was cut short and dropped */
 	reclogs_counts logs;   /* log lines placed, and not */
 } replay_counts;
+/* The most recordings replayed at once (a job across hosts). */
+#define REPLAY_MAX 16
 /* Lines held in memory beyond those loaded, for a recording that grows. */
 #define REPLAY_FOLLOW_LINES 100000
 
@@ -44,12 +46,28 @@ typedef struct load_ctx {
 	series *s;
 	markers *m;
 	size_t rows;
+	int64_t wall0;  /* --align wall: the first recording's wall clock at its elapsed 0; 0: by their starts */
+	int64_t shift;  /* ... this one's elapsed times moved by this much */
+	bool shifted;   /* ... worked out (at its first row) */
 } load_ctx;
 
-/* One row of the recording: into the series, its marker into the markers. */
-static int replay_on_row(void *ctx, const sample *smp, const char *marker)
+/* One row of the recording: into the series, its marker into the markers.
+ * Lined up by the wall clock, its time moves to the first recording's
+ * (rows before that recording's start are left out). */
+static int replay_on_row(void *ctx, const sample *row, const char *marker)
 {
 	load_ctx *c = ctx;
+	sample moved = *row;
+	const sample *smp = row;
+	if (c->wall0 && row->wall_ns) {
+		if (!c->shifted)
+			c->shift = row->wall_ns - row->elapsed_ns - c->wall0;
+		c->shifted = true;
+		moved.elapsed_ns += c->shift;
+		if (moved.elapsed_ns < 0)
+			return 0;
+		smp = &moved;
+	}
 	series_append(c->s, smp);
 	if (marker && *marker && c->m)
 		markers_add(c->m, smp->elapsed_ns, marker);
@@ -65,10 +83,10 @@ static int replay_on_marker(void *ctx, int64_t wall_ns, int64_t elapsed_ns, cons
 	return 0;
 }
 
-static int replay_load_csv(const char *csv_path, bool lenient, series *s, markers *m, replay_counts *c,
+static int replay_load_csv(const char *csv_path, bool lenient, series *s, markers *m, int64_t wall0, replay_counts *c,
                     char *err, size_t errlen)
 {
-	load_ctx ctx = { .s = s, .m = m };
+	load_ctx ctx = { .s = s, .m = m, .wall0 = wall0 };
 	reccsv_info info;
 	if (reccsv_read(csv_path, lenient, replay_on_row, &ctx, &info, err, errlen) < 0)
 		return -1;
@@ -91,11 +109,14 @@ static int replay_load_csv(const char *csv_path, bool lenient, series *s, marker
 
 static const char replay_usage[] =
 	"usage: memlog replay [OPTIONS] REC.csv [OTHER.csv]\n"
+	"       memlog replay [OPTIONS] REC.csv REC.csv REC.csv ... (up to 16)\n"
 	"\n"
 	"Browse a recording in the same view as the live one, with its log lines\n"
 	"(REC.log beside it, and any application log) lined up against the curve.\n"
 	"With OTHER.csv, the two recordings are overlaid, aligned at elapsed 0, to\n"
-	"see what a change did to the memory.\n"
+	"see what a change did to the memory. With three to 16 (one a host or\n"
+	"rank of one job), each a line of its colour named by its host (the\n"
+	"first recording's logs in the pane), lined up by the wall clock.\n"
 	"\n"
 	"  -l, --log FILE        an application log to line up (repeatable); the time\n"
 	"                        at the start of each line is recognised: ISO 8601,\n"
@@ -105,6 +126,9 @@ static const char replay_usage[] =
 	"      --log-format FMT  a strptime(3) format for any other timestamp\n"
 	"  -f, --follow          keep reading a recording that is still being written\n"
 	"      --lenient         skip bad rows (and say how many) instead of stopping\n"
+	"      --align HOW       of several: start, each from its own start (the\n"
+	"                        default for two); wall, by the wall clock from the\n"
+	"                        first's start (the default for three or more)\n"
 	"  -h, --help            this help\n"
 	"\n"
 	"Keys as in the live view; Enter on a log line moves the cursor to its time;\n"
@@ -145,6 +169,13 @@ static bool replay_no_child(void *ctx)
 typedef struct replay_session {
 	replay_state st;
 	const char *other_path;  /* the second recording, or NULL */
+	const char *others[REPLAY_MAX - 1]; /* the second and on */
+	int nothers;
+	bool align_wall;         /* --align wall */
+	int align;               /* --align: -1 not given, 0 start, 1 wall */
+	series *extra[REPLAY_MAX - 2]; /* the third and on, each a line */
+	char names[REPLAY_MAX][256];   /* legend names: host (file), or file */
+	const char *xnames[REPLAY_MAX - 2];
 	bool follow, lenient;
 	reclogs logs;
 	replay_counts counts;
@@ -162,6 +193,7 @@ static int replay_options(int argc, char **argv, replay_session *r)
 		{ "log-format", required_argument, NULL, 'F' },
 		{ "follow", no_argument, NULL, 'f' },
 		{ "lenient", no_argument, NULL, 'L' },
+		{ "align", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -176,19 +208,27 @@ static int replay_options(int argc, char **argv, replay_session *r)
 		switch (c) {
 		case 'f': r->follow = true; break;
 		case 'L': r->lenient = true; break;
+		case 'A':
+			if (cli_align(optarg, &r->align) < 0)
+				return 2;
+			break;
 		case 'h': fputs(replay_usage, stdout); return 0;
 		default:
 			return cli_option_error("replay", c, argv);
 		}
 	}
 	int nfiles = argc - optind;
-	if (nfiles < 1 || nfiles > 2) {
-		fprintf(stderr, "memlog: replay: expected one recording (REC.csv), or two to compare; got %d\n"
-		        "Try 'memlog replay --help'.\n", nfiles);
+	if (nfiles < 1 || nfiles > REPLAY_MAX) {
+		fprintf(stderr, "memlog: replay: expected one recording (REC.csv), two to compare, or up to %d of one "
+		        "job; got %d\nTry 'memlog replay --help'.\n", REPLAY_MAX, nfiles);
 		return 2;
 	}
-	if (r->follow && nfiles == 2) {
-		fprintf(stderr, "memlog: replay: --follow takes one recording, not two\n");
+	if (r->follow && nfiles > 1) {
+		fprintf(stderr, "memlog: replay: --follow takes one recording, not %d\n", nfiles);
+		return 2;
+	}
+	if (r->align >= 0 && nfiles == 1) {
+		fprintf(stderr, "memlog: replay: --align lines up two recordings or more; got one\n");
 		return 2;
 	}
 	if (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO)) {
@@ -196,7 +236,12 @@ static int replay_options(int argc, char **argv, replay_session *r)
 		return 2;
 	}
 	r->st.csv_path = argv[optind];
-	r->other_path = nfiles == 2 ? argv[optind + 1] : NULL;
+	r->other_path = nfiles >= 2 ? argv[optind + 1] : NULL;
+	r->nothers = nfiles - 1;
+	for (int k = 0; k < r->nothers; k++)
+		r->others[k] = argv[optind + 1 + k];
+	/* By the wall clock for three or more, by their starts for two. */
+	r->align_wall = r->align == 1 || (r->align < 0 && nfiles >= 3);
 	r->logs.opts.offset_from_tz = !r->logs.tz_given;
 	return -1;
 }
@@ -207,7 +252,7 @@ static int replay_load_recordings(replay_session *r, char *err, size_t errlen)
 {
 	replay_state *st = &r->st;
 	if (!r->follow) {
-		if (replay_load_csv(st->csv_path, r->lenient, st->s, st->m, &r->counts, err, errlen) < 0)
+		if (replay_load_csv(st->csv_path, r->lenient, st->s, st->m, 0, &r->counts, err, errlen) < 0)
 			return -1;
 	} else {
 		r->fw = recfollow_open(st->csv_path, r->lenient, st->s, st->m, err, errlen);
@@ -223,14 +268,19 @@ static int replay_load_recordings(replay_session *r, char *err, size_t errlen)
 		st->procs = NULL;
 	else
 		st->procs_err[0] = '\0';
-	if (r->other_path) {
+	/* The others, in the first's series: by their starts, or by the
+	 * wall clock from the first's start. */
+	sample last;
+	int64_t wall0 = r->align_wall && series_last(st->s, &last) == 0 && last.wall_ns ? last.wall_ns - last.elapsed_ns : 0;
+	for (int k = 0; k < r->nothers; k++) {
 		replay_counts c2 = { 0 };
-		r->other = series_new(0);
-		if (!r->other) {
+		series **dst = k == 0 ? &r->other : &r->extra[k - 1];
+		*dst = series_new(0);
+		if (!*dst) {
 			snprintf(err, errlen, "out of memory");
 			return -1;
 		}
-		if (replay_load_csv(r->other_path, r->lenient, r->other, NULL, &c2, err, errlen) < 0)
+		if (replay_load_csv(r->others[k], r->lenient, *dst, NULL, wall0, &c2, err, errlen) < 0)
 			return -1;
 	}
 	return 0;
@@ -276,6 +326,22 @@ static int replay_load_lines(replay_session *r, char *err, size_t errlen)
 	return recfollow_log(r->fw, r->log_path, st->lb, err, errlen);
 }
 
+/* A recording's name in a job's legend: "node1 (a.csv)", or "a.csv". */
+static void replay_name(const char *csv, char *buf, size_t n)
+{
+	char host[128] = "";
+	char *log = recfiles_sibling(csv, RECFILES_LOG);
+	if (!log || !recfiles_recorded_host(log, host, sizeof host))
+		host[0] = '\0';
+	free(log);
+	const char *base = strrchr(csv, '/');
+	base = base ? base + 1 : csv;
+	if (host[0])
+		snprintf(buf, n, "%s (%.100s)", host, base);
+	else
+		snprintf(buf, n, "%.200s", base);
+}
+
 /* Opens the view on what was loaded. NULL with err filled. */
 static ui *replay_open_view(replay_session *r, char *err, size_t errlen)
 {
@@ -292,12 +358,24 @@ static ui *replay_open_view(replay_session *r, char *err, size_t errlen)
 	const char *b1 = strrchr(st->csv_path, '/'), *b2 = r->other_path ? strrchr(r->other_path, '/') : NULL;
 	b1 = b1 ? b1 + 1 : st->csv_path;
 	b2 = r->other_path ? (b2 ? b2 + 1 : r->other_path) : NULL;
-	if (r->other_path)
+	if (r->nothers >= 2) {
+		/* A job across hosts: each named by the host its .log names. */
+		for (int k = 0; k <= r->nothers; k++)
+			replay_name(k == 0 ? st->csv_path : r->others[k - 1], r->names[k], sizeof r->names[k]);
+		for (int k = 0; k + 1 < r->nothers; k++)
+			r->xnames[k] = r->names[k + 2];
+		b1 = r->names[0];
+		b2 = r->names[1];
+		snprintf(target, sizeof target, "replay: %d recordings%s", r->nothers + 1,
+		         r->align_wall ? " by wall clock" : "");
+	} else if (r->other_path) {
 		snprintf(target, sizeof target, "replay: %s vs %s", b1, b2);
-	else
+	} else {
 		snprintf(target, sizeof target, "replay: %s", b1);
+	}
 	view_info info = { .target = target, .csv_path = st->csv_path, .replay = true, .following = r->follow,
-	                   .name1 = b1, .name2 = b2, .log_note = note };
+	                   .name1 = b1, .name2 = b2, .log_note = note,
+	                   .xnames = r->nothers >= 2 ? r->xnames : NULL, .nextra = r->nothers >= 2 ? r->nothers - 1 : 0 };
 	int64_t f0, l0;
 	if (series_count(st->s) >= 2 && series_span(st->s, &f0, &l0) == 0)
 		info.interval_ns = (l0 - f0) / (int64_t)(series_count(st->s) - 1);
@@ -350,6 +428,9 @@ static void replay_free(replay_session *r)
 		series_free(r->st.s);
 	if (r->other)
 		series_free(r->other);
+	for (int k = 0; k < REPLAY_MAX - 2; k++)
+		if (r->extra[k])
+			series_free(r->extra[k]);
 	free(r->log_path);
 	free(r->st.markers_path);
 	loop_close();
@@ -361,6 +442,7 @@ int replay_main(int argc, char **argv)
 	replay_session r;
 	char err[1024];
 	memset(&r, 0, sizeof r);
+	r.align = -1;
 	int rc = replay_options(argc, argv, &r);
 	if (rc >= 0)
 		return rc;
@@ -383,6 +465,8 @@ int replay_main(int argc, char **argv)
 	} else {
 		if (r.st.procs)
 			ui_set_procs(r.st.view, r.st.procs);
+		if (r.nothers >= 2)
+			ui_set_extra(r.st.view, r.extra, r.nothers - 1);
 		if (r.st.procs_err[0])
 			ui_status(r.st.view, "%.300s; no process pane", r.st.procs_err);
 		ui_close(r.st.view, replay_loop(&r));

@@ -21,6 +21,10 @@ enum canvas_color {
 	CANVAS_ESCAPE,   /* visible escapes of control bytes from logs (^[) */
 	CANVAS_MATCH,    /* search matches */
 	CANVAS_WARN,     /* errors, "terminal too small" */
+	CANVAS_LINE3,    /* more recordings overlaid (a job across hosts): these */
+	CANVAS_LINE4,    /* four colours, in turn */
+	CANVAS_LINE5,
+	CANVAS_LINE6,
 	CANVAS_NCOLORS
 };
 

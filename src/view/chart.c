@@ -356,6 +356,61 @@ static void plot_ascii(const layout *L)
 	}
 }
 
+/* The colour and the ASCII mark of extra series k (the third recording is 0). */
+static uint8_t extra_color(int k)
+{
+	static const uint8_t colors[] = { CANVAS_LINE3, CANVAS_LINE4, CANVAS_LINE5, CANVAS_LINE6 };
+	return colors[k % 4];
+}
+
+static uint32_t extra_mark(int k)
+{
+	return (uint32_t)"3456789abcdefg"[k % CHART_MAX_EXTRA];
+}
+
+/* The extra series as lines over what is drawn: in braille their dots join
+ * a cell's (the cell takes the last line's colour); in ASCII each its mark. */
+static void plot_extras(const layout *L)
+{
+	const chart_input *in = L->in;
+	int levels = in->utf8 ? 4 * L->ph : L->ph;
+	for (int k = 0; k < in->nextra && k < CHART_MAX_EXTRA; k++) {
+		line_state prev = { false, 0, 0 };
+		for (int c = 0; c < L->ncols; c++) {
+			int64_t lo, hi;
+			if (!column_range(L, in->xmin[k], in->xmax[k], c, &lo, &hi)) {
+				prev.valid = false;
+				continue;
+			}
+			int a = levels_for(L, lo, levels) - 1, b = levels_for(L, hi, levels) - 1;
+			a = a < 0 ? 0 : a;
+			b = b < 0 ? 0 : b;
+			int own_a = a, own_b = b;
+			if (prev.valid && prev.lo > b + 1)
+				b = prev.lo - 1;
+			if (prev.valid && prev.hi < a - 1)
+				a = prev.hi + 1;
+			prev = (line_state){ true, own_a, own_b };
+			if (!in->utf8) {
+				for (int lv = a; lv <= b; lv++)
+					put(L, PLOT_X + c, L->ph - 1 - lv, extra_mark(k), extra_color(k), 0);
+				continue;
+			}
+			int cx = c / 2, s = c % 2;
+			for (int r = L->ph - 1 - b / 4; r <= L->ph - 1 - a / 4; r++) {
+				int base = (L->ph - 1 - r) * 4;
+				unsigned bits = braille_range(s, base, a, b + 1);
+				if (!bits)
+					continue;
+				const canvas_cell *cell = canvas_at(L->cv, L->x + PLOT_X + cx, L->y + r);
+				if (cell && cell->ch >= 0x2800 && cell->ch <= 0x28ff)
+					bits |= cell->ch - 0x2800;
+				put(L, PLOT_X + cx, r, 0x2800 + bits, extra_color(k), 0);
+			}
+		}
+	}
+}
+
 /* Draws the y axis line, its ticks and their IEC labels, and the corner. */
 static void draw_yaxis(const layout *L)
 {
@@ -607,6 +662,9 @@ static int legend_width(const layout *L)
 		w += 2 + untrusted_width(L, in->name);
 	if (in->name2 != NULL && in->min2 != NULL)
 		w += (w > 0 ? 2 : 0) + 2 + untrusted_width(L, in->name2);
+	for (int k = 0; k < in->nextra && k < CHART_MAX_EXTRA; k++)
+		if (in->xnames && in->xnames[k])
+			w += (w > 0 ? 2 : 0) + 2 + untrusted_width(L, in->xnames[k]);
 	return w > 0 ? w + 2 : 0;
 }
 
@@ -629,6 +687,15 @@ static void draw_legend(const layout *L, int a, int b)
 		put(L, PLOT_X + c++, 0, L->g->key_line2, CANVAS_LINE2, 0);
 		put(L, PLOT_X + c++, 0, ' ', CANVAS_DEFAULT, 0);
 		c += untrusted(L, PLOT_X + c, 0, b - c, in->name2, CANVAS_LINE2, 0);
+	}
+	for (int k = 0; k < in->nextra && k < CHART_MAX_EXTRA && c < b; k++) {
+		if (!in->xnames || !in->xnames[k])
+			continue;
+		put(L, PLOT_X + c++, 0, ' ', CANVAS_DEFAULT, 0);
+		put(L, PLOT_X + c++, 0, ' ', CANVAS_DEFAULT, 0);
+		put(L, PLOT_X + c++, 0, in->utf8 ? L->g->key_line2 : extra_mark(k), extra_color(k), 0);
+		put(L, PLOT_X + c++, 0, ' ', CANVAS_DEFAULT, 0);
+		c += untrusted(L, PLOT_X + c, 0, b - c, in->xnames[k], extra_color(k), 0);
 	}
 	put(L, PLOT_X + c, 0, ' ', CANVAS_DEFAULT, 0);
 }
@@ -693,6 +760,9 @@ static int64_t window_peak(const chart_input *in)
 			peak = hi;
 		if (slice_get(in->min2, in->max2, i, &lo, &hi) && hi > peak)
 			peak = hi;
+		for (int k = 0; k < in->nextra && k < CHART_MAX_EXTRA; k++)
+			if (slice_get(in->xmin[k], in->xmax[k], i, &lo, &hi) && hi > peak)
+				peak = hi;
 	}
 	return peak;
 }
@@ -758,6 +828,7 @@ void chart_draw(canvas *cv, int x, int y, int w, int h, const chart_input *in)
 		plot_braille(&L);
 	else
 		plot_ascii(&L);
+	plot_extras(&L);
 	draw_limit(&L);
 	draw_marker_lines(&L);
 	draw_marker_labels(&L);

@@ -11,6 +11,9 @@
 /* Columns taken by the y axis labels, left of the plot. */
 #define CHART_YAXIS_W 9
 
+/* The most series beyond the second a chart draws. */
+#define CHART_MAX_EXTRA 14
+
 /* The smallest rectangle chart_draw draws a chart into (a plot of 10 columns
  * and 3 rows over the x axis); anything smaller gets a one-line notice. */
 #define CHART_MIN_W (CHART_YAXIS_W + 10)
@@ -27,6 +30,12 @@ typedef struct chart_input {
 	const int64_t *min, *max;  /* main series per slice of [t0, t1); SAMPLE_NONE (-1) = no data */
 	const int64_t *min2, *max2;/* second series drawn as a line, or NULL */
 	const char *name, *name2;  /* legend, e.g. "rss", "sys_used" (name2 NULL when none); any text */
+	/* More series drawn as lines (the third recording on, of a job across
+	 * hosts), each in the next of four colours; in ASCII each its digit or
+	 * letter ('3' for the third, ... 'g' for the sixteenth). */
+	const int64_t *const *xmin, *const *xmax;
+	const char *const *xnames;
+	int nextra;
 	const chart_marker *markers;
 	size_t nmarkers;
 	int64_t cursor_ns;         /* elapsed time of the cursor, or -1 for none */

@@ -75,6 +75,10 @@ void frame_free(frame *f)
 	free(f->max);
 	free(f->min2);
 	free(f->max2);
+	for (int k = 0; k < FRAME_MAX_EXTRA; k++) {
+		free(f->xmin[k]);
+		free(f->xmax[k]);
+	}
 	free(f);
 }
 
@@ -92,6 +96,35 @@ static bool frame_reserve(frame *f, size_t n)
 	}
 	f->cap = n;
 	return true;
+}
+
+/* The windows of the recordings beyond the second, in the main one's
+ * column; none when out of memory. */
+static void frame_extras(frame *f, const frame_source *src)
+{
+	const frame_plan *p = &f->plan;
+	f->nextra = 0;
+	if (!p->other || !src->other || src->nextra <= 0)
+		return;
+	int n = src->nextra < FRAME_MAX_EXTRA ? src->nextra : FRAME_MAX_EXTRA;
+	if (p->nslices > f->xcap) {
+		for (int k = 0; k < n; k++) {
+			int64_t *a = realloc(f->xmin[k], p->nslices * sizeof *a);
+			if (a)
+				f->xmin[k] = a;
+			int64_t *b = realloc(f->xmax[k], p->nslices * sizeof *b);
+			if (b)
+				f->xmax[k] = b;
+			if (!a || !b)
+				return;
+		}
+		f->xcap = p->nslices;
+	}
+	for (int k = 0; k < n; k++) {
+		series_window(src->extra[k], p->col, p->t0_ns, p->t1_ns, p->nslices, f->xmin[k], f->xmax[k]);
+		chart_hold(f->xmin[k], f->xmax[k], p->nslices);
+	}
+	f->nextra = n;
 }
 
 /* What series_snapshot's plan callback needs to reach the frame. */
@@ -228,6 +261,13 @@ int frame_take(frame *f, const frame_source *src, int64_t now_ns, frame_planner 
 	f->has_other = src->other != NULL;
 	if (src->other)
 		series_snapshot(src->other, NULL, NULL, &f->other);
+	/* A job across hosts: the window reaches the end of the last one. */
+	for (int k = 0; src->other && k < src->nextra && k < FRAME_MAX_EXTRA; k++) {
+		series_head h;
+		series_snapshot(src->extra[k], NULL, NULL, &h);
+		if (h.count && f->other.count && h.last_ns > f->other.last_ns)
+			f->other.last_ns = h.last_ns;
+	}
 	struct frame_asking a = { f, src->other ? &f->other : NULL, plan, ctx, true };
 	series_snapshot(src->ser, frame_ask, &a, &f->main);
 	const frame_plan *p = &f->plan;
@@ -239,6 +279,7 @@ int frame_take(frame *f, const frame_source *src, int64_t now_ns, frame_planner 
 			series_window(src->other, p->col, p->t0_ns, p->t1_ns, p->nslices, f->min2, f->max2);
 		if (p->other || p->col2 >= 0)
 			chart_hold(f->min2, f->max2, p->nslices);
+		frame_extras(f, src);
 	}
 	frame_markers(f, src->marks);
 	f->phases = f->phase_buf;

@@ -34,6 +34,10 @@ typedef struct frame_plan {
 	size_t proc_id;       /* a process whose curve (held) is drawn as the line, or 0 */
 } frame_plan;
 
+/* The most recordings beyond the second a frame windows (chart.h's
+ * CHART_MAX_EXTRA). */
+#define FRAME_MAX_EXTRA 14
+
 /* Fills the plan from the heads (other is NULL with one recording). */
 typedef void (*frame_planner)(void *ctx, const series_head *main, const series_head *other, frame_plan *plan);
 
@@ -44,6 +48,8 @@ typedef struct frame_source {
 	markers *marks;
 	logbook *lb;
 	procset *procs;  /* the recording per process, or NULL */
+	series *const *extra; /* with other: more, each a line (a job across hosts) */
+	int nextra;           /* ... how many (at most FRAME_MAX_EXTRA) */
 } frame_source;
 
 typedef struct frame {
@@ -56,6 +62,9 @@ typedef struct frame {
 	 * col (min2 NULL when neither); a gap narrower than the interval holds
 	 * the level before it (chart_hold). */
 	int64_t *min, *max, *min2, *max2;
+	int64_t *xmin[FRAME_MAX_EXTRA], *xmax[FRAME_MAX_EXTRA]; /* plan.other: the extra recordings' col */
+	int nextra;
+	size_t xcap;             /* room in each of xmin, xmax */
 	int64_t at[SAMPLE_NCOLS]; /* the readout: largest value of each column in (at - reach, at] */
 	markers_item *marks;     /* every one, in the order they were taken */
 	size_t nmarks;

@@ -42,6 +42,10 @@ static void tty_init_colors(tty *t)
 	init_pair(CANVAS_ESCAPE, COLOR_RED, -1);
 	init_pair(CANVAS_MATCH, COLOR_BLACK, COLOR_YELLOW);
 	init_pair(CANVAS_WARN, COLOR_RED, -1);
+	init_pair(CANVAS_LINE3, COLOR_GREEN, -1);
+	init_pair(CANVAS_LINE4, COLOR_RED, -1);
+	init_pair(CANVAS_LINE5, COLOR_BLUE, -1);
+	init_pair(CANVAS_LINE6, COLOR_MAGENTA, -1);
 }
 
 tty *tty_open(char *err, size_t errlen)

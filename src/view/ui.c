@@ -200,6 +200,13 @@ enum ui_action ui_input(ui *u)
 	return act;
 }
 
+void ui_set_extra(ui *u, series *const *extra, int n)
+{
+	u->src.extra = extra;
+	u->src.nextra = n;
+	u->dirty = true;
+}
+
 void ui_set_procs(ui *u, procset *ps)
 {
 	u->src.procs = ps;

@@ -42,6 +42,10 @@ ui *ui_open(const view_info *info, series *s, series *other, markers *m, logbook
  * what the process pane (key w) lists. */
 void ui_set_procs(ui *u, procset *ps);
 
+/* More recordings overlaid after the second (a job across hosts), each a
+ * line; kept by the caller, n at most FRAME_MAX_EXTRA. */
+void ui_set_extra(ui *u, series *const *extra, int n);
+
 /* One wait of a command's loop with the view open (base/loop.h): the
  * view's keys polled beside the caller's nfds fds (their revents filled;
  * fds may be NULL when nfds is 0), for at most timeout_ms and no longer

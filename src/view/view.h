@@ -24,6 +24,8 @@ typedef struct view_info {
 	bool following;        /* replay --follow: the recording still grows */
 	bool attached;         /* memlog attach: another memlog records; q and d leave it recording */
 	const char *name1, *name2; /* legend names of the two recordings */
+	const char *const *xnames; /* ... of the ones after them (kept by the caller), or NULL */
+	int nextra;
 	const char *log_note;  /* shown on the log pane's tab row (e.g. unplaced lines) */
 } view_info;
 

@@ -172,7 +172,7 @@ static void view_draw_header(const view *v, const frame *f, canvas *cv)
 			snprintf(text[np], sizeof text[np], "%s peak %s at %s", sep, a, b);
 			pc[np++].drop = 0;
 		}
-		if (f->has_other && f->other.peak[col] != SAMPLE_NONE) {
+		if (f->has_other && f->nextra == 0 && f->other.peak[col] != SAMPLE_NONE) {
 			/* Two recordings: what the change did to the peak. */
 			int64_t peak2 = f->other.peak[col];
 			units_bytes(peak2, a, sizeof a);
@@ -245,6 +245,18 @@ static void view_draw_chart(const view *v, const frame *f, canvas *cv, int y, in
 	char legend1[96], legend2[96], who[48];
 	snprintf(legend1, sizeof legend1, "%s %.60s", sample_col_names[p->col], v->name1);
 	snprintf(legend2, sizeof legend2, "%s %.60s", sample_col_names[p->col], v->name2);
+	/* A job across hosts: a name each, short enough for several. */
+	char xnames[FRAME_MAX_EXTRA][32];
+	const char *xptr[FRAME_MAX_EXTRA];
+	int nextra = p->other ? f->nextra : 0;
+	if (nextra > 0) {
+		snprintf(legend1, sizeof legend1, "%.24s", v->name1);
+		snprintf(legend2, sizeof legend2, "%.24s", v->name2);
+	}
+	for (int k = 0; k < nextra; k++) {
+		snprintf(xnames[k], sizeof xnames[k], "%.24s", k < v->info.nextra && v->info.xnames ? v->info.xnames[k] : "?");
+		xptr[k] = xnames[k];
+	}
 	snprintf(who, sizeof who, "pid %d", v->who_row < (long)f->nprocs ? (int)f->procs[v->who_row].pid : 0);
 	chart_input in = {
 		.t0_ns = p->t0_ns, .t1_ns = p->t1_ns, .nslices = p->nslices,
@@ -252,6 +264,8 @@ static void view_draw_chart(const view *v, const frame *f, canvas *cv, int y, in
 		.min2 = two ? f->min2 : NULL, .max2 = two ? f->max2 : NULL,
 		.name = p->other ? legend1 : sample_col_names[p->col],
 		.name2 = p->other ? legend2 : f->proc_line ? who : two ? sample_col_names[SAMPLE_SYS_USED] : NULL,
+		.xmin = (const int64_t *const *)f->xmin, .xmax = (const int64_t *const *)f->xmax,
+		.xnames = xptr, .nextra = nextra,
 		.markers = cm, .nmarkers = ncm,
 		.cursor_ns = v->follow ? -1 : v->cursor_ns,
 		.utf8 = v->utf8,

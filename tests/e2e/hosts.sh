@@ -9,27 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 export MEMLOG_RUN_DIR=$T/run
 
-cat >"$T/hold.py" <<'EOF'
-import sys, time
-held = b"\x01" * (int(sys.argv[1]) << 20)
-time.sleep(float(sys.argv[2]))
-EOF
-# record HOST MIB SECONDS CSV: memlog run on a machine of that name.
-record() {
-	unshare --uts sh -c 'hostname "$1" && shift && exec "$@"' sh "$1" \
-		"$MEMLOG" run --headless -i 20ms -o "$4" -- "$PY" "$T/hold.py" "$2" "$3" >/dev/null 2>&1
-}
-record node1 40 2.5 "$T/n1.csv" &
-p1=$!
-wait_until 10 test -s "$T/n1.csv"
-sleep 1 # node2 starts a second later: what --align wall is for
-record node2 40 1.5 "$T/n2.csv" &
-p2=$!
-record node3 120 1.5 "$T/n3.csv" &
-p3=$!
-record node4 40 1.5 "$T/n4.csv" &
-p4=$!
-wait "$p1" "$p2" "$p3" "$p4"
+record_hosts
 check "four recordings under four host names" bash -c "grep -q ' memlog recorded on host node3$' '$T/n3.log'"
 
 "$MEMLOG" report "$T"/n{1,2,3,4}.csv >"$T/r.txt" 2>&1

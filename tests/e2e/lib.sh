@@ -58,3 +58,29 @@ csv_rows() { csv_query "$1" 'len(rows)' 2>/dev/null || echo 0; }
 
 # py_true FILE EXPR: succeeds when the expression is true for the CSV.
 py_true() { [ "$(csv_query "$1" "$2")" = True ]; }
+
+# record_hosts: four recordings of one job under four host names (UTS
+# namespaces), $T/n1.csv .. n4.csv of node1 .. node4: node1 first, the others
+# a second after it, node3 holding three times what the others hold (40 MiB).
+record_hosts() {
+	cat >"$T/hold.py" <<'EOF'
+import sys, time
+held = b"\x01" * (int(sys.argv[1]) << 20)
+time.sleep(float(sys.argv[2]))
+EOF
+	record_host() { # HOST MIB SECONDS CSV
+		unshare --uts sh -c 'hostname "$1" && shift && exec "$@"' sh "$1" \
+			"$MEMLOG" run --headless -i 20ms -o "$4" -- "$PY" "$T/hold.py" "$2" "$3" >/dev/null 2>&1
+	}
+	record_host node1 40 3 "$T/n1.csv" &
+	local p1=$!
+	wait_until 10 test -s "$T/n1.csv"
+	sleep 1 # what --align wall is for
+	record_host node2 40 1.5 "$T/n2.csv" &
+	local p2=$!
+	record_host node3 120 1.5 "$T/n3.csv" &
+	local p3=$!
+	record_host node4 40 1.5 "$T/n4.csv" &
+	local p4=$!
+	wait "$p1" "$p2" "$p3" "$p4"
+}

@@ -230,6 +230,62 @@ static void test_limit_line(void **state)
 	}
 }
 
+/* Half the ramp, and a flat 1.8 GiB: the third and fourth recordings of a job. */
+static int64_t fn_half(int64_t t)
+{
+	return fn_ramp(t) / 2;
+}
+
+static int64_t fn_high(int64_t t)
+{
+	(void)t;
+	return 1843 * MiB;
+}
+
+/* A job across hosts: two more recordings as lines of their own colours
+ * (in ASCII their marks '3' and '4'), named in the legend; the axis reaches
+ * the highest of them. */
+static void test_extras(void **state)
+{
+	(void)state;
+	int w = 60, h = 12;
+	int64_t t0 = 0, t1 = 60 * NS_PER_S;
+	for (int u = 0; u < 2; u++) {
+		bool utf8 = u == 0;
+		slices s = slices_make(w, utf8, t0, t1, 100 * NS_PER_MS, fn_ramp, fn_ramp);
+		slices x = slices_make(w, utf8, t0, t1, 100 * NS_PER_MS, fn_half, fn_high);
+		const int64_t *xmin[2] = { x.min, x.min2 }, *xmax[2] = { x.max, x.max2 };
+		const char *xnames[2] = { "node3", "node4" };
+		chart_input in = input_make(&s, t0, t1, utf8);
+		in.name = "node1";
+		in.name2 = "node2";
+		in.xmin = xmin;
+		in.xmax = xmax;
+		in.xnames = xnames;
+		in.nextra = 2;
+		canvas *cv = draw_alone(w, h, &in);
+		golden_canvas(utf8 ? "extras_braille" : "extras_ascii", cv);
+		char *dump = canvas_dump(cv);
+		assert_non_null(strstr(dump, "node1"));
+		assert_non_null(strstr(dump, "node4"));
+		assert_int_equal(strncmp(dump, "   2 GiB", 8), 0); /* the flat 1.8 GiB line is in view */
+		free(dump);
+		/* Their cells have their colours: somewhere on the plot each. */
+		bool seen3 = false, seen4 = false;
+		for (int y = 1; y < h - 1; y++)
+			for (int c = PLOT_X; c < w; c++) {
+				const canvas_cell *cell = canvas_at(cv, c, y);
+				seen3 = seen3 || (cell->color == CANVAS_LINE3 && (utf8 ? cell->ch >= 0x2801 : cell->ch == '3'));
+				seen4 = seen4 || (cell->color == CANVAS_LINE4 && (utf8 ? cell->ch >= 0x2801 : cell->ch == '4'));
+			}
+		assert_true(seen3);
+		assert_true(seen4);
+		canvas_free(cv);
+		slices_free(&s);
+		slices_free(&x);
+	}
+}
+
 /* Draws the steps with a gap and checks the gap stays empty. */
 static void steps_case(bool utf8, const char *name)
 {
@@ -971,6 +1027,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_golden_ramp),
 		cmocka_unit_test(test_limit_line),
+		cmocka_unit_test(test_extras),
 		cmocka_unit_test(test_svg_phase_labels),
 		cmocka_unit_test(test_golden_steps_gap),
 		cmocka_unit_test(test_golden_spike),

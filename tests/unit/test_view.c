@@ -163,7 +163,7 @@ static void scene_free(scene *s)
 /* Takes a frame the way the terminal view does. */
 static void scene_frame(scene *s)
 {
-	frame_source src = { s->ser, s->other, s->marks, s->lb, s->procs };
+	frame_source src = { s->ser, s->other, s->marks, s->lb, s->procs, NULL, 0 };
 	assert_int_equal(frame_take(s->f, &src, s->now_ns, view_plan, s->v), 0);
 	s->f->child_running = s->running;
 	s->f->utc_offset_s = 0;
