@@ -496,7 +496,22 @@ static void report_print_csv(const recload *d, const report_findings *f, logbook
 /* The headroom: how close the cgroup's peak (the shown series' where the
  * cgroup column is not there) came to the limit recorded on it. Nothing
  * when no limit was recorded: never a made-up one. */
-static void report_print_limit(const recload *d, const report_findings *f)
+/* Whether the .log names a kill by the OOM killer (memlog's own notes). */
+static bool report_oom_noted(logbook *lb)
+{
+	uint64_t first = 0, end = 0;
+	if (lb)
+		logbook_range(lb, &first, &end);
+	for (uint64_t s = first; s < end; s++) {
+		logbook_entry e;
+		if (logbook_get(lb, s, &e) == 0 && e.source == 0 && memmem(e.text, e.len, "OOM killer", 10) &&
+		    !memmem(e.text, e.len, "runs under a memory limit", 25))
+			return true;
+	}
+	return false;
+}
+
+static void report_print_limit(const recload *d, const report_findings *f, logbook *lb)
 {
 	const int64_t *lim = d->v[SAMPLE_LIMIT];
 	int64_t peak, peak_t, lowest = -1, at_peak = -1;
@@ -523,8 +538,13 @@ static void report_print_limit(const recload *d, const report_findings *f)
 	units_bytes(peak, pk, sizeof pk);
 	units_elapsed_compact(peak_t, at, sizeof at);
 	report_clock(f->wall0 ? f->wall0 + peak_t : 0, false, clock, sizeof clock);
+	double pct = 100.0 * (double)peak / (double)(at_peak > 0 ? at_peak : lowest);
 	printf("limit      %s on the cgroup: its peak (%s %s at %s, %s) is %.0f%% of it", l, sample_col_names[col], pk,
-	       at, clock, 100.0 * (double)peak / (double)(at_peak > 0 ? at_peak : lowest));
+	       at, clock, pct);
+	/* A job that fills its memory faster than the samples come is killed
+	 * at the limit with a highest sample well below it. */
+	if (pct < 95 && report_oom_noted(lb))
+		printf(", but it reached the limit between two samples: the OOM killer fired (below)");
 	if (at_peak > 0 && lowest < at_peak) {
 		units_bytes(lowest, l, sizeof l);
 		printf("; lowered to %s later", l);
@@ -593,7 +613,7 @@ static void report_print_head(const char *csv_path, const recload *d, const repo
 		printf("peak       %s %s at %s (%s)\n", sample_col_names[f->col], pk, a, b);
 		report_print_holders(f, utf8);
 	}
-	report_print_limit(d, f);
+	report_print_limit(d, f, lb);
 	report_print_oom(lb, utf8);
 	if (f->np == 0)
 		printf("\nThe recording is too short to segment into phases (%zu samples over %s).\n", d->n, span);

@@ -19,7 +19,12 @@ check "report of four: exit 0, a row each, named by host and file" bash -c \
 check "... lined up by the wall clock by default (three or more)" grep -q "from the first recording's start, by the wall clock" "$T/r.txt"
 check "... the outlier named: node3, about 3x the others' median" \
 	grep -Eq '^The outlier: node3 \(n3.csv\) peaks at .*, (2\.[5-9][0-9]|3\.[0-9][0-9])× the median of the others' "$T/r.txt"
-check "... each with the phase to look at first (the rise)" bash -c "[ \$(grep -c ' 1 (rise, ' '$T/r.txt') = 4 ]"
+first_ok() {
+	[ "$(grep -cE '^  [1-4] .* [0-9]+ ("[^"]*" )?\((rise|growth), [0-9.]+ MiB of the peak\)$' "$T/r.txt")" = 4 ] && return 0
+	note "the rows: $(grep -E '^  [1-4] ' "$T/r.txt" | tr '\n' '|')"
+	return 1
+}
+check "... each with the phase to look at first: where its 40 or 120 MiB came (a rise or a growth)" first_ok
 "$MEMLOG" report --align start "$T"/n{1,2,3,4}.csv >"$T/rs.txt" 2>&1
 check "--align start: each from its own start" grep -q "from each recording's own start" "$T/rs.txt"
 "$MEMLOG" report --csv "$T"/n{1,2,3,4}.csv >"$T/r.csv" 2>&1
