@@ -89,7 +89,7 @@ check "isatty(1) is false for the command when memlog's stdout is not a terminal
 "$MEMLOG" run --headless --no-pty -o "$T/tty3.csv" -- sh -c '[ -t 1 ] && echo stdout-is-a-tty || echo stdout-is-no-tty' >/dev/null 2>&1
 check "--no-pty gives a pipe whatever memlog's stdout" bash -c "grep -q ' out stdout-is-no-tty$' '$T/tty3.log' && grep -q ' out stdout-is-a-tty$' '$T/tty2.log'"
 # Binary output passes through unchanged and is counted in the .log, not copied.
-head -c 2000000 /dev/urandom >"$T/rnd.bin"
+"$PY" -c 'import random, sys; random.seed(13); sys.stdout.buffer.write(random.randbytes(2000000))' >"$T/rnd.bin"
 "$MEMLOG" run --headless -o "$T/bin.csv" -- sh -c "echo before the data; cat '$T/rnd.bin'; echo; echo after the data" >"$T/copy.bin" 2>/dev/null
 check "binary output reaches memlog's stdout byte for byte" bash -c "{ echo before the data; cat '$T/rnd.bin'; echo; echo after the data; } | cmp -s - '$T/copy.bin'"
 check "... and the .log counts it between the text lines, copying none of it" "$PY" - "$T/bin.log" <<'PYEOF'
@@ -109,6 +109,10 @@ def clean(t):
 ok = (outs[0].endswith(b" out before the data") and outs[-1].endswith(b" out after the data")
       and 1.85 < counted < 1.95 and all(clean(t) for t in text) and len(data) < 16384)
 print("# %d bytes, %.2f MiB counted, %d text lines" % (len(data), counted, len(text)))
+if not ok:
+    print("# first %r, last %r" % (outs[0][-40:], outs[-1][-40:]))
+    for t in text:
+        print("# text %s %r" % ("clean" if clean(t) else "NOT CLEAN", t[:80]))
 sys.exit(not ok)
 PYEOF
 
