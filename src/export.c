@@ -138,8 +138,10 @@ int export_main(int argc, char **argv)
 		export_job(log, jobbuf, sizeof jobbuf);
 		job = jobbuf;
 	}
-	if (!host && log && recfiles_recorded_host(log, hostbuf, sizeof hostbuf))
+	if (!host) {
+		recfiles_recording_host(csv, hostbuf, sizeof hostbuf);
 		host = hostbuf;
+	}
 	free(log);
 	FILE *f = stdout;
 	if (output) {

@@ -252,17 +252,7 @@ static int plot_hosts(const plot_job *j, const recload *d, int col, const char *
 	int64_t top_peak = -1, top_t = 0;
 	int rc = 0;
 	for (int i = 0; i < j->nfiles; i++) {
-		char host[256] = "";
-		char *log = recfiles_sibling(j->paths[i], RECFILES_LOG);
-		if (!log || !recfiles_recorded_host(log, host, sizeof host))
-			host[0] = '\0';
-		free(log);
-		const char *base = strrchr(j->paths[i], '/');
-		base = base ? base + 1 : j->paths[i];
-		if (host[0])
-			snprintf(names[i], sizeof names[i], "%.250s (%.300s)", host, base);
-		else
-			snprintf(names[i], sizeof names[i], "%.500s", base);
+		recfiles_recording_name(j->paths[i], names[i], sizeof names[i]);
 		int64_t off = wall && first && recload_wall0(&d[i]) ? recload_wall0(&d[i]) - first : 0;
 		shifted[i] = malloc((d[i].n ? d[i].n : 1) * sizeof *shifted[i]);
 		if (!shifted[i]) {

@@ -326,22 +326,6 @@ static int replay_load_lines(replay_session *r, char *err, size_t errlen)
 	return recfollow_log(r->fw, r->log_path, st->lb, err, errlen);
 }
 
-/* A recording's name in a job's legend: "node1 (a.csv)", or "a.csv". */
-static void replay_name(const char *csv, char *buf, size_t n)
-{
-	char host[128] = "";
-	char *log = recfiles_sibling(csv, RECFILES_LOG);
-	if (!log || !recfiles_recorded_host(log, host, sizeof host))
-		host[0] = '\0';
-	free(log);
-	const char *base = strrchr(csv, '/');
-	base = base ? base + 1 : csv;
-	if (host[0])
-		snprintf(buf, n, "%s (%.100s)", host, base);
-	else
-		snprintf(buf, n, "%.200s", base);
-}
-
 /* Opens the view on what was loaded. NULL with err filled. */
 static ui *replay_open_view(replay_session *r, char *err, size_t errlen)
 {
@@ -361,7 +345,7 @@ static ui *replay_open_view(replay_session *r, char *err, size_t errlen)
 	if (r->nothers >= 2) {
 		/* A job across hosts: each named by the host its .log names. */
 		for (int k = 0; k <= r->nothers; k++)
-			replay_name(k == 0 ? st->csv_path : r->others[k - 1], r->names[k], sizeof r->names[k]);
+			recfiles_recording_name(k == 0 ? st->csv_path : r->others[k - 1], r->names[k], sizeof r->names[k]);
 		for (int k = 0; k + 1 < r->nothers; k++)
 			r->xnames[k] = r->names[k + 2];
 		b1 = r->names[0];

@@ -13,26 +13,11 @@
 #include "report_impl.h"
 #include "view/logtext.h"
 
-/* Where a recording was made ("node1"), from its .log, else "". */
-static void hosts_host(const char *csv, char *buf, size_t n)
+/* A recording's name, safe to print. */
+static char *hosts_name(const char *csv, bool utf8)
 {
-	char *log = recfiles_sibling(csv, RECFILES_LOG);
-	buf[0] = '\0';
-	if (log && !recfiles_recorded_host(log, buf, n))
-		buf[0] = '\0';
-	free(log);
-}
-
-/* The name a recording goes by: "node1 (a.csv)", or "a.csv"; safe to print. */
-static char *hosts_name(const char *csv, const char *host, bool utf8)
-{
-	const char *base = strrchr(csv, '/');
-	base = base ? base + 1 : csv;
 	char raw[1024];
-	if (host[0])
-		snprintf(raw, sizeof raw, "%s (%s)", host, base);
-	else
-		snprintf(raw, sizeof raw, "%s", base);
+	recfiles_recording_name(csv, raw, sizeof raw);
 	return logtext_plain(raw, strlen(raw), 60, utf8);
 }
 
@@ -109,7 +94,7 @@ int report_hosts(char *const *paths, int n, reclogs *logs, const char *series_na
 		/* Every one in the first's series, as two runs are compared. */
 		const char *col = series_name ? series_name : opened ? sample_col_names[r[0].f.col] : NULL;
 		rc = report_open(paths[opened], logs, col, lenient, &r[opened]);
-		hosts_host(paths[opened], host[opened], sizeof host[opened]);
+		recfiles_recording_host(paths[opened], host[opened], sizeof host[opened]);
 	}
 	if (rc == 0) {
 		bool utf8 = report_utf8();
@@ -152,13 +137,13 @@ int report_hosts(char *const *paths, int n, reclogs *logs, const char *series_na
 				putchar('\n');
 				continue;
 			}
-			char *name = hosts_name(paths[i], host[i], utf8);
+			char *name = hosts_name(paths[i], utf8);
 			printf("  %-3d %-32s %10s %9s %10s  %s\n", i + 1, name ? name : "?", pk, at, clock, first);
 			free(name);
 		}
 		if (!as_csv && out >= 0) {
 			char pk[32], med[32];
-			char *name = hosts_name(paths[out], host[out], utf8);
+			char *name = hosts_name(paths[out], utf8);
 			units_bytes(r[out].f.peak, pk, sizeof pk);
 			units_bytes(hosts_median_others(r, n, out), med, sizeof med);
 			printf("\nThe outlier: %s peaks at %s, %.2f%s the median of the others (%s).\n", name ? name : "?", pk,

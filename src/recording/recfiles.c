@@ -282,3 +282,23 @@ bool recfiles_recorded_what(const char *log_path, char *buf, size_t n)
 	struct recfiles_finding f = { buf, n, 0, false, false };
 	return recfiles_find(log_path, &f);
 }
+
+void recfiles_recording_host(const char *csv_path, char *host, size_t n)
+{
+	char *log = recfiles_sibling(csv_path, RECFILES_LOG);
+	if (!log || !recfiles_recorded_host(log, host, n))
+		host[0] = '\0';
+	free(log);
+}
+
+void recfiles_recording_name(const char *csv_path, char *buf, size_t n)
+{
+	char host[256];
+	recfiles_recording_host(csv_path, host, sizeof host);
+	const char *base = strrchr(csv_path, '/');
+	base = base ? base + 1 : csv_path;
+	if (host[0])
+		snprintf(buf, n, "%s (%s)", host, base);
+	else
+		snprintf(buf, n, "%s", base);
+}

@@ -89,4 +89,12 @@ bool recfiles_recorded_what(const char *log_path, char *buf, size_t n);
 #define RECFILES_HOST_NOTE "recorded on host "
 bool recfiles_recorded_host(const char *log_path, char *buf, size_t n);
 
+/* The host the recording at csv_path was made on, by the note of the .log
+ * beside it ("" when it has none), into host. */
+void recfiles_recording_host(const char *csv_path, char *host, size_t n);
+
+/* A recording's name among a job's: "node1 (a.csv)" (its host and file
+ * name), or "a.csv" when its .log names no host. */
+void recfiles_recording_name(const char *csv_path, char *buf, size_t n);
+
 #endif
